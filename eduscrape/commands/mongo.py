@@ -1,0 +1,146 @@
+"""``scrapy mongo start|stop|status|replay``: the embedded MongoDB and the spool.
+
+- ``start``: run the embedded nx-27017 server in the background (crawls reuse it),
+  so the data can be inspected with mongosh or pymongo at the printed URI;
+- ``stop``: stop it;
+- ``status``: where the data is, the URI, collections and document counts;
+- ``replay``: write the items waiting in the spool to MongoDB (``MONGO_URI`` or embedded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from eduscrape.pipelines.mongo import resolve_mongo_uri
+from eduscrape.storage import MongoWriter, redact_uri
+from eduscrape.storage.embedded import EmbeddedMongo
+from eduscrape.storage.spool import Spool
+from eduscrape.storage.uri import BadMongoURI
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    default_settings = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return "start|stop|status|replay"
+
+    def short_desc(self) -> str:
+        return "Start, stop or inspect the embedded MongoDB; replay the spool"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=None,
+            help="port for `start` (default: EDUSCRAPE_MONGO_PORT or free)",
+        )
+        parser.add_argument("--json", action="store_true", help="print `status` as JSON")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1 or args[0] not in ("start", "stop", "status", "replay"):
+            raise UsageError("expected one of: start, stop, status, replay")
+        assert self.settings is not None
+        server = EmbeddedMongo(self.settings.get("EDUSCRAPE_MONGO_DATA_DIR"))
+        getattr(self, f"_{args[0]}")(server, opts)
+
+    def _start(self, server: EmbeddedMongo, opts: argparse.Namespace) -> None:
+        port = opts.port if opts.port is not None else self.settings.getint("EDUSCRAPE_MONGO_PORT")
+        info, started = server.ensure(daemon=True, port=port)
+        state = "started" if started else "already running"
+        print(f"embedded MongoDB {state}: {info.uri} (pid {info.pid}, data in {info.data_dir})")
+        print(f"inspect it with: mongosh {info.uri}{self.settings.get('MONGO_DATABASE')}")
+
+    def _stop(self, server: EmbeddedMongo, opts: argparse.Namespace) -> None:
+        print("embedded MongoDB stopped" if server.stop() else "embedded MongoDB was not running")
+
+    def _status(self, server: EmbeddedMongo, opts: argparse.Namespace) -> None:
+        info = server.status()
+        spool = Spool(self.settings.get("MONGO_SPOOL_PATH"))
+        report: dict[str, Any] = {
+            "embedded": {"running": info is not None, "data_dir": str(server.data_dir)},
+            "spool": {"path": str(spool.path), "pending": len(spool)},
+        }
+        if info is not None:
+            report["embedded"].update(uri=info.uri, pid=info.pid, daemon=info.daemon)
+        try:
+            uri = resolve_mongo_uri(self.settings) or (info.uri if info else None)
+        except BadMongoURI as exc:
+            print(exc, file=sys.stderr)
+            self.exitcode = 2
+            return
+        if uri:
+            report["uri"] = redact_uri(uri)
+            report["collections"] = self._counts(uri)
+        if opts.json:
+            print(json.dumps(report, indent=2))
+            return
+        emb = report["embedded"]
+        print(
+            f"embedded MongoDB: {'running at ' + emb['uri'] if emb['running'] else 'not running'} (data in {emb['data_dir']})"
+        )
+        if os.environ.get("MONGO_URI") or self.settings.get("MONGO_URI"):
+            print(f"MONGO_URI: {report['uri']}")
+        print(f"spool: {report['spool']['pending']} item(s) waiting in {report['spool']['path']}")
+        for name, count in sorted(report.get("collections", {}).items()):
+            print(f"  {self.settings.get('MONGO_DATABASE')}.{name}: {count} document(s)")
+
+    def _counts(self, uri: str) -> dict[str, int]:
+        from pymongo import MongoClient
+        from pymongo.errors import PyMongoError
+
+        client: MongoClient[Any] = MongoClient(uri, serverSelectionTimeoutMS=2000)
+        try:
+            db = client[self.settings.get("MONGO_DATABASE")]
+            return {name: db[name].count_documents({}) for name in db.list_collection_names()}
+        except PyMongoError as exc:
+            print(
+                f"MongoDB at {redact_uri(uri)} is unreachable: {type(exc).__name__}",
+                file=sys.stderr,
+            )
+            return {}
+        finally:
+            client.close()
+
+    def _replay(self, server: EmbeddedMongo, opts: argparse.Namespace) -> None:
+        s = self.settings
+        try:
+            uri = resolve_mongo_uri(s)
+        except BadMongoURI as exc:
+            print(exc, file=sys.stderr)
+            self.exitcode = 2
+            return
+        owned = False
+        if uri is None:
+            info, owned = server.ensure()
+            uri = info.uri
+        spool = Spool(s.get("MONGO_SPOOL_PATH"))
+        writer = MongoWriter(
+            uri, s.get("MONGO_DATABASE"), spool=spool, timeout_ms=s.getint("MONGO_TIMEOUT_MS")
+        )
+        try:
+            if not writer.ping():
+                print(
+                    f"MongoDB at {redact_uri(uri)} is unreachable; {len(spool)} item(s) stay in {spool.path}",
+                    file=sys.stderr,
+                )
+                self.exitcode = 1
+                return
+            replayed = writer.replay_spool()
+            left = len(spool)
+            print(
+                f"replayed {replayed} item(s) into {redact_uri(uri)}; {left} left in {spool.path}"
+            )
+            self.exitcode = 1 if left else 0
+        finally:
+            writer.disconnect()
+            if owned:
+                server.stop()

@@ -1,0 +1,88 @@
+"""CrawlSummary: a readable summary table at the end of every crawl.
+
+Logs a table of the numbers people look at first (pages, items, errors,
+storage counters, time) and, with ``EDUSCRAPE_STATS_FILE``, writes every stat
+as JSON for scripts (``make demo``, the tests, the benchmarks).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+def stats_to_json(stats: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in stats.items():
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif not isinstance(value, (int, float, str, bool, type(None), list, dict)):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def summary_rows(stats: dict[str, Any]) -> list[tuple[str, str]]:
+    errors = sum(
+        v
+        for k, v in stats.items()
+        if k.startswith("log_count/ERROR") or k == "spider_exceptions/count"
+    )
+    rows = [
+        ("pages", stats.get("response_received_count", 0)),
+        ("items", stats.get("item_scraped_count", 0)),
+        ("dropped", stats.get("item_dropped_count", 0)),
+        ("errors", errors),
+        ("stored in MongoDB", stats.get("mongo/written", 0)),
+        ("spooled", stats.get("mongo/spooled", 0)),
+        ("replayed", stats.get("mongo/replayed", 0)),
+        ("time (s)", f"{stats.get('elapsed_time_seconds', 0):.1f}"),
+        ("finish reason", stats.get("finish_reason", "")),
+    ]
+    return [(k, str(v)) for k, v in rows]
+
+
+def render_table(title: str, rows: list[tuple[str, str]]) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for key, value in rows:
+        table.add_row(key, value)
+    console = Console(width=100, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(table)
+    return console.export_text()
+
+
+class CrawlSummary:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats_file = crawler.settings.get("EDUSCRAPE_STATS_FILE")
+        self.enabled = crawler.settings.getbool("EDUSCRAPE_SUMMARY", True)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
+        ext = cls(crawler)
+        # Connect late (low priority) so pipelines' close_spider stats are included.
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        return ext
+
+    def engine_stopped(self) -> None:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        name = self.crawler.spider.name if self.crawler.spider else "spider"
+        if self.enabled:
+            logger.info("\n%s", render_table(f"eduscrape: {name}", summary_rows(stats)))
+        if self.stats_file:
+            path = Path(self.stats_file)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(stats_to_json(stats), indent=2, sort_keys=True))

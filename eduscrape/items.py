@@ -1,0 +1,47 @@
+"""Item models, one per domain, as typed dataclasses.
+
+Each item class says where it is stored and how it is exported:
+
+- ``mongo_collection``: the MongoDB collection;
+- ``mongo_key``: the fields of its natural key (a field named ``url`` is
+  canonicalized), used for idempotent upserts and the unique index;
+- ``csv_fields``: CSV column order (nested values are JSON-encoded).
+
+An item whose collection depends on its content defines ``mongo_target()``
+returning ``(collection, key_fields)`` instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass
+class PageItem:
+    """A crawled web page (site spider; webometrics builds on it)."""
+
+    mongo_collection: ClassVar[str] = "pages"
+    mongo_key: ClassVar[tuple[str, ...]] = ("url",)
+    csv_fields: ClassVar[tuple[str, ...]] = (
+        "url",
+        "site",
+        "status",
+        "title",
+        "content_type",
+        "size_bytes",
+        "depth",
+        "outlinks",
+        "fetched_at",
+    )
+
+    url: str
+    site: str
+    status: int
+    title: str | None = None
+    content_type: str | None = None
+    size_bytes: int = 0
+    depth: int = 0
+    outlinks: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    fetched_at: str | None = None

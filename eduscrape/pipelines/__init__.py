@@ -1,0 +1,1 @@
+"""Item pipelines: thin Scrapy glue around eduscrape's algorithms and storage."""

@@ -1,0 +1,21 @@
+"""MongoDB storage, independent of Scrapy.
+
+- :mod:`eduscrape.storage.keys`: reversible escaping of field names MongoDB refuses.
+- :mod:`eduscrape.storage.uri`: URI validation and credential redaction.
+- :mod:`eduscrape.storage.spool`: the local JSON-lines spool for items that could not be stored.
+- :mod:`eduscrape.storage.writer`: the batching writer thread (bulk upserts, retries, spooling).
+- :mod:`eduscrape.storage.embedded`: the embedded nx-27017 wire-protocol server.
+"""
+
+from eduscrape.storage.keys import escape_keys, unescape_keys
+from eduscrape.storage.uri import redact_uri, validate_uri
+from eduscrape.storage.writer import MongoWriter, WriteTarget
+
+__all__ = [
+    "MongoWriter",
+    "WriteTarget",
+    "escape_keys",
+    "redact_uri",
+    "unescape_keys",
+    "validate_uri",
+]

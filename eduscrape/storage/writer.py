@@ -1,0 +1,376 @@
+"""Batched, non-blocking MongoDB writes.
+
+:class:`MongoWriter` owns one background thread. Callers (Scrapy's reactor
+thread) only append to an in-memory buffer; the thread groups the buffer into
+unordered ``bulk_write`` upserts, flushed by size, by time and at close. A slow
+or dead database therefore slows nothing but the writes.
+
+Failure policy:
+- transient errors (connection refused, timeouts, primary stepping down) are
+  retried a bounded number of times with exponential backoff;
+- if the database stays unreachable the batch goes to the local
+  :class:`~eduscrape.storage.spool.Spool`, and later batches go straight there
+  until a periodic ping succeeds again (no retry storm while it is down);
+- a document the server rejects for good (e.g. too large) is spooled with the
+  error and counted as ``rejected``; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from pymongo import ASCENDING, MongoClient, ReplaceOne
+from pymongo.errors import (
+    AutoReconnect,
+    BulkWriteError,
+    ConnectionFailure,
+    ExecutionTimeout,
+    NetworkTimeout,
+    OperationFailure,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+    WTimeoutError,
+)
+
+from eduscrape.storage.spool import Spool, SpooledWrite
+from eduscrape.storage.uri import redact_uri
+
+logger = logging.getLogger(__name__)
+
+_TRANSIENT = (
+    AutoReconnect,
+    ConnectionFailure,
+    ServerSelectionTimeoutError,
+    NetworkTimeout,
+    ExecutionTimeout,
+    WTimeoutError,
+)
+_DUPLICATE_KEY = 11000
+
+
+@dataclass(frozen=True)
+class WriteTarget:
+    """Where an item goes: its collection and the fields of its natural key."""
+
+    collection: str
+    key_fields: tuple[str, ...]
+
+
+@dataclass
+class _Write:
+    collection: str
+    key: dict[str, Any]
+    document: dict[str, Any]
+    attempts: int = 0
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, _TRANSIENT):
+        return True
+    return isinstance(exc, OperationFailure) and (
+        exc.has_error_label("RetryableWriteError")
+        or exc.has_error_label("TransientTransactionError")
+    )
+
+
+class MongoWriter:
+    """Background writer: ``put()`` from any thread, ``close()`` to flush and stop."""
+
+    def __init__(
+        self,
+        uri: str,
+        database: str,
+        *,
+        spool: Spool,
+        batch_size: int = 500,
+        flush_interval: float = 1.0,
+        retry_times: int = 3,
+        retry_backoff: float = 0.5,
+        timeout_ms: int = 5000,
+        probe_interval: float = 5.0,
+        on_count: Callable[[str, int], None] | None = None,
+        client: MongoClient[Any] | None = None,
+    ) -> None:
+        self.uri = uri
+        self.database_name = database
+        self.spool = spool
+        self.batch_size = max(1, batch_size)
+        self.flush_interval = flush_interval
+        self.retry_times = retry_times
+        self.retry_backoff = retry_backoff
+        self.probe_interval = probe_interval
+        self._on_count = on_count
+        self.client: MongoClient[Any] = client or MongoClient(
+            uri,
+            serverSelectionTimeoutMS=timeout_ms,
+            connectTimeoutMS=timeout_ms,
+            socketTimeoutMS=max(timeout_ms * 4, 20000),
+            appname="eduscrape",
+        )
+        self.db = self.client[database]
+        self.counts: dict[str, int] = dict.fromkeys(
+            ("written", "retried", "spooled", "replayed", "rejected", "batches"), 0
+        )
+        self._buffer: list[_Write] = []
+        self._cond = threading.Condition()
+        self._closing = False
+        self._down_since: float | None = None
+        self._last_probe = 0.0
+        self._indexed: set[tuple[str, tuple[str, ...]]] = set()
+        self._thread = threading.Thread(
+            target=self._run, name="eduscrape-mongo-writer", daemon=True
+        )
+        self._started = False
+
+    # -- public API --------------------------------------------------------------
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            self._thread.start()
+
+    def put(self, target: WriteTarget, document: dict[str, Any]) -> None:
+        """Queue an upsert of *document* keyed on ``target.key_fields`` (never blocks on I/O)."""
+        key = {f: document.get(f) for f in target.key_fields}
+        write = _Write(target.collection, key, document)
+        with self._cond:
+            self._buffer.append(write)
+            if len(self._buffer) >= self.batch_size:
+                self._cond.notify()
+
+    @property
+    def pending(self) -> int:
+        with self._cond:
+            return len(self._buffer)
+
+    @property
+    def is_down(self) -> bool:
+        return self._down_since is not None
+
+    def ensure_indexes(self, targets: Iterable[WriteTarget]) -> None:
+        """Create the unique natural-key index of each target (idempotent)."""
+        for target in targets:
+            self._ensure_index(target.collection, target.key_fields)
+
+    def close(self, timeout: float | None = None) -> None:
+        """Flush everything still buffered, then stop the thread. Blocking: call it off the reactor.
+
+        The client stays usable (for :meth:`replay_spool`) until :meth:`disconnect`.
+        """
+        with self._cond:
+            self._closing = True
+            self._cond.notify()
+        if self._started:
+            self._thread.join(timeout)
+        else:
+            self._drain()
+
+    def disconnect(self) -> None:
+        self.client.close()
+
+    def ping(self) -> bool:
+        try:
+            self.client.admin.command("ping")
+        except PyMongoError:
+            return False
+        return True
+
+    def replay_spool(self) -> int:
+        """Write every spooled upsert to MongoDB; returns how many were replayed.
+
+        Writes that still fail are appended back to the spool, so replay can be
+        repeated until the spool is empty.
+        """
+        taken = self.spool.take()
+        if taken is None:
+            return 0
+        replayed = 0
+        batch: list[_Write] = []
+        failed: list[SpooledWrite] = []
+        for spooled in Spool.read(taken):
+            batch.append(
+                _Write(spooled.collection, spooled.key, spooled.document, spooled.attempts)
+            )
+            if len(batch) >= self.batch_size:
+                ok, bad = self._write_batch(batch, spool_on_failure=False)
+                replayed += ok
+                failed.extend(bad)
+                batch = []
+        if batch:
+            ok, bad = self._write_batch(batch, spool_on_failure=False)
+            replayed += ok
+            failed.extend(bad)
+        self.spool.append(failed)
+        taken.unlink()
+        self._count("replayed", replayed)
+        return replayed
+
+    # -- thread ------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if not self._closing and len(self._buffer) < self.batch_size:
+                    self._cond.wait(self.flush_interval)
+                closing = self._closing
+            self._drain()
+            if closing:
+                self._drain()
+                return
+
+    def _drain(self) -> None:
+        while True:
+            with self._cond:
+                batch, self._buffer = (
+                    self._buffer[: self.batch_size],
+                    self._buffer[self.batch_size :],
+                )
+            if not batch:
+                return
+            try:
+                self._write_batch(batch, spool_on_failure=True)
+            except Exception as exc:  # never let the writer thread die with items in hand
+                logger.exception("MongoDB writer failed on a batch; spooling it")
+                self._spool(batch, f"{type(exc).__name__}: {exc}")
+
+    # -- writing -----------------------------------------------------------------
+
+    def _count(self, name: str, n: int = 1) -> None:
+        if n:
+            self.counts[name] = self.counts.get(name, 0) + n
+            if self._on_count is not None:
+                self._on_count(name, n)
+
+    def _spool(self, writes: list[_Write], error: str) -> list[SpooledWrite]:
+        spooled = [
+            SpooledWrite(w.collection, w.key, w.document, error=error, attempts=w.attempts)
+            for w in writes
+        ]
+        self.spool.append(spooled)
+        self._count("spooled", len(spooled))
+        return spooled
+
+    def _ensure_index(self, collection: str, key_fields: tuple[str, ...]) -> None:
+        marker = (collection, key_fields)
+        if not key_fields or marker in self._indexed:
+            return
+        self.db[collection].create_index([(f, ASCENDING) for f in key_fields], unique=True)
+        self._indexed.add(marker)
+
+    def _database_available(self) -> bool:
+        if self._down_since is None:
+            return True
+        now = time.monotonic()
+        if now - self._last_probe < self.probe_interval:
+            return False
+        self._last_probe = now
+        if self.ping():
+            logger.info(
+                "MongoDB at %s is reachable again after %.0f s",
+                redact_uri(self.uri),
+                now - self._down_since,
+            )
+            self._down_since = None
+            return True
+        return False
+
+    def _mark_down(self, exc: BaseException) -> None:
+        if self._down_since is None:
+            self._down_since = self._last_probe = time.monotonic()
+            logger.warning(
+                "MongoDB at %s is unreachable (%s); spooling items to %s until it is back",
+                redact_uri(self.uri),
+                type(exc).__name__,
+                self.spool.path,
+            )
+
+    def _write_batch(
+        self, batch: list[_Write], *, spool_on_failure: bool
+    ) -> tuple[int, list[SpooledWrite]]:
+        """Upsert *batch*; returns (written, writes that failed and were not spooled)."""
+        if spool_on_failure and not self._database_available():
+            self._spool(batch, "database unreachable")
+            return 0, []
+        # Last write wins for a key seen twice in one batch: two upserts of the same
+        # new key in one unordered batch would race on the unique index.
+        groups: dict[str, dict[str, _Write]] = {}
+        for w in batch:
+            groups.setdefault(w.collection, {})[repr(sorted(w.key.items()))] = w
+        written, failed = 0, []
+        for collection, merged in groups.items():
+            ok, bad = self._write_group(collection, list(merged.values()), spool_on_failure)
+            written += ok
+            failed.extend(bad)
+        self._count("written", written)
+        self._count("batches")
+        return written, failed
+
+    def _write_group(
+        self, collection: str, pending: list[_Write], spool_on_failure: bool
+    ) -> tuple[int, list[SpooledWrite]]:
+        written = 0
+        attempt = 0
+        while pending:
+            if self._down_since is not None and spool_on_failure:
+                return written, self._fail(pending, ConnectionFailure("database unreachable"), True)
+            try:
+                written += self._bulk_upsert(collection, pending)
+                return written, []
+            except BulkWriteError as exc:
+                written += exc.details.get("nUpserted", 0) + exc.details.get("nMatched", 0)
+                retry, rejected = [], []
+                for err in exc.details.get("writeErrors", []):
+                    w = pending[err["index"]]
+                    (retry if err.get("code") == _DUPLICATE_KEY else rejected).append((w, err))
+                if rejected:
+                    message = str(rejected[0][1].get("errmsg", "rejected"))[:500]
+                    logger.error(
+                        "MongoDB rejected %d document(s) in %s (first: %s); spooled",
+                        len(rejected),
+                        collection,
+                        message[:200],
+                    )
+                    self._count("rejected", len(rejected))
+                    self._spool([w for w, _ in rejected], message)
+                pending = [w for w, _ in retry]
+                attempt += 1
+                if pending and attempt > self.retry_times:
+                    return written, self._fail(pending, exc, spool_on_failure)
+                self._count("retried", len(pending))
+            except PyMongoError as exc:
+                if not _is_transient(exc) or attempt >= self.retry_times:
+                    if _is_transient(exc):
+                        self._mark_down(exc)
+                    return written, self._fail(pending, exc, spool_on_failure)
+                attempt += 1
+                self._count("retried", len(pending))
+                time.sleep(self.retry_backoff * 2 ** (attempt - 1))
+        return written, []
+
+    def _fail(self, writes: list[_Write], exc: BaseException, spool: bool) -> list[SpooledWrite]:
+        for w in writes:
+            w.attempts += 1
+        error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        if spool:
+            self._spool(writes, error)
+            return []
+        return [
+            SpooledWrite(w.collection, w.key, w.document, error=error, attempts=w.attempts)
+            for w in writes
+        ]
+
+    def _bulk_upsert(self, collection: str, writes: list[_Write]) -> int:
+        self._ensure_index(collection, tuple(writes[0].key))
+        now = datetime.now(timezone.utc)
+        # Replace, not $set: a re-crawl leaves exactly the new document (no stale
+        # fields), and nx-27017 keeps BSON types on replace (its $set path turns
+        # booleans into 0/1 and datetimes into strings).
+        ops = [ReplaceOne(w.key, {**w.document, "_updated": now}, upsert=True) for w in writes]
+        result = self.db[collection].bulk_write(ops, ordered=False)
+        return result.upserted_count + result.matched_count
