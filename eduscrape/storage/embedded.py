@@ -162,8 +162,7 @@ class EmbeddedMongo:
             "--pid-file",
             str(self.data_dir / "nx.pid"),
         ]
-        log = open(self.log_path, "ab")
-        try:
+        with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 cmd,
                 stdin=subprocess.DEVNULL,
@@ -172,8 +171,6 @@ class EmbeddedMongo:
                 start_new_session=daemon,
                 preexec_fn=None if daemon else _set_pdeathsig,
             )
-        finally:
-            log.close()
         info = ServerInfo(
             self.process.pid, self.host, port, str(self.data_dir), daemon, time.time()
         )
