@@ -73,11 +73,12 @@ class CrawlSummary:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
         ext = cls(crawler)
-        # Connect late (low priority) so pipelines' close_spider stats are included.
-        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        # spider_closed fires after the pipelines closed, and after CoreStats (loaded
+        # before us) recorded finish_reason and elapsed time.
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
-    def engine_stopped(self) -> None:
+    def spider_closed(self) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         name = self.crawler.spider.name if self.crawler.spider else "spider"
         if self.enabled:

@@ -4,7 +4,7 @@ The writing itself (batches, retries, spool) is :class:`eduscrape.storage.MongoW
 this class wires it to Scrapy: settings, stats, the embedded default server,
 spool replay at open, a clean stop at close.
 
-Stats: ``mongo/queued``, ``mongo/written``, ``mongo/retried``, ``mongo/spooled``,
+Stats: ``mongo/queued``, ``mongo/collection/<name>``, ``mongo/written``, ``mongo/retried``, ``mongo/spooled``,
 ``mongo/replayed``, ``mongo/rejected``, ``mongo/batches``, ``mongo/no_key``.
 """
 
@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
 from eduscrape.pipelines._targets import document_for, target_for, targets_of
-from eduscrape.storage import MongoWriter, escape_keys, redact_uri, validate_uri
+from eduscrape.storage import MongoWriter, redact_uri, validate_uri
 from eduscrape.storage.embedded import EmbeddedMongo
 from eduscrape.storage.spool import Spool
 from eduscrape.storage.uri import BadMongoURI
@@ -112,8 +112,9 @@ class MongoPipeline:
             ).hexdigest()
             document["_content_hash"] = digest
             target = type(target)(target.collection, ("_content_hash",))
-        self.writer.put(target, escape_keys(document))
+        self.writer.put(target, document)
         self.stats.inc_value("mongo/queued")
+        self.stats.inc_value(f"mongo/collection/{target.collection}")
         return item
 
     async def close_spider(self) -> None:

@@ -38,6 +38,7 @@ from pymongo.errors import (
     WTimeoutError,
 )
 
+from eduscrape.storage.keys import escape_key, escape_keys
 from eduscrape.storage.spool import Spool, SpooledWrite
 from eduscrape.storage.uri import redact_uri
 
@@ -136,8 +137,12 @@ class MongoWriter:
             self._thread.start()
 
     def put(self, target: WriteTarget, document: dict[str, Any]) -> None:
-        """Queue an upsert of *document* keyed on ``target.key_fields`` (never blocks on I/O)."""
-        key = {f: document.get(f) for f in target.key_fields}
+        """Queue an upsert of *document* keyed on ``target.key_fields`` (never blocks on I/O).
+
+        Keys MongoDB refuses (``$x``, ``a.b``) are escaped here, reversibly.
+        """
+        document = escape_keys(document)
+        key = {f: document.get(escape_key(f)) for f in target.key_fields}
         write = _Write(target.collection, key, document)
         with self._cond:
             self._buffer.append(write)

@@ -1,0 +1,264 @@
+"""``make demo``: serve the demo web, run every demo-enabled spider, print a summary.
+
+    python -m eduscrape.demo.run [--output output] [--only SPIDER ...]
+
+1. MongoDB: ``MONGO_URI`` when set, else the embedded nx-27017 server (started
+   here, stopped at the end; ``scrapy mongo start`` reopens the data later).
+2. The demo web on a free loopback port.
+3. For every spider that declares ``demo_args`` or ``demo_runs``: ``scrapy crawl``
+   in a subprocess, items to MongoDB and ``output/<spider>.jsonl`` / ``.csv``,
+   log in ``output/logs/``; then its ``demo_commands`` (reports...).
+4. A summary table: spider, items, errors, time, where the data is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+
+from eduscrape.storage import redact_uri
+from eduscrape.storage.embedded import EmbeddedMongo
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class DemoRun:
+    spider: str
+    label: str
+    args: dict[str, str]
+    settings: dict[str, Any]
+    commands: list[list[str]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.spider}-{self.label}" if self.label else self.spider
+
+
+@dataclass
+class RunResult:
+    run: DemoRun
+    returncode: int
+    seconds: float
+    stats: dict[str, Any]
+    outputs: list[str]
+    command_failures: list[str] = field(default_factory=list)
+
+
+def _fill(value: Any, values: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return value.format(**values)
+    if isinstance(value, list):
+        return [_fill(v, values) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, values) for k, v in value.items()}
+    return value
+
+
+def demo_runs(placeholders: dict[str, str]) -> list[DemoRun]:
+    """Every run declared by a spider (``demo_args`` or ``demo_runs``), in spider-name order."""
+    loader = SpiderLoader.from_settings(get_project_settings())
+    runs: list[DemoRun] = []
+    for name in sorted(loader.list()):
+        cls = loader.load(name)
+        base_settings = dict(getattr(cls, "demo_settings", {}) or {})
+        commands = _fill(list(getattr(cls, "demo_commands", []) or []), placeholders)
+        declared = getattr(cls, "demo_runs", None)
+        if declared:
+            for i, spec in enumerate(declared):
+                last = i == len(declared) - 1
+                runs.append(
+                    DemoRun(
+                        name,
+                        spec.get("label", str(i + 1)),
+                        _fill(dict(spec.get("args", {})), placeholders),
+                        _fill({**base_settings, **spec.get("settings", {})}, placeholders),
+                        commands if last else [],
+                    )
+                )
+        elif getattr(cls, "demo_args", None) is not None:
+            runs.append(
+                DemoRun(
+                    name,
+                    "",
+                    _fill(dict(cls.demo_args), placeholders),
+                    _fill(base_settings, placeholders),
+                    commands,
+                )
+            )
+    return runs
+
+
+def _start_demo_web() -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eduscrape.demo", "--port", "0"],
+        cwd=PROJECT_DIR,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if "Serving" not in line:
+        proc.kill()
+        raise SystemExit(f"the demo web did not start: {line!r}")
+    return proc, line.split(" on ", 1)[1].split()[0].rstrip("/")
+
+
+def _crawl(run: DemoRun, output: Path, env: dict[str, str]) -> RunResult:
+    stats_file = output / ".stats" / f"{run.name}.json"
+    log_file = output / "logs" / f"{run.name}.log"
+    stats_file.parent.mkdir(parents=True, exist_ok=True)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    feeds = [output / f"{run.name}.jsonl", output / f"{run.name}.csv"]
+    cmd = [sys.executable, "-m", "scrapy", "crawl", run.spider]
+    for feed in feeds:
+        cmd += ["-O", str(feed)]
+    for key, value in run.args.items():
+        cmd += ["-a", f"{key}={value}"]
+    settings = {"EDUSCRAPE_STATS_FILE": str(stats_file), "LOG_FILE": str(log_file), **run.settings}
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={json.dumps(value) if isinstance(value, (dict, list)) else value}"]
+    started = time.monotonic()
+    proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    if proc.returncode != 0:
+        log_file.write_text(
+            log_file.read_text() + proc.stderr if log_file.exists() else proc.stderr
+        )
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    result = RunResult(
+        run,
+        proc.returncode,
+        seconds,
+        stats,
+        [
+            str(f.relative_to(PROJECT_DIR)) if f.is_relative_to(PROJECT_DIR) else str(f)
+            for f in feeds
+        ],
+    )
+    for command in run.commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "scrapy", *command],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            result.command_failures.append(
+                f"scrapy {' '.join(command)}: {(done.stderr or done.stdout).strip().splitlines()[-1:]}"
+            )
+        elif done.stdout.strip():
+            result.outputs.append(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _errors(stats: dict[str, Any]) -> int:
+    return int(stats.get("log_count/ERROR", 0)) + int(stats.get("spider_exceptions/count", 0))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Run every demo spider against the bundled demo web"
+    )
+    parser.add_argument("--output", default="output", help="folder for feeds, logs and reports")
+    parser.add_argument("--only", nargs="*", default=None, help="run only these spiders")
+    opts = parser.parse_args(argv)
+    os.chdir(PROJECT_DIR)
+    console = Console()
+    output = (PROJECT_DIR / opts.output).resolve()
+    output.mkdir(parents=True, exist_ok=True)
+    settings = get_project_settings()
+
+    embedded: EmbeddedMongo | None = None
+    uri = os.environ.get("MONGO_URI")
+    if not uri:
+        embedded = EmbeddedMongo(settings.get("EDUSCRAPE_MONGO_DATA_DIR"))
+        info, started = embedded.ensure()
+        if not started:
+            embedded = None  # a `scrapy mongo start` daemon: leave it running
+        uri = info.uri
+        console.print(f"[bold]MongoDB[/]: embedded nx-27017 at {uri} (data in {info.data_dir})")
+    else:
+        console.print(f"[bold]MongoDB[/]: {redact_uri(uri)}")
+    database = settings.get("MONGO_DATABASE")
+    web, base = _start_demo_web()
+    console.print(f"[bold]Demo web[/]: {base}/")
+    env = {
+        **os.environ,
+        "MONGO_URI": uri,
+        "PYTHONPATH": str(PROJECT_DIR) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    }
+    results: list[RunResult] = []
+    try:
+        runs = [
+            r
+            for r in demo_runs({"demo": base, "output": str(output)})
+            if not opts.only or r.spider in opts.only
+        ]
+        for run in runs:
+            console.print(
+                f"crawling [cyan]{run.name}[/] {' '.join(f'{k}={v}' for k, v in run.args.items())}"
+            )
+            results.append(_crawl(run, output, env))
+    finally:
+        web.terminate()
+        web.wait(10)
+        if embedded is not None:
+            embedded.stop()
+
+    table = Table(title=f"eduscrape demo — MongoDB database {database!r}")
+    for column in ("spider", "items", "errors", "time (s)", "stored", "where the data is"):
+        table.add_column(
+            column,
+            justify="right" if column in ("items", "errors", "time (s)", "stored") else "left",
+        )
+    failed = 0
+    for r in results:
+        ok = r.returncode == 0 and r.stats and not r.command_failures
+        failed += not ok
+        collections = sorted(
+            {k.split("/", 2)[1] for k in r.stats if k.startswith("mongo/collection/")}
+        )
+        where = "\n".join(
+            [
+                *r.outputs,
+                f"mongo: {database}" + (f".{{{','.join(collections)}}}" if collections else ""),
+            ]
+        )
+        table.add_row(
+            r.run.name if ok else f"[red]{r.run.name} (failed)[/]",
+            str(r.stats.get("item_scraped_count", 0)),
+            str(_errors(r.stats)),
+            f"{r.seconds:.1f}",
+            str(r.stats.get("mongo/written", 0)),
+            where,
+        )
+    console.print(table)
+    for r in results:
+        for failure in r.command_failures:
+            console.print(f"[red]{failure}[/]")
+        if r.returncode != 0:
+            console.print(
+                f"[red]{r.run.name} exited with {r.returncode}; see {output}/logs/{r.run.name}.log[/]"
+            )
+    console.print(
+        f"Logs in {output}/logs/. Inspect MongoDB with `scrapy mongo start` then mongosh or pymongo."
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
