@@ -27,6 +27,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from pymongo import MongoClient  # noqa: E402
 
+from eduscrape.demo.server import spawn as spawn_demo_web  # noqa: E402
 from eduscrape.storage.embedded import EmbeddedMongo  # noqa: E402
 
 # Identical crawl settings for both sides, so only the stack differs.
@@ -38,12 +39,6 @@ COMMON = {
     "TELNETCONSOLE_ENABLED": "False",
     "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
 }
-
-
-def _start_web() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "eduscrape.demo", "--port", "0"], cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()  # type: ignore[union-attr]
-    return proc, line.split(" on ", 1)[1].split()[0].rstrip("/")
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], stats_file: Path) -> dict[str, Any]:
@@ -61,7 +56,7 @@ def _settings(extra: dict[str, str]) -> list[str]:
 
 
 def run(pages: int = 3000, repeat: int = 2) -> dict[str, Any]:
-    web, base = _start_web()
+    web, base = spawn_demo_web(PROJECT_DIR)
     tmp = Path(tempfile.mkdtemp(prefix="eduscrape-bench-"))
     server = EmbeddedMongo(tmp / "mongo")
     info, _ = server.ensure()
@@ -77,7 +72,15 @@ def run(pages: int = 3000, repeat: int = 2) -> dict[str, Any]:
             plain_dir = tmp / f"plain{i}"
             plain_dir.mkdir()
             stats = _run(
-                [sys.executable, "-c", _PLAIN_RUNNER, str(PROJECT_DIR / "bench" / "_plain_spider.py"), start_url, str(stats_json), json.dumps(COMMON)],
+                [
+                    sys.executable,
+                    "-c",
+                    _PLAIN_RUNNER,
+                    str(PROJECT_DIR / "bench" / "_plain_spider.py"),
+                    start_url,
+                    str(stats_json),
+                    json.dumps(COMMON),
+                ],
                 plain_dir,
                 {k: v for k, v in env.items() if k != "PYTHONPATH"},
                 stats_json,
@@ -87,8 +90,22 @@ def run(pages: int = 3000, repeat: int = 2) -> dict[str, Any]:
             client.drop_database(db)
             stats_file = tmp / f"edu{i}.json"
             stats = _run(
-                [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"start_url={start_url}"]
-                + _settings({"EDUSCRAPE_STATS_FILE": str(stats_file), "MONGO_DATABASE": db, "MONGO_SPOOL_PATH": str(tmp / "spool.jsonl")}),
+                [
+                    sys.executable,
+                    "-m",
+                    "scrapy",
+                    "crawl",
+                    "site",
+                    "-a",
+                    f"start_url={start_url}",
+                    *_settings(
+                        {
+                            "EDUSCRAPE_STATS_FILE": str(stats_file),
+                            "MONGO_DATABASE": db,
+                            "MONGO_SPOOL_PATH": str(tmp / "spool.jsonl"),
+                        }
+                    ),
+                ],
                 PROJECT_DIR,
                 env,
                 stats_file,
@@ -112,7 +129,9 @@ def run(pages: int = 3000, repeat: int = 2) -> dict[str, Any]:
         "eduscrape_pages_per_s": round(edu_rate, 1),
         "ratio_eduscrape_vs_plain": round(edu_rate / plain_rate, 3),
         "overhead_pct": round((plain_rate / edu_rate - 1) * 100, 1),
-        "mongo_items_per_s": round(statistics.median(s.get("mongo/written", 0) / s["elapsed_time_seconds"] for s in edu), 1),
+        "mongo_items_per_s": round(
+            statistics.median(s.get("mongo/written", 0) / s["elapsed_time_seconds"] for s in edu), 1
+        ),
         "all_items_in_mongo": all(s["_in_mongo"] == s["item_scraped_count"] == pages for s in edu),
         "items_in_mongo": [s["_in_mongo"] for s in edu],
         "peak_memory_mb_plain": round(max(s.get("memusage/max", 0) for s in plain) / 2**20, 1),

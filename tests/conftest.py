@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
+from eduscrape.demo.server import spawn as spawn_demo_web
 from eduscrape.storage.embedded import EmbeddedMongo
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -125,18 +126,7 @@ def serve_folder() -> Iterator[Callable[[str | os.PathLike[str]], str]]:
 @pytest.fixture(scope="session")
 def demo_url() -> Iterator[str]:
     """Base URL (no trailing slash) of the demo web, served by its own process."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "eduscrape.demo", "--port", "0"],
-        cwd=PROJECT_DIR,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if "Serving" not in line:
-        proc.kill()
-        raise RuntimeError(f"demo web did not start: {line!r}")
-    url = line.split(" on ", 1)[1].split()[0].rstrip("/")
+    proc, url = spawn_demo_web(PROJECT_DIR)
     yield url
     proc.terminate()
     proc.wait(10)

@@ -77,8 +77,11 @@ def test_make_demo_runner_end_to_end(tmp_path, mongo_uri) -> None:
     out = tmp_path / "out"
     done = subprocess.run(
         [sys.executable, "-m", "eduscrape.demo.run", "--only", "site", "--output", str(out)],
-        cwd=PROJECT_DIR, env=crawl_env(mongo_uri, MONGO_DATABASE="demo_test", COLUMNS="160"),
-        capture_output=True, text=True, timeout=180,
+        cwd=PROJECT_DIR,
+        env=crawl_env(mongo_uri, MONGO_DATABASE="demo_test", COLUMNS="160"),
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "site" in done.stdout and "where the data is" in done.stdout

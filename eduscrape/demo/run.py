@@ -28,6 +28,7 @@ from rich.table import Table
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
+from eduscrape.demo.server import spawn as spawn_demo_web
 from eduscrape.storage import redact_uri
 from eduscrape.storage.embedded import EmbeddedMongo
 
@@ -99,21 +100,6 @@ def demo_runs(placeholders: dict[str, str]) -> list[DemoRun]:
                 )
             )
     return runs
-
-
-def _start_demo_web() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "eduscrape.demo", "--port", "0"],
-        cwd=PROJECT_DIR,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if "Serving" not in line:
-        proc.kill()
-        raise SystemExit(f"the demo web did not start: {line!r}")
-    return proc, line.split(" on ", 1)[1].split()[0].rstrip("/")
 
 
 def _crawl(run: DemoRun, output: Path, env: dict[str, str]) -> RunResult:
@@ -194,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         console.print(f"[bold]MongoDB[/]: {redact_uri(uri)}")
     database = settings.get("MONGO_DATABASE")
-    web, base = _start_demo_web()
+    web, base = spawn_demo_web(PROJECT_DIR)
     console.print(f"[bold]Demo web[/]: {base}/")
     env = {
         **os.environ,

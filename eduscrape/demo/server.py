@@ -14,6 +14,7 @@ import importlib.util
 import json
 import mimetypes
 import posixpath
+import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -213,6 +214,22 @@ def serve(host: str = "127.0.0.1", port: int = 0) -> DemoServer:
     server = DemoServer(host, port)
     threading.Thread(target=server.serve_forever, name="eduscrape-demo-web", daemon=True).start()
     return server
+
+
+def spawn(cwd: str | Path | None = None) -> tuple[subprocess.Popen[str], str]:
+    """Run the demo web in its own process on a free loopback port; returns (process, base URL)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eduscrape.demo", "--port", "0"],
+        cwd=cwd or Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if "Serving" not in line:
+        proc.kill()
+        raise RuntimeError(f"the demo web did not start: {line!r}")
+    return proc, line.split(" on ", 1)[1].split()[0].rstrip("/")
 
 
 def main(argv: list[str] | None = None) -> None:
