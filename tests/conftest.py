@@ -198,7 +198,8 @@ def run_spider(tmp_path: Path, mongo_uri: str) -> Callable[..., CrawlResult]:
     """Run ``scrapy crawl NAME -a k=v`` in a subprocess (real process, real servers).
 
     ``settings`` become ``-s`` options; the default database is unique per test
-    (``result.extra["database"]``); ``timeout`` bounds the run.
+    (``result.extra["database"]``); ``extra_feeds`` adds feed files in
+    ``result.workdir``; ``timeout`` bounds the run.
     """
     database = f"test_{uuid.uuid4().hex[:12]}"
     counter = iter(range(1000))
@@ -212,6 +213,7 @@ def run_spider(tmp_path: Path, mongo_uri: str) -> Callable[..., CrawlResult]:
         mongo: str | None = mongo_uri,
         timeout: float = 180,
         check: bool = True,
+        extra_feeds: list[str] | None = None,
     ) -> CrawlResult:
         n = next(counter)
         workdir = tmp_path / f"crawl{n}"
@@ -219,6 +221,10 @@ def run_spider(tmp_path: Path, mongo_uri: str) -> Callable[..., CrawlResult]:
         feed = workdir / f"{name}.jsonl"
         stats_file = workdir / "stats.json"
         cmd = [sys.executable, "-m", "scrapy", "crawl", name, "-O", str(feed)]
+        for extra in (
+            extra_feeds or []
+        ):  # more feed files, e.g. "pages.csv" (in the crawl's workdir)
+            cmd += ["-O", str(workdir / extra)]
         for key, value in (args or {}).items():
             cmd += ["-a", f"{key}={value}"]
         merged = {

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from pymongo import MongoClient
 
 from eduscrape.storage.embedded import EmbeddedMongo
@@ -17,10 +18,16 @@ from tests.conftest import PROJECT_DIR, crawl_env
 CAMPUS_PAGES = 15  # 14 files + one 404 page linked from library.html
 
 
+@pytest.fixture
+def CAMPUS(demo_url: str) -> dict[str, str]:
+    # scope=path: the campus site links to another demo institution on the same host.
+    return {"start_url": f"{demo_url}/campus/", "scope": "path"}
+
+
 def test_items_land_in_mongodb_and_recrawl_does_not_duplicate(
-    run_spider, demo_url, mongo_client
+    run_spider, demo_url, CAMPUS, mongo_client
 ) -> None:
-    first = run_spider("site", args={"start_url": f"{demo_url}/campus/"})
+    first = run_spider("site", args=CAMPUS)
     db = mongo_client[first.extra["database"]]
     assert first.stat("item_scraped_count") == CAMPUS_PAGES
     assert first.stat("mongo/written") == CAMPUS_PAGES
@@ -29,65 +36,27 @@ def test_items_land_in_mongodb_and_recrawl_does_not_duplicate(
     assert pdf["content_type"] == "application/pdf" and pdf["status"] == 200
     assert db.pages.count_documents({"status": 404}) == 1
 
-    second = run_spider("site", args={"start_url": f"{demo_url}/campus/"})
+    second = run_spider("site", args=CAMPUS)
     assert second.stat("mongo/written") == CAMPUS_PAGES
     assert db.pages.count_documents({}) == CAMPUS_PAGES  # upserts on the canonical URL
 
 
-def test_csv_feed_has_item_columns_and_json_cells(run_spider, demo_url, tmp_path) -> None:
-    result = run_spider("site", args={"start_url": f"{demo_url}/campus/"})
-    feed = tmp_path / "pages.csv"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "site",
-            "-a",
-            f"start_url={demo_url}/campus/",
-            "-O",
-            str(feed),
-            "-s",
-            f"MONGO_DATABASE={result.extra['database']}",
-            "-s",
-            f"MONGO_SPOOL_PATH={tmp_path / 'sp.jsonl'}",
-        ],
-        cwd=PROJECT_DIR,
-        env=crawl_env(result.extra.get("mongo") or None) | {"MONGO_URI": _uri_of(result)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    rows = list(csv.DictReader(feed.open()))
+def test_csv_feed_has_item_columns_and_json_cells(run_spider, demo_url, CAMPUS) -> None:
+    result = run_spider("site", args=CAMPUS, extra_feeds=["pages.csv"])
+    rows = list(csv.DictReader((result.workdir / "pages.csv").open()))
     assert len(rows) == CAMPUS_PAGES
     assert list(rows[0]) == [
-        "url",
-        "site",
-        "status",
-        "title",
-        "content_type",
-        "size_bytes",
-        "depth",
-        "outlinks",
-        "fetched_at",
-    ]
+        "url", "site", "status", "title", "content_type", "size_bytes", "depth", "outlinks", "fetched_at",
+    ]  # fmt: skip
     home = next(r for r in rows if r["url"].endswith("/campus/"))
     assert f"{demo_url}/campus/about.html" in json.loads(home["outlinks"])
+    assert len(result.items) == CAMPUS_PAGES  # the JSON-lines feed of the same run
 
 
-def _uri_of(result) -> str:
-    for line in result.log.splitlines():
-        if "Storing items in" in line:
-            return line.split("MongoDB ", 1)[1].split(",")[0]
-    raise AssertionError("no storage line in the log")
-
-
-def test_bad_mongo_uri_gives_one_clear_error_line(run_spider, demo_url) -> None:
+def test_bad_mongo_uri_gives_one_clear_error_line(run_spider, demo_url, CAMPUS) -> None:
     result = run_spider(
         "site",
-        args={"start_url": f"{demo_url}/campus/"},
+        args=CAMPUS,
         mongo="mongodb://bob:hunter2@db.example:notaport/",
         check=False,
     )
@@ -100,8 +69,8 @@ def test_bad_mongo_uri_gives_one_clear_error_line(run_spider, demo_url) -> None:
     assert result.stat("item_scraped_count") == 0
 
 
-def test_embedded_default_starts_and_stops_with_the_crawl(run_spider, demo_url) -> None:
-    result = run_spider("site", args={"start_url": f"{demo_url}/campus/"}, mongo=None)
+def test_embedded_default_starts_and_stops_with_the_crawl(run_spider, demo_url, CAMPUS) -> None:
+    result = run_spider("site", args=CAMPUS, mongo=None)
     assert result.stat("mongo/written") == CAMPUS_PAGES
     assert "Storing items in embedded MongoDB" in result.log
     server = EmbeddedMongo(result.workdir / "mongo")
@@ -207,13 +176,11 @@ def test_mongodb_stopped_mid_crawl_loses_nothing(demo_url, tmp_path: Path) -> No
 
 
 def test_spool_is_replayed_automatically_at_the_next_run(
-    run_spider, demo_url, mongo_uri, mongo_client
+    run_spider, demo_url, CAMPUS, mongo_uri, mongo_client
 ) -> None:
     dead = "mongodb://127.0.0.1:9/"  # discard port: nothing listens
     fast_fail = {"MONGO_TIMEOUT_MS": 300, "MONGO_RETRY_TIMES": 0}
-    down = run_spider(
-        "site", args={"start_url": f"{demo_url}/campus/"}, mongo=dead, settings=fast_fail
-    )
+    down = run_spider("site", args=CAMPUS, mongo=dead, settings=fast_fail)
     assert down.stat("mongo/written") == 0 and down.stat("mongo/spooled") == CAMPUS_PAGES
     spool = down.workdir / "spool.jsonl"
     assert sum(1 for _ in spool.open()) == CAMPUS_PAGES

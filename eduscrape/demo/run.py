@@ -124,16 +124,7 @@ def _crawl(run: DemoRun, output: Path, env: dict[str, str]) -> RunResult:
             log_file.read_text() + proc.stderr if log_file.exists() else proc.stderr
         )
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-    result = RunResult(
-        run,
-        proc.returncode,
-        seconds,
-        stats,
-        [
-            str(f.relative_to(PROJECT_DIR)) if f.is_relative_to(PROJECT_DIR) else str(f)
-            for f in feeds
-        ],
-    )
+    result = RunResult(run, proc.returncode, seconds, stats, [_shown(f) for f in feeds])
     for command in run.commands:
         done = subprocess.run(
             [sys.executable, "-m", "scrapy", *command],
@@ -149,6 +140,11 @@ def _crawl(run: DemoRun, output: Path, env: dict[str, str]) -> RunResult:
         elif done.stdout.strip():
             result.outputs.append(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def _shown(path: Path) -> str:
+    """*path* relative to the project when inside it (shorter in tables and commands)."""
+    return str(path.relative_to(PROJECT_DIR)) if path.is_relative_to(PROJECT_DIR) else str(path)
 
 
 def _errors(stats: dict[str, Any]) -> int:
@@ -180,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         console.print(f"[bold]MongoDB[/]: {redact_uri(uri)}")
     database = settings.get("MONGO_DATABASE")
-    web, base = spawn_demo_web(PROJECT_DIR)
+    # A fixed port keeps URLs (the natural keys) stable, so a second `make demo` updates
+    # the same documents instead of adding copies under another port.
+    web, base = spawn_demo_web(PROJECT_DIR, port=int(os.environ.get("EDUSCRAPE_DEMO_PORT", "8765")))
     console.print(f"[bold]Demo web[/]: {base}/")
     env = {
         **os.environ,
@@ -191,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         runs = [
             r
-            for r in demo_runs({"demo": base, "output": str(output)})
+            for r in demo_runs(
+                {"demo": base, "demo_host": base.split("://", 1)[1], "output": _shown(output)}
+            )
             if not opts.only or r.spider in opts.only
         ]
         for run in runs:
@@ -216,12 +216,14 @@ def main(argv: list[str] | None = None) -> int:
         ok = r.returncode == 0 and r.stats and not r.command_failures
         failed += not ok
         collections = sorted(
-            {k.split("/", 2)[1] for k in r.stats if k.startswith("mongo/collection/")}
+            {k.split("/", 2)[2] for k in r.stats if k.startswith("mongo/collection/")}
         )
         where = "\n".join(
             [
                 *r.outputs,
-                f"mongo: {database}" + (f".{{{','.join(collections)}}}" if collections else ""),
+                f"mongo: {database}"
+                + (f".{collections[0]}" if len(collections) == 1 else "")
+                + (f".{{{','.join(collections)}}}" if len(collections) > 1 else ""),
             ]
         )
         table.add_row(

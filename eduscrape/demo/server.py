@@ -216,10 +216,19 @@ def serve(host: str = "127.0.0.1", port: int = 0) -> DemoServer:
     return server
 
 
-def spawn(cwd: str | Path | None = None) -> tuple[subprocess.Popen[str], str]:
-    """Run the demo web in its own process on a free loopback port; returns (process, base URL)."""
+def spawn(cwd: str | Path | None = None, port: int = 0) -> tuple[subprocess.Popen[str], str]:
+    """Run the demo web in its own process on loopback; returns (process, base URL).
+
+    *port* 0 picks a free port; a busy *port* falls back to a free one.
+    """
+    if port:
+        import socket
+
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                port = 0
     proc = subprocess.Popen(
-        [sys.executable, "-m", "eduscrape.demo", "--port", "0"],
+        [sys.executable, "-m", "eduscrape.demo", "--port", str(port)],
         cwd=cwd or Path(__file__).resolve().parents[2],
         stdout=subprocess.PIPE,
         text=True,
