@@ -70,7 +70,11 @@ def test_demo_runs_fill_placeholders() -> None:
         "start_url": "http://127.0.0.1:1/campus/,http://127.0.0.1:1/southbay/",
         "scope": "path",
     }
-    assert site.commands[0][:3] == ["webometrics", "--sites", "127.0.0.1:1/campus,127.0.0.1:1/southbay"]
+    assert site.commands[0][:3] == [
+        "webometrics",
+        "--sites",
+        "127.0.0.1:1/campus,127.0.0.1:1/southbay",
+    ]
     assert "out/webometrics.html" in site.commands[0]
 
 
