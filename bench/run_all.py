@@ -4,6 +4,7 @@
     python bench/run_all.py -k mongo -k dist     # only names containing these
     python bench/run_all.py --update-readme      # also refresh README's table
     python bench/run_all.py --timeout 900        # per-benchmark limit (s)
+    python bench/run_all.py --readme-only        # README table from the last results
 
 Each benchmark runs in its own process (``run()`` called by this script in
 ``--one`` mode), bounded by a timeout; a failure or timeout is recorded, never
@@ -218,6 +219,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per benchmark (s)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
     parser.add_argument("--update-readme", action="store_true", help="refresh README's table")
+    parser.add_argument(
+        "--readme-only",
+        action="store_true",
+        help="no run: rebuild the table from --output's JSON and update README",
+    )
     parser.add_argument("--bench-dir", type=Path, default=BENCH_DIR, help=argparse.SUPPRESS)
     parser.add_argument("--readme", type=Path, default=README, help=argparse.SUPPRESS)
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
@@ -225,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.one:
         _run_one(args.one)
         return 0
+
+    if args.readme_only:
+        table = markdown(json.loads(args.output.read_text()))
+        args.output.with_suffix(".md").write_text(table)
+        return 0 if update_readme(table, args.readme) else 1
 
     benches = discover(args.k, args.bench_dir)
     report: dict[str, Any] = {
