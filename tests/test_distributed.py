@@ -255,3 +255,57 @@ def test_start_urls_pushed_to_redis(
     assert {f"{bench_web.base_url}/bench/n20/p/{i}.html" for i in range(20)} <= urls
     assert w.stats().get("redis/start_urls") == 1  # the blank and malformed entries skipped
     assert server.llen(f"{run}:site:start_urls") == 0
+
+
+def test_addon_switches_only_with_redis_url(redis_url: str) -> None:
+    from scrapy.settings import Settings
+
+    from eduscrape.distributed import RedisAddon
+
+    plain = Settings({"SPIDER_MIDDLEWARES": {}, "DOWNLOADER_MIDDLEWARES": {}})
+    RedisAddon().update_settings(plain)
+    assert plain["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+    assert not plain.getdict("SPIDER_MIDDLEWARES")
+
+    distributed = Settings(
+        {
+            "REDIS_URL": redis_url,
+            "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.FifoQueue",
+            "SPIDER_MIDDLEWARES": {},
+            "DOWNLOADER_MIDDLEWARES": {},
+        },
+        priority="project",
+    )
+    RedisAddon().update_settings(distributed)
+    assert distributed["SCHEDULER"] == "eduscrape.distributed.scheduler.RedisScheduler"
+    assert distributed["DUPEFILTER_CLASS"] == "eduscrape.distributed.scheduler.RedisDupeFilter"
+    # An explicit choice wins over the add-on's default.
+    assert distributed["SCHEDULER_QUEUE_CLASS"] == "scrapy_redis.queue.FifoQueue"
+    assert "eduscrape.distributed.middleware.RedisStartMiddleware" in distributed.getdict(
+        "SPIDER_MIDDLEWARES"
+    )
+
+
+def test_dupefilter_uses_scrapys_fingerprints(redis_url: str) -> None:
+    from scrapy import Request, Spider
+    from scrapy.utils.test import get_crawler
+
+    from eduscrape.distributed.scheduler import RedisDupeFilter
+
+    run = f"t{uuid.uuid4().hex[:8]}"
+    crawler = get_crawler(
+        Spider, {"REDIS_URL": redis_url, "SCHEDULER_DUPEFILTER_KEY": f"{run}:%(spider)s:df"}
+    )
+    spider = crawler._create_spider("fp")
+    df = RedisDupeFilter.from_spider(spider)
+    request = Request("http://example.test/a?b=2&a=1#frag")
+    assert (
+        df.request_fingerprint(request) == crawler.request_fingerprinter.fingerprint(request).hex()
+    )
+    assert not df.request_seen(request)
+    # Same canonical URL (query order, fragment): a duplicate for every worker sharing the key.
+    assert df.request_seen(Request("http://example.test/a?a=1&b=2"))
+    other = RedisDupeFilter.from_spider(spider)
+    assert other.request_seen(Request("http://example.test/a?a=1&b=2#x"))
+    assert not other.request_seen(Request("http://example.test/a?a=1&b=3"))
+    df.clear()
