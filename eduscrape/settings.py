@@ -100,3 +100,27 @@ EDUSCRAPE_MONGO_PORT = int(os.environ.get("EDUSCRAPE_MONGO_PORT", "0"))
 EDUSCRAPE_STATS_FILE = os.environ.get("EDUSCRAPE_STATS_FILE") or None
 # Log a summary table when the spider closes.
 EDUSCRAPE_SUMMARY = True
+
+# --- Distributed crawling (eduscrape.distributed, scrapy-redis) -------------------
+
+# Any spider becomes a scrapy-redis worker when REDIS_URL is set (setting or
+# environment): shared request queue and duplicate filter in Redis, start URLs
+# pushable to "<spider>:start_urls". Unset: plain single-process Scrapy.
+REDIS_URL = os.environ.get("REDIS_URL") or None
+ADDONS = {"eduscrape.distributed.RedisAddon": 0}
+# Seconds a request taken by a worker stays leased without renewal; live workers
+# renew every third of it, so only a dead (or frozen) worker's requests come back.
+EDUSCRAPE_REDIS_LEASE = 60.0
+# Seconds between Redis polls of a worker with nothing to do while others still
+# hold requests (Scrapy's own heartbeat is 5 s).
+EDUSCRAPE_REDIS_POLL = 0.2
+# Seconds after a response was processed before its lease is acknowledged (its
+# items must have reached the MongoDB writer; the ack also waits for their write).
+EDUSCRAPE_REDIS_ACK_GRACE = 0.5
+# Safety net: a response no middleware reported is acknowledged after this many s.
+EDUSCRAPE_REDIS_ACK_TIMEOUT = 120.0
+# Keep an idle worker alive this many seconds waiting for pushed start URLs (0 = close
+# as soon as the shared crawl is finished).
+EDUSCRAPE_REDIS_IDLE_TIMEOUT = 0.0
+# scrapy-redis: keep queue and fingerprints in Redis after the crawl (resume/re-run).
+SCHEDULER_PERSIST = False

@@ -1,0 +1,60 @@
+"""bench/run_all.py: discovery, isolation of failures and timeouts, the report, README update."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import PROJECT_DIR
+
+RUN_ALL = PROJECT_DIR / "bench" / "run_all.py"
+
+
+def test_run_all_records_results_failures_and_timeouts(tmp_path: Path) -> None:
+    benches = tmp_path / "benches"
+    benches.mkdir()
+    (benches / "bench_good.py").write_text(
+        "def run():\n    return {'items_per_s': 12.5, 'ratio': 2.0, 'nested': {'median': 0.1}}\n"
+    )
+    (benches / "bench_bad.py").write_text("def run():\n    raise RuntimeError('no data here')\n")
+    (benches / "bench_slow.py").write_text("import time\ndef run():\n    time.sleep(60)\n")
+    (benches / "helper.py").write_text("raise SystemExit('not a benchmark')\n")
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n\n## Benchmarks\n\n(placeholder)\n\n## Next\n\nkeep me\n")
+    out = tmp_path / "results" / "latest.json"
+    base = [sys.executable, str(RUN_ALL), "--bench-dir", str(benches), "--output", str(out)]
+    proc = subprocess.run(
+        [*base, "--timeout", "5", "--update-readme", "--readme", str(readme)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text())
+    runs = report["benchmarks"]
+    assert set(runs) == {"bench_good", "bench_bad", "bench_slow"}
+    assert runs["bench_good"]["status"] == "ok"
+    assert runs["bench_good"]["result"]["items_per_s"] == 12.5
+    assert runs["bench_good"]["peak_rss_mb"] > 0
+    assert runs["bench_bad"]["status"] == "failed"
+    assert "no data here" in runs["bench_bad"]["error"]
+    assert runs["bench_slow"]["status"] == "timeout"
+    assert report["machine"]["cores"] >= 1 and report["machine"]["scrapy"].startswith("2.")
+    table = out.with_suffix(".md").read_text()
+    assert "| `bench_good` | ok |" in table and "nested.median=0.1" in table
+    text = readme.read_text()
+    assert "(placeholder)" not in text and "keep me" in text
+    assert text.index("<!-- bench:start -->") < text.index("`bench_bad`") < text.index("## Next")
+    # A second run replaces the block between the markers instead of adding one.
+    subprocess.run(
+        [*base, "-k", "good", "--update-readme", "--readme", str(readme)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    text = readme.read_text()
+    assert text.count("<!-- bench:start -->") == 1 and "`bench_bad`" not in text
