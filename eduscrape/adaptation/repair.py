@@ -1,0 +1,472 @@
+"""Repair a broken or drifted selector from its tree-gram.
+
+Search the new DOM for the node most similar to the tree-gram: every element
+(its text) and every value-carrying attribute (meta ``value``/``content``,
+``time/@datetime``, the tree-gram's own attribute) is a candidate. A cheap score
+(value similarity + label similarity) ranks all candidates; the best few get the
+structural score (ancestors, clustered/simple/bigram tree matching of the
+subtree and of the sibling context). The best candidate is kept only above a
+threshold and clearly ahead of a different-valued runner-up; otherwise the
+repairer abstains. A robust selector is then generated (id/class/name anchored
+before absolute paths) and checked on the new page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from eduscrape.adaptation._dom import (
+    _QUOTES,
+    SKIP_TAGS,
+    css_to_xpath,
+    in_head,
+    is_element,
+    label_tokens,
+    norm,
+    parse_date,
+    parse_html,
+    select,
+    squash,
+    value_kind,
+    value_of,
+)
+from eduscrape.adaptation.matching import tree_similarity
+from eduscrape.adaptation.treegram import (
+    TreeGram,
+    ancestors_of,
+    capture,
+    context,
+    obj_to_tree,
+    subtree,
+)
+
+_SHAPE = re.compile(r"[0-9]")
+
+
+@dataclass
+class RepairResult:
+    """Outcome of checking/repairing one selector on a new page."""
+
+    status: str  # "intact" | "repaired" | "unrepaired"
+    xpath: str | None
+    similarity: float | None
+    values: list[str] = field(default_factory=list)
+    reason: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Cand:
+    el: Any
+    attr: str | None
+    value: str
+    ts: float = 0.0  # value similarity
+    ls: float = 0.0  # label similarity
+    ss: float = 0.0  # structural similarity
+    score: float = 0.0
+
+
+def _shape(text: str) -> str:
+    return _SHAPE.sub("9", text)
+
+
+_TIME = re.compile(r"\b(\d\d?):(\d\d)")
+
+
+def _date_similarity(old: str, new: str) -> float:
+    """Same day, same clock time and same format: the same datum. A different
+    format or time is likely another date field (modified, a caption...)."""
+    do, dn = parse_date(old), parse_date(new)
+    if not do or not dn:
+        return 0.0
+    if do != dn:
+        return 0.1
+    to, tn = _TIME.search(old), _TIME.search(new)
+    if bool(to) != bool(tn) or (to and tn and to.group(0) != tn.group(0)):
+        return 0.7
+    n = min(len(old), len(new), 19)
+    return 0.95 if _shape(old)[:n] == _shape(new)[:n] else 0.8
+
+
+@lru_cache(maxsize=64)
+def _shingles(squashed: str) -> frozenset[str]:
+    text = squashed[:20000]
+    return frozenset(text[k : k + 4] for k in range(0, max(1, len(text) - 3)))
+
+
+def _long_similarity(so: str, sn: str) -> float:
+    """sqrt(Jaccard) of 4-character shingles: language-agnostic (CJK has no spaces),
+    and it prefers the tightest container over one that adds page chrome."""
+    a, b = _shingles(so), _shingles(sn)
+    inter = len(a & b)
+    return 0.95 * (inter / (len(a) + len(b) - inter)) ** 0.5 if inter else 0.0
+
+
+def text_similarity(old: str, new: str, kind: str) -> float:
+    """Similarity of two normalized values in [0, 1], aware of dates, URLs, long texts."""
+    if not old or not new:
+        return 0.0
+    if old == new:
+        return 1.0
+    so, sn = squash(old), squash(new)
+    if so == sn:
+        return 0.97
+    if kind == "date":
+        return _date_similarity(old, new)
+    if kind == "url":
+        # Another crop/size of the same image is a different value: only exact-ish counts.
+        return 0.9 if so.split("?")[0] == sn.split("?")[0] else 0.5 * fuzz.ratio(so, sn) / 100.0
+    lo, ln = _fold(old), _fold(new)
+    short, long_ = (lo, ln) if len(lo) <= len(ln) else (ln, lo)
+    ratio = len(short) / len(long_)
+    if short in long_ and len(short) >= 4:
+        return 0.55 + 0.4 * ratio if ratio >= 0.5 else 0.3 + 0.5 * ratio
+    if len(long_) > 200 and len(short) > 100:
+        return _long_similarity(so, sn)
+    return 0.8 * fuzz.ratio(so[:300], sn[:300]) / 100.0
+
+
+def _fold(text: str) -> str:
+    return text.translate(_QUOTES).lower()
+
+
+def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    if not a and not b:
+        return 0.5
+    return len(a & b) / len(a | b)
+
+
+def label_similarity(tg: TreeGram, el: Any, attr: str | None, tokens: frozenset[str]) -> float:
+    tag = 1.0 if el.tag == tg.tag else 0.0
+    jac = _jaccard(frozenset(tg.tokens), tokens)
+    same_attr = 1.0 if attr == tg.attr else 0.0
+    return 0.35 * tag + 0.45 * jac + 0.2 * same_attr
+
+
+def ancestor_similarity(tg: TreeGram, el: Any) -> float:
+    new = ancestors_of(el)
+    old = tg.ancestors
+    if not old and not new:
+        return 1.0
+    n = max(len(old), len(new))
+    total = 0.0
+    for (ot, otok), (nt, ntok) in zip(old, new, strict=False):
+        total += 0.5 * (ot == nt) + 0.5 * _jaccard(frozenset(otok), frozenset(ntok))
+    return total / n
+
+
+class Repairer:
+    """The engine: check a selector against its tree-gram, repair when needed.
+
+    ``threshold``: minimum combined similarity to accept a repair;
+    ``algorithm``: tree matching ("clustered", "simple", "bigram");
+    ``drift_threshold``: a selector that still matches is reported intact when its
+    node's similarity to the tree-gram is at least this (else silent drift).
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.6,
+        algorithm: str = "clustered",
+        drift_threshold: float = 0.5,
+        intact_structure: float = 0.75,
+        structure_threshold: float = 0.8,
+        margin: float = 0.05,
+        top_k: int = 12,
+    ) -> None:
+        self.intact_structure = intact_structure
+        self.structure_threshold = structure_threshold
+        self.threshold = threshold
+        self.algorithm = algorithm
+        self.drift_threshold = drift_threshold
+        self.margin = margin
+        self.top_k = top_k
+
+    # -- scoring ---------------------------------------------------------------
+
+    def _candidates(self, tg: TreeGram, root: Any) -> list[_Cand]:
+        old = tg.value
+        n_old = len(old)
+        if tg.kind == "long":
+            lo, hi = 0.3 * n_old, 3.0 * n_old + 200
+        else:
+            lo, hi = 1, 3 * n_old + 60
+        out: list[_Cand] = []
+        for el in root.iter():
+            tag = el.tag
+            if not isinstance(tag, str) or tag in SKIP_TAGS or tag in ("html", "body", "head"):
+                continue
+            get = el.get
+            if tag == "meta":
+                attr = "value" if get("value") is not None else "content"
+                val = norm(get(attr))
+                if val:
+                    out.append(_Cand(el, attr, val))
+                continue
+            if tg.attr and tg.attr not in ("value", "content"):
+                aval = get(tg.attr)
+                if aval:
+                    out.append(_Cand(el, tg.attr, norm(aval)))
+            if tag == "time" and tg.attr != "datetime" and get("datetime"):
+                out.append(_Cand(el, "datetime", norm(get("datetime"))))
+            if tag == "img" and tg.kind == "url" and tg.attr != "src" and get("src"):
+                out.append(_Cand(el, "src", norm(get("src"))))
+            text = el.xpath("string()")
+            if lo <= len(text) and len(text) <= hi * 2:
+                val = norm(text)
+                if val and lo <= len(val) <= hi:
+                    out.append(_Cand(el, None, val))
+        return out
+
+    def _structure(self, tg: TreeGram, cand: _Cand) -> float:
+        anc = ancestor_similarity(tg, cand.el)
+        if cand.attr and cand.attr == tg.attr:
+            sub = 1.0 if cand.el.tag == tg.tag else 0.0
+        else:
+            sub = tree_similarity(tg.subtree_tree(), subtree(cand.el), self.algorithm)
+        ctx = tree_similarity(tg.context_tree(), context(cand.el), self.algorithm)
+        return 0.4 * cand.ls + 0.2 * anc + 0.2 * sub + 0.2 * ctx
+
+    def rank(self, tg: TreeGram, root: Any) -> list[_Cand]:
+        cands = self._candidates(tg, root)
+        for c in cands:
+            c.ts = text_similarity(tg.value, c.value, tg.kind)
+            c.ls = label_similarity(tg, c.el, c.attr, label_tokens(c.el))
+            c.score = 0.7 * c.ts + 0.3 * c.ls
+        cands.sort(key=lambda c: c.score, reverse=True)
+        top = cands[: self.top_k]
+        for c in top:
+            c.ss = self._structure(tg, c)
+            c.score = 0.6 * c.ts + 0.4 * c.ss
+        top.sort(key=lambda c: c.score, reverse=True)
+        return top
+
+    def score_node(self, tg: TreeGram, item: Any) -> _Cand | None:
+        """Similarity of an existing selector result to the tree-gram."""
+        if isinstance(item, str):
+            getparent = getattr(item, "getparent", None)
+            el = getparent() if getparent else None
+            attr = getattr(item, "attrname", None)
+            if el is None:
+                return None
+        else:
+            el, attr = item, None
+        if not is_element(el):
+            return None
+        c = _Cand(el, str(attr) if attr else None, value_of(item))
+        c.ts = text_similarity(tg.value, c.value, tg.kind)
+        c.ls = label_similarity(tg, el, c.attr, label_tokens(el))
+        c.ss = self._structure(tg, c)
+        c.score = 0.6 * c.ts + 0.4 * c.ss
+        return c
+
+    # -- decisions ---------------------------------------------------------------
+
+    def check(self, tg: TreeGram, root: Any, xpath: str | None = None) -> RepairResult:
+        """Evaluate ``xpath`` (default: the tree-gram's) on ``root``; repair if broken or drifted.
+
+        A selector that still matches is intact when its node keeps the old value
+        or still closely resembles the tree-gram (cheap: no search). Otherwise it
+        may have drifted silently: search, and keep the selector only if no other
+        node is clearly more similar.
+        """
+        xpath = xpath or tg.xpath
+        results = select(root, xpath)
+        values = [v for v in (value_of(r) for r in results) if v]
+        if not values:
+            return self.repair(tg, root)
+        cur = self.score_node(tg, results[0])
+        if cur is not None and (cur.ts >= 0.85 or cur.ss >= self.intact_structure):
+            return RepairResult("intact", xpath, round(cur.score, 4), values)
+        drift = "silent drift: the selector hits a node that no longer resembles its tree-gram"
+        rep = self.repair(tg, root)
+        cur_score = cur.score if cur is not None else 0.0
+        if rep.status == "repaired" and (rep.similarity or 0) > cur_score + self.margin:
+            rep.reason = drift
+            return rep
+        if (
+            cur is not None
+            and cur.ss >= self.drift_threshold
+            and (rep.similarity or 0) <= cur_score
+        ):
+            return RepairResult("intact", xpath, round(cur_score, 4), values)
+        return RepairResult(
+            "unrepaired", None, round(cur_score, 4), [], drift + " (abstained)", rep.detail
+        )
+
+    def repair(self, tg: TreeGram, root: Any) -> RepairResult:
+        ranked = self.rank(tg, root)
+        if not ranked:
+            return RepairResult("unrepaired", None, None, [], "no candidate")
+        best = ranked[0]
+        detail = {
+            "ts": round(best.ts, 4),
+            "ss": round(best.ss, 4),
+            "tag": str(best.el.tag),
+            "attr": best.attr,
+            "in_head": in_head(best.el),
+        }
+        if not self._accept(tg, best, ranked):
+            return RepairResult(
+                "unrepaired", None, round(best.score, 4), [], "below threshold or ambiguous", detail
+            )
+        xpath = make_xpath(root, best.el, best.attr)
+        if xpath is None:
+            return RepairResult("unrepaired", None, round(best.score, 4), [], "no selector", detail)
+        values = [v for v in (value_of(r) for r in select(root, xpath)) if v]
+        return RepairResult("repaired", xpath, round(best.score, 4), values, "", detail)
+
+    def _accept(self, tg: TreeGram, best: _Cand, ranked: list[_Cand]) -> bool:
+        if best.score < self.threshold:
+            return False
+        gate = {"date": 0.9, "url": 0.9, "long": 0.8}.get(tg.kind, 0.85)
+        if best.ts < gate and best.ss < self.structure_threshold:
+            # Neither the value nor the structure is convincing: abstain.
+            return False
+        for other in ranked[1:]:
+            if (
+                other.value == best.value
+                or text_similarity(best.value, other.value, tg.kind) >= 0.9
+            ):
+                continue  # same datum in another node (or a wrapper of it): no ambiguity
+            if best.score - other.score < self.margin:
+                return False
+            break
+        return True
+
+
+# -- selector generation -----------------------------------------------------------
+
+
+def _q(value: str) -> str | None:
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    return None
+
+
+_GENERATED = re.compile(r"\d{3,}|[a-z0-9]{6,}-[a-z0-9]{4,}|^css-|^sc-|__[a-z0-9]{5}$", re.I)
+
+
+def _class_pred(cls: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')"
+
+
+def _preds(el: Any) -> list[str]:
+    """Predicates identifying ``el`` by itself, most robust first."""
+    preds: list[str] = []
+    get = el.get
+    ident = get("id")
+    if ident and not _GENERATED.search(ident) and _q(ident):
+        preds.append(f"@id={_q(ident)}")
+    for attr in ("name", "property", "itemprop", "data-testid", "rel"):
+        val = get(attr)
+        if val and _q(val) and len(val) < 80:
+            preds.append(f"@{attr}={_q(val)}")
+    classes = [c for c in (get("class") or "").split() if _q(c) and "'" not in c]
+    good = [c for c in classes if not _GENERATED.search(c)]
+    preds.extend(_class_pred(c) for c in good)
+    if len(good) >= 2:
+        preds.append(" and ".join(_class_pred(c) for c in good[:2]))
+    if ident and _GENERATED.search(ident) and _q(ident):
+        preds.append(f"@id={_q(ident)}")
+    return preds
+
+
+def make_xpath(root: Any, el: Any, attr: str | None) -> str | None:
+    """A selector whose first result is ``el`` (or its ``attr``) on ``root``."""
+    tail = f"/@{attr}" if attr else ""
+    tag = str(el.tag)
+
+    def ok(xp: str, unique: bool) -> bool:
+        res = root.xpath(xp) if xp else []
+        if not res:
+            return False
+        first = res[0]
+        node = first.getparent() if isinstance(first, str) else first
+        return node is el and (not unique or len(res) == 1)
+
+    own = [f"//{tag}[{p}]" for p in _preds(el)]
+    anchored: list[str] = []
+    for depth, anc in enumerate(el.iterancestors()):
+        if depth >= 4 or anc.tag in ("html", "body"):
+            break
+        for p in _preds(anc)[:3]:
+            anchored.append(f"//{anc.tag}[{p}]//{tag}")
+            anchored.extend(f"//{anc.tag}[{p}]//{tag}[{q}]" for q in _preds(el)[:2])
+    plain = [f"//{tag}"] if tag not in ("div", "span", "a", "p", "meta", "li") else []
+    absolute = [el.getroottree().getpath(el)]
+    for unique in (True, False):
+        for xp in own + anchored + plain:
+            try:
+                if ok(xp + tail, unique):
+                    return xp + tail
+            except Exception:
+                continue
+    return absolute[0] + tail
+
+
+# -- public API ----------------------------------------------------------------------
+
+_DEFAULT = Repairer()
+
+
+def to_xpath(xpath: str | None = None, css: str | None = None) -> str:
+    if bool(xpath) == bool(css):
+        raise ValueError("give exactly one of xpath= or css=")
+    return xpath if xpath else css_to_xpath(css or "")
+
+
+def learn(
+    html: str | bytes | Any, *, xpath: str | None = None, css: str | None = None
+) -> TreeGram | None:
+    """Tree-gram of a selector's target on a page (HTML text or parsed root)."""
+    xp = to_xpath(xpath, css)
+    root = html if hasattr(html, "xpath") else parse_html(html)
+    return capture(xp, select(root, xp))
+
+
+def repair(
+    old_html: str | bytes,
+    new_html: str | bytes,
+    *,
+    xpath: str | None = None,
+    css: str | None = None,
+    algorithm: str = "clustered",
+    repairer: Repairer | None = None,
+) -> RepairResult:
+    """Check the selector that worked on ``old_html`` against ``new_html``; repair it.
+
+    ``status`` is "intact" (selector still finds a node resembling its
+    tree-gram), "repaired" (new selector in ``xpath``) or "unrepaired" (abstained).
+    """
+    xp = to_xpath(xpath, css)
+    eng = repairer or (_DEFAULT if algorithm == "clustered" else Repairer(algorithm=algorithm))
+    tg = learn(old_html, xpath=xp)
+    if tg is None:
+        return RepairResult(
+            "unrepaired", None, None, [], "selector matches nothing on the old page"
+        )
+    return eng.check(tg, parse_html(new_html), xp)
+
+
+__all__ = [
+    "RepairResult",
+    "Repairer",
+    "learn",
+    "make_xpath",
+    "obj_to_tree",
+    "repair",
+    "text_similarity",
+    "value_kind",
+]
