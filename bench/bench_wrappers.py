@@ -56,7 +56,7 @@ def _pct(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def load_cases(data: Path = DATA) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ def norm(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
+@lru_cache(maxsize=1024)
 def squash(text: str) -> str:
     """Comparison key: no whitespace, typographic quotes folded, lower case."""
     return _WS.sub("", text.translate(_QUOTES)).lower()
@@ -85,10 +86,7 @@ def is_element(el: Any) -> bool:
 
 
 def in_head(el: Any) -> bool:
-    for anc in el.iterancestors():
-        if anc.tag == "head":
-            return True
-    return False
+    return any(anc.tag == "head" for anc in el.iterancestors())
 
 
 _MONTHS = {

@@ -124,6 +124,9 @@ def text_similarity(old: str, new: str, kind: str) -> float:
     if kind == "url":
         # Another crop/size of the same image is a different value: only exact-ish counts.
         return 0.9 if so.split("?")[0] == sn.split("?")[0] else 0.5 * fuzz.ratio(so, sn) / 100.0
+    if min(len(old), len(new)) > 200 and min(len(old), len(new)) * 2 < max(len(old), len(new)):
+        # Too different in length to be judged the same text: skip the costly parts.
+        return 0.4 * min(len(old), len(new)) / max(len(old), len(new))
     lo, ln = _fold(old), _fold(new)
     short, long_ = (lo, ln) if len(lo) <= len(ln) else (ln, lo)
     ratio = len(short) / len(long_)
@@ -134,6 +137,7 @@ def text_similarity(old: str, new: str, kind: str) -> float:
     return 0.8 * fuzz.ratio(so[:300], sn[:300]) / 100.0
 
 
+@lru_cache(maxsize=1024)
 def _fold(text: str) -> str:
     return text.translate(_QUOTES).lower()
 
@@ -271,7 +275,9 @@ class Repairer:
 
     # -- decisions ---------------------------------------------------------------
 
-    def check(self, tg: TreeGram, root: Any, xpath: str | None = None) -> RepairResult:
+    def check(
+        self, tg: TreeGram, root: Any, xpath: str | None = None, *, multiple: bool = False
+    ) -> RepairResult:
         """Evaluate ``xpath`` (default: the tree-gram's) on ``root``; repair if broken or drifted.
 
         A selector that still matches is intact when its node keeps the old value
@@ -283,12 +289,12 @@ class Repairer:
         results = select(root, xpath)
         values = [v for v in (value_of(r) for r in results) if v]
         if not values:
-            return self.repair(tg, root)
+            return self.repair(tg, root, multiple=multiple)
         cur = self.score_node(tg, results[0])
         if cur is not None and (cur.ts >= 0.85 or cur.ss >= self.intact_structure):
             return RepairResult("intact", xpath, round(cur.score, 4), values)
         drift = "silent drift: the selector hits a node that no longer resembles its tree-gram"
-        rep = self.repair(tg, root)
+        rep = self.repair(tg, root, multiple=multiple)
         cur_score = cur.score if cur is not None else 0.0
         if rep.status == "repaired" and (rep.similarity or 0) > cur_score + self.margin:
             rep.reason = drift
@@ -303,7 +309,7 @@ class Repairer:
             "unrepaired", None, round(cur_score, 4), [], drift + " (abstained)", rep.detail
         )
 
-    def repair(self, tg: TreeGram, root: Any) -> RepairResult:
+    def repair(self, tg: TreeGram, root: Any, *, multiple: bool = False) -> RepairResult:
         ranked = self.rank(tg, root)
         if not ranked:
             return RepairResult("unrepaired", None, None, [], "no candidate")
@@ -319,7 +325,7 @@ class Repairer:
             return RepairResult(
                 "unrepaired", None, round(best.score, 4), [], "below threshold or ambiguous", detail
             )
-        xpath = make_xpath(root, best.el, best.attr)
+        xpath = make_xpath(root, best.el, best.attr, multiple=multiple)
         if xpath is None:
             return RepairResult("unrepaired", None, round(best.score, 4), [], "no selector", detail)
         values = [v for v in (value_of(r) for r in select(root, xpath)) if v]
@@ -383,29 +389,50 @@ def _preds(el: Any) -> list[str]:
     return preds
 
 
-def make_xpath(root: Any, el: Any, attr: str | None) -> str | None:
-    """A selector whose first result is ``el`` (or its ``attr``) on ``root``."""
+def _relpath(root: Any, el: Any) -> str:
+    """Positional path from ``root`` down to ``el`` (fallback selector)."""
+    steps = []
+    node = el
+    while node is not None and node is not root:
+        parent = node.getparent()
+        if parent is None:
+            break
+        same = [c for c in parent if c.tag == node.tag]
+        steps.append(f"{node.tag}[{same.index(node) + 1}]" if len(same) > 1 else str(node.tag))
+        node = parent
+    return "./" + "/".join(reversed(steps))
+
+
+def make_xpath(root: Any, el: Any, attr: str | None, *, multiple: bool = False) -> str | None:
+    """A selector whose first result is ``el`` (or its ``attr``) on ``root``.
+
+    Relative (``.//...``) when ``root`` is not the document root, e.g. a record.
+    ``multiple``: a record pattern; the selector may (should) match siblings too.
+    """
     tail = f"/@{attr}" if attr else ""
     tag = str(el.tag)
+    relative = root.getparent() is not None
+    pre = "." if relative else ""
 
     def ok(xp: str, unique: bool) -> bool:
-        res = root.xpath(xp) if xp else []
+        res = root.xpath(xp)
         if not res:
             return False
+        if multiple:
+            return any(r is el for r in res) and (not unique or len(res) > 1)
         first = res[0]
         node = first.getparent() if isinstance(first, str) else first
         return node is el and (not unique or len(res) == 1)
 
-    own = [f"//{tag}[{p}]" for p in _preds(el)]
+    own = [f"{pre}//{tag}[{p}]" for p in _preds(el)]
     anchored: list[str] = []
     for depth, anc in enumerate(el.iterancestors()):
-        if depth >= 4 or anc.tag in ("html", "body"):
+        if depth >= 4 or anc.tag in ("html", "body") or anc is root:
             break
         for p in _preds(anc)[:3]:
-            anchored.append(f"//{anc.tag}[{p}]//{tag}")
-            anchored.extend(f"//{anc.tag}[{p}]//{tag}[{q}]" for q in _preds(el)[:2])
-    plain = [f"//{tag}"] if tag not in ("div", "span", "a", "p", "meta", "li") else []
-    absolute = [el.getroottree().getpath(el)]
+            anchored.append(f"{pre}//{anc.tag}[{p}]//{tag}")
+            anchored.extend(f"{pre}//{anc.tag}[{p}]//{tag}[{q}]" for q in _preds(el)[:2])
+    plain = [f"{pre}//{tag}"] if tag not in ("div", "span", "a", "p", "meta", "li") else []
     for unique in (True, False):
         for xp in own + anchored + plain:
             try:
@@ -413,7 +440,9 @@ def make_xpath(root: Any, el: Any, attr: str | None) -> str | None:
                     return xp + tail
             except Exception:
                 continue
-    return absolute[0] + tail
+    if relative:
+        return _relpath(root, el) + tail
+    return el.getroottree().getpath(el) + tail
 
 
 # -- public API ----------------------------------------------------------------------
