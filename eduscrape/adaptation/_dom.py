@@ -109,10 +109,10 @@ _MONTHS = {
     )
     for m in names
 }
-_ISO = re.compile(r"\b((?:19|20)\d\d)[-/.](\d\d?)[-/.](\d\d?)")
+_ISO = re.compile(r"\b((?:1[6-9]|20)\d\d)[-/.](\d\d?)[-/.](\d\d?)")
 _WORD_DATE = re.compile(
-    r"\b([A-Za-z]{3,9})\.?\s+(\d\d?)(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b"
-    r"|\b(\d\d?)(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d\d)\b"
+    r"\b([A-Za-z]{3,9})\.?\s+(\d\d?)(?:st|nd|rd|th)?,?\s+((?:1[6-9]|20)\d\d)\b"
+    r"|\b(\d\d?)(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+((?:1[6-9]|20)\d\d)\b"
 )
 
 

@@ -183,6 +183,24 @@ class Wrapper:
         }
 
 
+BUNDLED = Path(__file__).resolve().parents[1] / "wrappers"
+
+
+def find_wrapper(spec: str, wrappers_dir: str | None = None) -> Path:
+    """A wrapper file: a path, or a name in ``wrappers_dir`` or the bundled folder."""
+    path = Path(spec)
+    if path.is_file():
+        return path
+    for folder in (Path(wrappers_dir or "wrappers"), BUNDLED):
+        for ext in ("", ".yaml", ".yml", ".json"):
+            cand = folder / f"{spec}{ext}"
+            if cand.is_file():
+                return cand
+    raise WrapperError(
+        f"no wrapper {spec!r} (a file, or a name in {wrappers_dir or 'wrappers'}/ or {BUNDLED})"
+    )
+
+
 def _selector(spec: dict[str, Any], what: str, optional: bool = False) -> str | None:
     xp, css = spec.get("xpath"), spec.get("css")
     if xp and css:

@@ -12,31 +12,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
 
-from eduscrape.adaptation.wrapper import Wrapper, WrapperError
+from eduscrape.adaptation.wrapper import Wrapper, WrapperError, find_wrapper
 from eduscrape.items import WrapperRecordItem
-
-BUNDLED = Path(__file__).resolve().parents[1] / "wrappers"
-
-
-def find_wrapper(spec: str, wrappers_dir: str | None = None) -> Path:
-    path = Path(spec)
-    if path.exists():
-        return path
-    for folder in (Path(wrappers_dir or "wrappers"), BUNDLED):
-        for ext in ("", ".yaml", ".yml", ".json"):
-            cand = folder / f"{spec}{ext}"
-            if cand.is_file():
-                return cand
-    raise WrapperError(
-        f"no wrapper {spec!r} (a file, or a name in {wrappers_dir or 'wrappers'}/ or {BUNDLED})"
-    )
 
 
 class WrapperSpider(scrapy.Spider):
