@@ -192,13 +192,60 @@ def intact_overhead(cases: list[dict[str, Any]], repeat: int = 3) -> dict[str, A
     }
 
 
+def middleware_overhead(repeat: int = 30) -> dict[str, Any]:
+    """The middleware's work on an intact page of the demo site (wrapper evaluation with
+    its drift check) against plain extraction of the same fields and the page parse."""
+    import importlib.util
+
+    from eduscrape.adaptation.wrapper import Wrapper, evaluate as apply_wrapper, find_wrapper
+
+    app_path = Path(__file__).resolve().parents[1] / "eduscrape/demo/sites/news/app.py"
+    spec = importlib.util.spec_from_file_location("news_app", app_path)
+    app = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(app)  # type: ignore[union-attr]
+    wrapper = Wrapper.load(find_wrapper("news-demo"))
+    grams = apply_wrapper(wrapper, parse_html(app._v1_article(app.ARTICLES[0])), {}).learned
+    page = app._v1_article(app.ARTICLES[1])
+    wrap_ms, plain_ms, parse_ms = [], [], []
+    xpaths = [(p.xpath, [f.xpath for f in p.fields]) for p in wrapper.patterns]
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        root = parse_html(page)
+        t1 = time.perf_counter()
+        for pxp, fxps in xpaths:
+            for rec in root.xpath(pxp):
+                for fxp in fxps:
+                    rec.xpath(fxp)
+        t2 = time.perf_counter()
+        res = apply_wrapper(wrapper, root, grams)
+        t3 = time.perf_counter()
+        assert not res.repairs and not res.broken
+        parse_ms.append((t1 - t0) * 1000)
+        plain_ms.append((t2 - t1) * 1000)
+        wrap_ms.append((t3 - t2) * 1000)
+    return {
+        "page_parse_ms_median": round(statistics.median(parse_ms), 3),
+        "plain_extraction_ms_median": round(statistics.median(plain_ms), 3),
+        "wrapper_evaluation_ms_median": round(statistics.median(wrap_ms), 3),
+        "fields": sum(len(f) for _, f in xpaths),
+    }
+
+
 def run(verbose: bool = False) -> dict[str, Any]:
     if not DATA.exists():
         return {"skipped": f"evaluation data not available: {DATA}"}
     cases = load_cases()
     result = evaluate(cases, verbose=verbose)
     result.pop("rows")
+    algorithms = {}
+    for algorithm in ("clustered", "simple", "bigram"):
+        other = evaluate(cases, Repairer(algorithm=algorithm))
+        algorithms[algorithm] = {
+            k: other[k] for k in ("precision", "recall", "right", "wrong", "latency_ms_median")
+        }
+    result["algorithms"] = algorithms
     result["intact_overhead"] = intact_overhead(cases)
+    result["middleware_overhead"] = middleware_overhead()
     return result
 
 
