@@ -197,7 +197,8 @@ def middleware_overhead(repeat: int = 30) -> dict[str, Any]:
     its drift check) against plain extraction of the same fields and the page parse."""
     import importlib.util
 
-    from eduscrape.adaptation.wrapper import Wrapper, evaluate as apply_wrapper, find_wrapper
+    from eduscrape.adaptation.wrapper import Wrapper, find_wrapper
+    from eduscrape.adaptation.wrapper import evaluate as apply_wrapper
 
     app_path = Path(__file__).resolve().parents[1] / "eduscrape/demo/sites/news/app.py"
     spec = importlib.util.spec_from_file_location("news_app", app_path)

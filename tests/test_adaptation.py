@@ -240,3 +240,16 @@ def test_memory_and_mongo_store_keep_history(mongo_uri: str, mongo_db) -> None:
         assert store.load("site")["post/author"].tag == "span"
         assert store.load("other") == {}
         store.close()
+
+
+def test_selectors_avoid_generated_classes() -> None:
+    page = parse_html(
+        "<html><body><div class='mt-4 px-2'><h2 class='Headline-xYzAbc sc-1234'>Hi there</h2>"
+        "<span class='cKeLaZ'>x</span></div></body></html>"
+    )
+    h2 = page.xpath("//h2")[0]
+    xp = make_xpath(page, h2, None)
+    # The stable name part of a CSS-module class, not its hash nor a utility class.
+    assert xp == "//h2[contains(concat(' ', normalize-space(@class)), ' Headline-')]"
+    span = page.xpath("//span")[0]
+    assert page.xpath(make_xpath(page, span, None))[0] is span

@@ -361,31 +361,65 @@ def _q(value: str) -> str | None:
     return None
 
 
-_GENERATED = re.compile(r"\d{3,}|[a-z0-9]{6,}-[a-z0-9]{4,}|^css-|^sc-|__[a-z0-9]{5}$", re.I)
+# Ids/classes produced by build tools (hashes, CSS-in-JS, counters) change with every
+# deploy: a selector anchored on them breaks again at the next release.
+_GENERATED = re.compile(
+    r"\d{3,}|[a-z0-9]{6,}-[a-z0-9]{4,}|^css-|^sc-|__[a-z0-9]{5}$|^[a-z]{1,3}[A-Z][A-Za-z]{2,6}$"
+    r"|^(?=[a-zA-Z]{5,8}$)(?=.*[a-z][A-Z])",
+)
+# "Name-hash" classes of CSS modules / styled-components: the name part is stable.
+_HASHED = re.compile(
+    r"^([A-Za-z][\w-]*?(?:-|__|--))(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[a-z])[A-Za-z0-9]{5,8}$"
+)
+# Presentational utility classes (Tailwind, Bootstrap grid...) say nothing about the datum.
+_UTILITY = re.compile(
+    r"^(?:[a-z0-9]+:)?(?:m[trblxy]?|p[trblxy]?|w|h|max-w|min-h|text|font|leading|flex|grid|gap|col"
+    r"|row|bg|border|rounded|items|justify|lh|mx|my|px|py|pt|pb|pl|pr|mt|mb|ml|mr|d|order"
+    r"|hidden|block|inline|relative|absolute|clearfix|container|t)(?:-[\w./]+)*$"
+)
 
 
 def _class_pred(cls: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')"
 
 
-def _preds(el: Any) -> list[str]:
-    """Predicates identifying ``el`` by itself, most robust first."""
-    preds: list[str] = []
+def _preds(el: Any, weak: bool = False) -> list[str]:
+    """Predicates identifying ``el`` by itself, most robust first.
+
+    ``weak``: only the fragile ones (generated or utility classes, generated ids),
+    tried after ancestor-anchored selectors.
+    """
     get = el.get
     ident = get("id")
+    classes = [c for c in (get("class") or "").split() if _q(c) and "'" not in c]
+    if weak:
+        preds = [
+            _class_pred(c)
+            for c in classes
+            if _GENERATED.search(c) or _UTILITY.match(c) or _HASHED.match(c)
+        ]
+        if ident and _GENERATED.search(ident) and _q(ident):
+            preds.insert(0, f"@id={_q(ident)}")
+        return preds
+    preds = []
     if ident and not _GENERATED.search(ident) and _q(ident):
         preds.append(f"@id={_q(ident)}")
     for attr in ("name", "property", "itemprop", "data-testid", "rel"):
         val = get(attr)
         if val and _q(val) and len(val) < 80:
             preds.append(f"@{attr}={_q(val)}")
-    classes = [c for c in (get("class") or "").split() if _q(c) and "'" not in c]
-    good = [c for c in classes if not _GENERATED.search(c)]
+    good = [
+        c
+        for c in classes
+        if not _GENERATED.search(c) and not _UTILITY.match(c) and not _HASHED.match(c)
+    ]
     preds.extend(_class_pred(c) for c in good)
+    for c in classes:
+        m = _HASHED.match(c)
+        if m and len(m.group(1)) > 4:
+            preds.append(f"contains(concat(' ', normalize-space(@class)), ' {m.group(1)}')")
     if len(good) >= 2:
         preds.append(" and ".join(_class_pred(c) for c in good[:2]))
-    if ident and _GENERATED.search(ident) and _q(ident):
-        preds.append(f"@id={_q(ident)}")
     return preds
 
 
@@ -433,8 +467,9 @@ def make_xpath(root: Any, el: Any, attr: str | None, *, multiple: bool = False) 
             anchored.append(f"{pre}//{anc.tag}[{p}]//{tag}")
             anchored.extend(f"{pre}//{anc.tag}[{p}]//{tag}[{q}]" for q in _preds(el)[:2])
     plain = [f"{pre}//{tag}"] if tag not in ("div", "span", "a", "p", "meta", "li") else []
+    weak = [f"{pre}//{tag}[{p}]" for p in _preds(el, weak=True)]
     for unique in (True, False):
-        for xp in own + anchored + plain:
+        for xp in own + anchored + plain + weak:
             try:
                 if ok(xp + tail, unique):
                     return xp + tail
