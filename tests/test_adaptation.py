@@ -253,3 +253,50 @@ def test_selectors_avoid_generated_classes() -> None:
     assert xp == "//h2[contains(concat(' ', normalize-space(@class)), ' Headline-')]"
     span = page.xpath("//span")[0]
     assert page.xpath(make_xpath(page, span, None))[0] is span
+
+
+def _article(title: str, author: str, date: str, body: str, cls: dict[str, str]) -> str:
+    return (
+        "<html><head><title>x</title></head><body><div id='page'><div class='main'>"
+        f"<div class='post'><h1 class='{cls['title']}'>{title}</h1>"
+        f"<div class='byline'>By <span class='{cls['author']}'>{author}</span> on "
+        f"<span class='{cls['date']}'>{date}</span></div>"
+        f"<div class='{cls['body']}'><p>{body}</p><p>More text here.</p></div></div>"
+        "<div class='sidebar'><h3>Most read</h3><ul><li>One</li><li>Two</li></ul></div>"
+        "</div></div></body></html>"
+    )
+
+
+def test_structure_repair_on_another_page_of_the_template() -> None:
+    # Learned on article A; classes renamed on article B (different texts): the value
+    # cannot help, the structure (tree-gram) decides.
+    old_cls = {
+        "title": "post-title",
+        "author": "author-name",
+        "date": "post-date",
+        "body": "post-body",
+    }
+    new_cls = {
+        "title": "entry-title",
+        "author": "writer",
+        "date": "entry-date",
+        "body": "entry-content",
+    }
+    a = _article(
+        "Robots win an award", "Maria Okafor", "March 3, 2026", "Rovers mapped a tunnel.", old_cls
+    )
+    b = _article(
+        "Library opens", "Lena Fischer", "February 12, 2026", "A timber extension.", new_cls
+    )
+    title = repair(a, b, css="h1.post-title")
+    assert title.status == "repaired" and title.values == ["Library opens"]
+    assert title.detail["by"] == "structure" and title.similarity >= 0.8
+    date = repair(a, b, css="span.post-date")
+    assert date.status == "repaired" and date.values == ["February 12, 2026"]
+    body = repair(a, b, css="div.post-body")
+    assert body.status == "repaired" and body.values[0].startswith("A timber extension.")
+    # Intact on another article of the unchanged template, without any search.
+    c = _article(
+        "Library opens", "Lena Fischer", "February 12, 2026", "A timber extension.", old_cls
+    )
+    assert repair(a, c, css="span.author-name").status == "intact"

@@ -153,3 +153,26 @@ def test_repair_and_learn_commands(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     learned = json.loads(proc.stdout)
     assert learned["site"] == "news-demo" and "article/author" in learned["treegrams"]
+
+
+def test_keep_original_treegrams_setting(
+    run_spider, demo_url: str, mongo_uri: str, tmp_path: Path
+) -> None:
+    settings = {"WRAPPER_BROKEN_DIR": str(tmp_path / "broken"), "WRAPPER_UPDATE_TREEGRAMS": False}
+    run_spider(
+        "wrapper",
+        args={"wrapper": "news-demo", "start_url": f"{demo_url}/news/v1/"},
+        settings=settings,
+    )
+    v2 = run_spider(
+        "wrapper",
+        args={"wrapper": "news-demo", "start_url": f"{demo_url}/news/v2/"},
+        settings=settings,
+    )
+    assert v2.stat("wrapper/repaired") >= 6  # the crawl itself still uses the repairs
+    client: MongoClient[Any] = MongoClient(mongo_uri)
+    try:
+        doc = client[v2.extra["database"]]["treegrams"].find_one({"_id": "news-demo|article/title"})
+    finally:
+        client.close()
+    assert doc["reason"] == "learned" and doc["history"] == [] and "post-title" in doc["xpath"]

@@ -248,6 +248,11 @@ class Repairer:
             c.score = 0.7 * c.ts + 0.3 * c.ls
         cands.sort(key=lambda c: c.score, reverse=True)
         top = cands[: self.top_k]
+        # Also the best-labelled nodes: when the content differs (another article of
+        # the same template) the value says nothing and structure must decide.
+        chosen = {id(c) for c in top}
+        by_label = sorted(cands[self.top_k :], key=lambda c: c.ls, reverse=True)
+        top += [c for c in by_label[: self.top_k // 2] if id(c) not in chosen]
         for c in top:
             c.ss = self._structure(tg, c)
             c.score = 0.6 * c.ts + 0.4 * c.ss
@@ -310,44 +315,67 @@ class Repairer:
         )
 
     def repair(self, tg: TreeGram, root: Any, *, multiple: bool = False) -> RepairResult:
+        """Search ``root`` for the node most similar to the tree-gram (see module doc)."""
         ranked = self.rank(tg, root)
         if not ranked:
             return RepairResult("unrepaired", None, None, [], "no candidate")
-        best = ranked[0]
+        best, similarity, why = ranked[0], ranked[0].score, "value and structure"
+        if not self._accept_value(tg, best, ranked):
+            best, similarity, why = self._by_structure(tg, ranked)
         detail = {
-            "ts": round(best.ts, 4),
-            "ss": round(best.ss, 4),
-            "tag": str(best.el.tag),
-            "attr": best.attr,
-            "in_head": in_head(best.el),
+            "ts": round(ranked[0].ts if best is None else best.ts, 4),
+            "ss": round(ranked[0].ss if best is None else best.ss, 4),
+            "tag": str((best or ranked[0]).el.tag),
+            "attr": (best or ranked[0]).attr,
+            "in_head": in_head((best or ranked[0]).el),
+            "by": why,
         }
-        if not self._accept(tg, best, ranked):
+        if best is None:
             return RepairResult(
-                "unrepaired", None, round(best.score, 4), [], "below threshold or ambiguous", detail
+                "unrepaired", None, round(similarity, 4), [], "below threshold or ambiguous", detail
             )
         xpath = make_xpath(root, best.el, best.attr, multiple=multiple)
         if xpath is None:
-            return RepairResult("unrepaired", None, round(best.score, 4), [], "no selector", detail)
+            return RepairResult("unrepaired", None, round(similarity, 4), [], "no selector", detail)
         values = [v for v in (value_of(r) for r in select(root, xpath)) if v]
-        return RepairResult("repaired", xpath, round(best.score, 4), values, "", detail)
+        return RepairResult("repaired", xpath, round(similarity, 4), values, "", detail)
 
-    def _accept(self, tg: TreeGram, best: _Cand, ranked: list[_Cand]) -> bool:
+    def _same_datum(self, tg: TreeGram, a: _Cand, b: _Cand) -> bool:
+        return a.value == b.value or text_similarity(a.value, b.value, tg.kind) >= 0.9
+
+    def _accept_value(self, tg: TreeGram, best: _Cand, ranked: list[_Cand]) -> bool:
+        """The old value (or its reformatting) found, in a node that is not ambiguous."""
         if best.score < self.threshold:
             return False
         gate = {"date": 0.9, "url": 0.9, "long": 0.8}.get(tg.kind, 0.85)
-        if best.ts < gate and best.ss < self.structure_threshold:
-            # Neither the value nor the structure is convincing: abstain.
+        if best.ts < gate:
             return False
         for other in ranked[1:]:
-            if (
-                other.value == best.value
-                or text_similarity(best.value, other.value, tg.kind) >= 0.9
-            ):
+            if self._same_datum(tg, best, other):
                 continue  # same datum in another node (or a wrapper of it): no ambiguity
-            if best.score - other.score < self.margin:
-                return False
-            break
+            return best.score - other.score >= self.margin
         return True
+
+    def _by_structure(self, tg: TreeGram, ranked: list[_Cand]) -> tuple[_Cand | None, float, str]:
+        """Content changed (another page of the template): the structurally most
+        similar node, if it is similar enough and clearly ahead of the next one."""
+        # Only values of the same kind: a name is not replaced by a URL or a date.
+        kinds = {"date": {"date"}, "url": {"url"}}.get(tg.kind, {"short", "long"})
+        by_ss = sorted(
+            (c for c in ranked if value_kind(c.value) in kinds), key=lambda c: c.ss, reverse=True
+        )
+        if not by_ss:
+            return None, ranked[0].score, "abstained"
+        best = by_ss[0]
+        if best.ss < self.structure_threshold:
+            return None, ranked[0].score, "abstained"
+        for other in by_ss[1:]:
+            if self._same_datum(tg, best, other):
+                continue
+            if best.ss - other.ss < self.margin:
+                return None, best.ss, "ambiguous structure"
+            break
+        return best, best.ss, "structure"
 
 
 # -- selector generation -----------------------------------------------------------
