@@ -133,6 +133,18 @@ def _group(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
     return out
 
 
+def _latency(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    ms = [r["ms"] for r in rows]
+    if not ms:
+        return {"cases": 0}
+    return {
+        "cases": len(ms),
+        "median_ms": round(statistics.median(ms), 2),
+        "p90_ms": round(_pct(ms, 0.9), 2),
+        "max_ms": round(max(ms), 2),
+    }
+
+
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     ans = sum(r["answered"] for r in rows)
     ok = sum(r["right"] for r in rows)
@@ -147,6 +159,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "latency_ms_median": round(statistics.median(ms), 2) if ms else None,
         "latency_ms_p90": round(_pct(ms, 0.9), 2),
         "nodes_median": statistics.median(r["nodes"] for r in rows) if rows else None,
+        # The speed target is stated for pages of 700-1,500 nodes.
+        "latency_700_1500_nodes": _latency([r for r in rows if 700 <= r["nodes"] <= 1500]),
         "silent_detected": sum(
             1 for r in rows if r["drift"] == "silent" and r["status"] != "intact"
         ),

@@ -205,7 +205,16 @@ class Repairer:
         else:
             lo, hi = 1, 3 * n_old + 60
         out: list[_Cand] = []
-        for el in root.iter():
+        nodes = list(root.iter())
+        # Raw string-value lengths bottom-up in one pass, so string() is only computed
+        # for elements whose text can fit (containers of the whole page are skipped).
+        lengths: dict[Any, int] = {}
+        for el in reversed(nodes):
+            total = len(el.text or "") if isinstance(el.tag, str) else 0
+            for child in el:
+                total += lengths.get(child, 0) + len(child.tail or "")
+            lengths[el] = total
+        for el in nodes:
             tag = el.tag
             if not isinstance(tag, str) or tag in SKIP_TAGS or tag in ("html", "body", "head"):
                 continue
@@ -224,9 +233,8 @@ class Repairer:
                 out.append(_Cand(el, "datetime", norm(get("datetime"))))
             if tag == "img" and tg.kind == "url" and tg.attr != "src" and get("src"):
                 out.append(_Cand(el, "src", norm(get("src"))))
-            text = el.xpath("string()")
-            if lo <= len(text) and len(text) <= hi * 2:
-                val = norm(text)
+            if lo <= lengths[el] <= hi * 2:
+                val = norm(el.xpath("string()"))
                 if val and lo <= len(val) <= hi:
                     out.append(_Cand(el, None, val))
         return out
