@@ -66,6 +66,17 @@ def test_learn_on_v1_then_repair_on_v2(
     assert doc["reason"] == "repaired" and "story__headline" in doc["xpath"]
     assert doc["history"][0]["reason"] == "learned"
 
+    # Crawling v1 again (the site reverted): the stored v2 selectors are used first,
+    # they break, and are repaired back; every article ends up extracted.
+    again = run_spider(
+        "wrapper",
+        args={"wrapper": "news-demo", "start_url": f"{demo_url}/news/v1/"},
+        settings=settings,
+    )
+    assert again.stat("wrapper/stored_selectors") >= 6 and again.stat("wrapper/repaired") >= 1
+    final = {i["url"] for i in again.items if "/articles/" in i["url"] and not i["flagged"]}
+    assert len(final) == 3
+
 
 def test_bad_pages_never_crash_the_crawl(run_spider, serve_folder, tmp_path: Path) -> None:
     site = tmp_path / "site"

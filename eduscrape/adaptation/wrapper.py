@@ -310,7 +310,7 @@ def _repair_pattern(
             "repaired",
             res.similarity,
             why,
-            capture(res.xpath, records),
+            _descend(capture(res.xpath, records), tg, pattern.xpath),
         )
     )
     pattern.xpath = res.xpath
@@ -442,7 +442,7 @@ def _evaluate_field(
                         "repaired",
                         res.similarity,
                         reason,
-                        capture(res.xpath, new_results),
+                        _descend(capture(res.xpath, new_results), tg, spec.xpath),
                     )
                 )
                 spec.xpath = res.xpath
@@ -466,6 +466,36 @@ def _evaluate_field(
     return _shape(spec, values), True
 
 
+def _descend(new: TreeGram | None, old: TreeGram, old_xpath: str | None) -> TreeGram | None:
+    """Remember which declared selector a repaired tree-gram descends from."""
+    if new is not None:
+        new.extra["origin"] = old.extra.get("origin") or old_xpath
+    return new
+
+
+def apply_stored_selectors(wrapper: Wrapper, grams: dict[str, TreeGram]) -> list[str]:
+    """Use the repaired selectors of stored tree-grams (a previous crawl's repairs).
+
+    Only for tree-grams repaired from the selector the wrapper still declares (a
+    selector edited by hand since then wins). Returns the keys changed.
+    """
+    changed = []
+    for pattern in wrapper.patterns:
+        specs: list[tuple[str, Any]] = [(gram_key(pattern.name, None), pattern)]
+        specs += [(gram_key(pattern.name, f.name), f) for f in pattern.fields]
+        for key, spec in specs:
+            tg = grams.get(key)
+            if (
+                tg
+                and spec.xpath
+                and tg.xpath != spec.xpath
+                and tg.extra.get("origin") == spec.xpath
+            ):
+                spec.xpath = tg.xpath
+                changed.append(key)
+    return changed
+
+
 def _shape(spec: FieldSpec, values: list[str]) -> Any:
     if spec.multiple:
         return values
@@ -480,6 +510,7 @@ __all__ = [
     "RepairResult",
     "Wrapper",
     "WrapperError",
+    "apply_stored_selectors",
     "evaluate",
     "gram_key",
 ]

@@ -24,7 +24,7 @@ from scrapy.http import HtmlResponse, Request, Response
 
 from eduscrape.adaptation import Repairer
 from eduscrape.adaptation.store import MemoryStore, MongoStore
-from eduscrape.adaptation.wrapper import Wrapper, evaluate
+from eduscrape.adaptation.wrapper import Wrapper, apply_stored_selectors, evaluate
 from eduscrape.pipelines.mongo import resolve_mongo_uri
 from eduscrape.storage.embedded import EmbeddedMongo
 
@@ -80,6 +80,9 @@ class WrapperMiddleware:
             logger.warning("Could not load tree-grams for %s: %s", wrapper.site, exc)
             self.stats.inc_value("wrapper/store_errors")
         logger.info("Wrapper %r: %d stored tree-gram(s)", wrapper.site, len(self.grams))
+        for key in apply_stored_selectors(wrapper, self.grams):
+            self.stats.inc_value("wrapper/stored_selectors")
+            logger.info("Using the selector repaired in an earlier crawl for %s", key)
 
     def _open_store(self) -> MongoStore:
         s = self.settings
