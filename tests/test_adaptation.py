@@ -300,3 +300,16 @@ def test_structure_repair_on_another_page_of_the_template() -> None:
         "Library opens", "Lena Fischer", "February 12, 2026", "A timber extension.", old_cls
     )
     assert repair(a, c, css="span.author-name").status == "intact"
+
+
+def test_wrapper_bottom_up_field_failure_repairs_the_record_first() -> None:
+    # The record selector still matches (a promo box now has class "post"), so only
+    # the fields fail; that triggers the repair of the record pattern first.
+    wrapper = Wrapper.from_dict(WRAPPER)
+    learned = evaluate(wrapper, parse_html(OLD), {}).learned
+    promo = NEW.replace("<main>", "<main><div class='post'><a href='/subscribe'>Subscribe now</a></div>")
+    res = evaluate(wrapper, parse_html(promo), learned)
+    record_repairs = [e for e in res.repaired if e.field is None]
+    assert record_repairs and "unrepairable" in record_repairs[0].reason
+    assert res.records[-1]["fields"]["title"] == "The engine that weaves algebra"
+    assert res.records[-1]["broken"] == []
