@@ -43,7 +43,9 @@ def test_dev_set_precision_recall_and_speed() -> None:
     result = bench.evaluate(cases)
     assert result["precision"] >= 0.95, result["wrong_cases"]
     assert result["recall"] >= 0.60
-    # Speed targets (median < 20 ms, p90 < 100 ms); loose factor for a loaded CI machine.
-    assert result["latency_ms_median"] < 40
-    assert result["latency_ms_p90"] < 200
+    # Speed targets (median < 20 ms, p90 < 100 ms per field), on CPU time so that a
+    # loaded CI machine does not make it flaky; wall time gets a looser bound.
+    assert result["cpu_ms_median"] < 20
+    assert result["cpu_ms_p90"] < 100
+    assert result["latency_ms_median"] < 60
     assert result["silent_detected"] >= 1
