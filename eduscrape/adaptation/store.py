@@ -109,6 +109,15 @@ class MongoStore:
             finally:
                 self._queue.task_done()
 
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait (bounded) until queued saves are written; True when the queue is empty."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return not self._queue.unfinished_tasks
+
     def close(self) -> None:
         self._queue.put(None)
         self._thread.join(timeout=30)

@@ -44,6 +44,8 @@ class WrapperMiddleware:
         self.max_bytes = self.settings.getint("WRAPPER_MAX_PAGE_BYTES", 5_000_000)
         self.broken_dir = Path(self.settings.get("WRAPPER_BROKEN_DIR") or "output/wrapper-broken")
         self.seconds = 0.0
+        self.embedded: EmbeddedMongo | None = None
+        self._owns_embedded = False
         # Pages whose repair failed; fetched once more after a repair succeeds on
         # another page (a repair learned from a page with the same content is surer).
         self.retry_limit = self.settings.getint("WRAPPER_RETRY_PAGES", 20)
@@ -54,6 +56,7 @@ class WrapperMiddleware:
         mw = cls(crawler)
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(mw.spider_idle, signal=signals.spider_idle)
         return mw
 
     async def spider_opened(self) -> None:
@@ -88,7 +91,9 @@ class WrapperMiddleware:
         s = self.settings
         uri = resolve_mongo_uri(s)
         if uri is None:
-            info, _ = EmbeddedMongo(s.get("EDUSCRAPE_MONGO_DATA_DIR")).ensure()
+            # Normally already started by MongoPipeline (it opens before this signal).
+            self.embedded = EmbeddedMongo(s.get("EDUSCRAPE_MONGO_DATA_DIR"))
+            info, self._owns_embedded = self.embedded.ensure()
             uri = info.uri
         store = MongoStore(
             uri,
@@ -99,11 +104,19 @@ class WrapperMiddleware:
         store.client.admin.command("ping")
         return store
 
+    def spider_idle(self) -> None:
+        # Pipelines close (and may stop an embedded MongoDB) before spider_closed:
+        # write the few queued tree-grams while the server is surely up.
+        if isinstance(self.store, MongoStore) and not self.store.flush(timeout=5.0):
+            logger.warning("Tree-gram writes still pending after 5 s")
+
     async def spider_closed(self) -> None:
         if self.wrapper is not None:
             self.stats.set_value("wrapper/seconds", round(self.seconds, 4))
         if isinstance(self.store, MongoStore):
             await asyncio.to_thread(self.store.close)
+        if self.embedded is not None and self._owns_embedded:
+            await asyncio.to_thread(self.embedded.stop)
 
     def process_response(self, request: Request, response: Response) -> Response:
         wrapper = self.wrapper
