@@ -259,7 +259,7 @@ def run(verbose: bool = False) -> dict[str, Any]:
     result = evaluate(cases, verbose=verbose)
     result.pop("rows")
     algorithms = {}
-    for algorithm in ("clustered", "simple", "bigram"):
+    for algorithm in ("clustered", "simple", "bigram", "sequence"):
         other = evaluate(cases, Repairer(algorithm=algorithm))
         algorithms[algorithm] = {
             k: other[k] for k in ("precision", "recall", "right", "wrong", "latency_ms_median")

@@ -116,7 +116,7 @@ WRAPPER_STORE_ENABLED = True
 # After a successful repair, store the new tree-gram and selector (follow small
 # changes over time); False keeps the original in MongoDB (the crawl still uses the repair).
 WRAPPER_UPDATE_TREEGRAMS = True
-# Matching algorithm: clustered | simple | bigram (None: the wrapper's own setting).
+# Matching algorithm: clustered | simple | bigram | sequence (None: the wrapper's own setting).
 WRAPPER_ALGORITHM = None
 # Minimum similarity to accept a repair (0: the wrapper's own threshold, default 0.6).
 WRAPPER_THRESHOLD = 0

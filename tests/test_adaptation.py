@@ -63,6 +63,13 @@ def test_bigram_similarity_is_permutation_tolerant() -> None:
         tree_similarity(A, B, "nope")
 
 
+def test_sequence_similarity_hand_computed() -> None:
+    # Pre-order a b c d e vs a b c d f: Jaro = (4/5 + 4/5 + 4/4) / 3 = 13/15;
+    # Winkler with a common prefix of 4: 13/15 + 4 * 0.1 * (2/15) = 0.92.
+    assert tree_similarity(A, B, "sequence") == pytest.approx(0.92)
+    assert tree_similarity(A, A, "sequence") == pytest.approx(1.0)
+
+
 OLD = """<html><head><title>T</title><meta name="author" content="Ada Lovelace"></head><body>
 <div id="main"><div class="post"><h1 class="post-title">The engine that weaves algebra</h1>
 <div class="byline">By <span class="author-name">Ada Lovelace</span> on
@@ -307,7 +314,9 @@ def test_wrapper_bottom_up_field_failure_repairs_the_record_first() -> None:
     # the fields fail; that triggers the repair of the record pattern first.
     wrapper = Wrapper.from_dict(WRAPPER)
     learned = evaluate(wrapper, parse_html(OLD), {}).learned
-    promo = NEW.replace("<main>", "<main><div class='post'><a href='/subscribe'>Subscribe now</a></div>")
+    promo = NEW.replace(
+        "<main>", "<main><div class='post'><a href='/subscribe'>Subscribe now</a></div>"
+    )
     res = evaluate(wrapper, parse_html(promo), learned)
     record_repairs = [e for e in res.repaired if e.field is None]
     assert record_repairs and "unrepairable" in record_repairs[0].reason

@@ -7,7 +7,8 @@
   itself included) and the children's matches multiply in, so two identical
   trees score 1;
 - :func:`bigram_similarity`: permutation-tolerant Dice coefficient over the
-  multisets of (parent label, child label) bigrams, for reordered blocks.
+  multisets of (parent label, child label) bigrams, for reordered blocks;
+- :func:`sequence_similarity`: Jaro-Winkler over pre-order label sequences.
 
 Labels are compared with ``==`` (the paper's rule); richer "comparable
 attributes" (id/class tokens, text) are scored separately by the repairer.
@@ -92,6 +93,20 @@ def bigram_similarity(a: Tree, b: Tree) -> float:
     return 2.0 * common / total if total else 1.0
 
 
+def _preorder(tree: Tree, out: list[str]) -> list[str]:
+    out.append(tree.label)
+    for child in tree.children:
+        _preorder(child, out)
+    return out
+
+
+def sequence_similarity(a: Tree, b: Tree) -> float:
+    """Jaro-Winkler similarity of the pre-order label sequences (tolerates moved blocks)."""
+    from rapidfuzz.distance import JaroWinkler
+
+    return float(JaroWinkler.normalized_similarity(_preorder(a, []), _preorder(b, [])))
+
+
 def normalized_stm(a: Tree, b: Tree) -> float:
     """STM scaled to [0, 1] by the mean tree size."""
     return 2.0 * simple_tree_match(a, b) / (a.size() + b.size())
@@ -101,6 +116,7 @@ ALGORITHMS = {
     "clustered": clustered_tree_match,
     "simple": normalized_stm,
     "bigram": bigram_similarity,
+    "sequence": sequence_similarity,
 }
 
 

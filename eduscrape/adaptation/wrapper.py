@@ -3,7 +3,7 @@
 A wrapper (YAML or JSON) per site::
 
     site: news-demo
-    algorithm: clustered        # clustered | simple | bigram
+    algorithm: clustered        # clustered | simple | bigram | sequence
     threshold: 0.6
     url_regex: /articles/       # pages the patterns apply to (default: all)
     follow: ["//nav//a/@href", "//ul[@class='teasers']//a/@href"]
@@ -134,7 +134,7 @@ class Wrapper:
         if not patterns:
             raise WrapperError(f"wrapper {data['site']!r} has no patterns")
         algorithm = data.get("algorithm", "clustered")
-        if algorithm not in ("clustered", "simple", "bigram"):
+        if algorithm not in ("clustered", "simple", "bigram", "sequence"):
             raise WrapperError(f"unknown algorithm {algorithm!r}")
         return cls(
             site=str(data["site"]),

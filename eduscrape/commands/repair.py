@@ -30,7 +30,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--xpath", help="selector that worked on OLD_PAGE")
         parser.add_argument("--css", help="CSS selector that worked on OLD_PAGE")
         parser.add_argument(
-            "--algorithm", default="clustered", choices=["clustered", "simple", "bigram"]
+            "--algorithm",
+            default="clustered",
+            choices=["clustered", "simple", "bigram", "sequence"],
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
