@@ -171,6 +171,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
             1 for r in rows if r["drift"] == "silent" and r["status"] != "intact"
         ),
         "silent_cases": sum(1 for r in rows if r["drift"] == "silent"),
+        "silent_right": sum(1 for r in rows if r["drift"] == "silent" and r["right"]),
         "per_field": _group(rows, "field"),
         "per_kind": _group(rows, "kind"),
         "per_new_kind": _group(rows, "new_kind"),

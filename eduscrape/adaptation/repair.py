@@ -74,6 +74,10 @@ class _Cand:
     score: float = 0.0
 
 
+def _nested(a: Any, b: Any) -> bool:
+    return any(x is b for x in a.iterancestors()) or any(x is a for x in b.iterancestors())
+
+
 def _shape(text: str) -> str:
     return _SHAPE.sub("9", text)
 
@@ -303,7 +307,8 @@ class Repairer:
         values = [v for v in (value_of(r) for r in results) if v]
         if not values:
             return self.repair(tg, root, multiple=multiple)
-        cur = self.score_node(tg, results[0])
+        first = next(r for r in results if value_of(r))  # the node behind values[0]
+        cur = self.score_node(tg, first)
         if cur is not None and (cur.ts >= 0.85 or cur.ss >= self.intact_structure):
             return RepairResult("intact", xpath, round(cur.score, 4), values)
         drift = "silent drift: the selector hits a node that no longer resembles its tree-gram"
@@ -349,7 +354,11 @@ class Repairer:
         return RepairResult("repaired", xpath, round(similarity, 4), values, "", detail)
 
     def _same_datum(self, tg: TreeGram, a: _Cand, b: _Cand) -> bool:
-        return a.value == b.value or text_similarity(a.value, b.value, tg.kind) >= 0.9
+        if a.value == b.value or text_similarity(a.value, b.value, tg.kind) >= 0.9:
+            return True
+        # A container of the other (or a part of it) that also carries the old text:
+        # the same datum with more or less page chrome, not a rival.
+        return tg.kind == "long" and b.attr is None and a.attr is None and _nested(a.el, b.el)
 
     def _accept_value(self, tg: TreeGram, best: _Cand, ranked: list[_Cand]) -> bool:
         """The old value (or its reformatting) found, in a node that is not ambiguous."""
