@@ -70,10 +70,15 @@ def value_of(item: Any) -> str:
 
 def label_tokens(el: Any) -> frozenset[str]:
     """Lower-case word tokens of id, class, name/property/itemprop... of ``el``."""
-    tokens: set[str] = set()
     get = el.get
-    for attr in LABEL_ATTRS:
-        val = get(attr)
+    return _tokens(tuple(get(attr) for attr in LABEL_ATTRS))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(values: tuple[str | None, ...]) -> frozenset[str]:
+    # Cached on the attribute values: many elements of a page share their classes.
+    tokens: set[str] = set()
+    for val in values:
         if val:
             for tok in _SPLIT.split(val[:200]):
                 if len(tok) > 1 and not tok.isdigit():

@@ -41,7 +41,6 @@ from eduscrape.adaptation.treegram import (
     ancestors_of,
     capture,
     context,
-    obj_to_tree,
     subtree,
 )
 
@@ -574,8 +573,6 @@ __all__ = [
     "Repairer",
     "learn",
     "make_xpath",
-    "obj_to_tree",
     "repair",
     "text_similarity",
-    "value_kind",
 ]
