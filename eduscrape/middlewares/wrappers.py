@@ -101,7 +101,11 @@ class WrapperMiddleware:
             s.get("WRAPPER_TREEGRAM_COLLECTION") or "treegrams",
             timeout_ms=s.getint("MONGO_TIMEOUT_MS", 5000),
         )
-        store.client.admin.command("ping")
+        try:
+            store.client.admin.command("ping")
+        except Exception:
+            store.close()
+            raise
         return store
 
     def spider_idle(self) -> None:
@@ -177,7 +181,7 @@ class WrapperMiddleware:
         if result.wrapper is not None and result.repaired:
             self.wrapper = result.wrapper
             self._retry_pending()
-        if not result.repairs:
+        if not result.repairs and not result.broken:
             self.stats.inc_value("wrapper/intact_pages")
         if result.broken:
             if not request.meta.get("wrapper_retry") and len(self.pending) < self.retry_limit:
