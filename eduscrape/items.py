@@ -45,3 +45,39 @@ class PageItem:
     outlinks: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     fetched_at: str | None = None
+
+
+@dataclass
+class WrapperRecordItem:
+    """One record extracted by a declarative wrapper (``wrapper`` spider).
+
+    ``broken`` lists fields that stayed broken after repair (the item is then
+    ``flagged`` and the page kept under ``page_path``); ``repairs`` says which
+    selectors were repaired on this page, with their similarity.
+    """
+
+    mongo_collection: ClassVar[str] = "wrapper_records"
+    mongo_key: ClassVar[tuple[str, ...]] = ("url", "pattern", "index")
+    csv_fields: ClassVar[tuple[str, ...]] = (
+        "url",
+        "site",
+        "pattern",
+        "index",
+        "fields",
+        "flagged",
+        "broken",
+        "repairs",
+        "page_path",
+        "fetched_at",
+    )
+
+    url: str
+    site: str
+    pattern: str
+    index: int = 0
+    fields: dict[str, Any] = field(default_factory=dict)
+    flagged: bool = False
+    broken: list[str] = field(default_factory=list)
+    repairs: list[dict[str, Any]] = field(default_factory=list)
+    page_path: str | None = None
+    fetched_at: str | None = None

@@ -124,3 +124,30 @@ EDUSCRAPE_REDIS_ACK_TIMEOUT = 120.0
 EDUSCRAPE_REDIS_IDLE_TIMEOUT = 0.0
 # scrapy-redis: keep queue and fingerprints in Redis after the crawl (resume/re-run).
 SCHEDULER_PERSIST = False
+
+# --- Self-healing wrappers (eduscrape.middlewares.wrappers.WrapperMiddleware) ----------
+# The `wrapper` spider enables the middleware in its custom_settings; other spiders
+# add "eduscrape.middlewares.wrappers.WrapperMiddleware": 50 to DOWNLOADER_MIDDLEWARES
+# and set a `wrapper` attribute (an eduscrape.adaptation.wrapper.Wrapper).
+
+# Folder of wrapper definitions (YAML/JSON) looked up by name (-a wrapper=NAME);
+# the bundled eduscrape/wrappers/ is searched after it.
+WRAPPERS_DIR = "wrappers"
+# MongoDB collection of tree-grams (one document per site and field, with history).
+WRAPPER_TREEGRAM_COLLECTION = "treegrams"
+# Store tree-grams at all (False: learned and repaired ones live only for the crawl).
+WRAPPER_STORE_ENABLED = True
+# After a successful repair, store the new tree-gram and selector (follow small
+# changes over time); False keeps the original in MongoDB (the crawl still uses the repair).
+WRAPPER_UPDATE_TREEGRAMS = True
+# Matching algorithm: clustered | simple | bigram | sequence (None: the wrapper's own setting).
+WRAPPER_ALGORITHM = None
+# Minimum similarity to accept a repair (0: the wrapper's own threshold, default 0.6).
+WRAPPER_THRESHOLD = 0
+# Pages with fields that stay broken are saved here (path in the item's page_path).
+WRAPPER_BROKEN_DIR = "output/wrapper-broken"
+# Larger pages are not evaluated (counted in wrapper/skipped_huge).
+WRAPPER_MAX_PAGE_BYTES = 5_000_000
+# Pages whose fields could not be repaired are fetched once more (at most this many)
+# after the wrapper is repaired on another page of the crawl.
+WRAPPER_RETRY_PAGES = 20

@@ -1,0 +1,41 @@
+"""Logic of ``scrapy repair`` and ``scrapy learn-wrapper`` (the command files stay thin)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from eduscrape.adaptation._dom import parse_html
+from eduscrape.adaptation.repair import Repairer, repair
+from eduscrape.adaptation.wrapper import Wrapper, evaluate, find_wrapper
+
+
+def read_page(path: str) -> str:
+    """A local file, or an http(s) URL fetched with the standard library."""
+    if path.startswith(("http://", "https://")):
+        from urllib.request import urlopen
+
+        with urlopen(path, timeout=30) as resp:
+            return resp.read().decode("utf-8", "replace")
+    return Path(path).read_bytes().decode("utf-8", "replace")
+
+
+def repair_json(
+    old: str, new: str, *, xpath: str | None, css: str | None, algorithm: str = "clustered"
+) -> dict[str, Any]:
+    result = repair(read_page(old), read_page(new), xpath=xpath, css=css, algorithm=algorithm)
+    return result.to_dict()
+
+
+def learn_wrapper(
+    wrapper_path: str, page: str, wrappers_dir: str | None = None
+) -> tuple[Wrapper, dict[str, Any]]:
+    """Tree-grams of a wrapper's fields on one page (``{key: treegram dict}``)."""
+    wrapper = Wrapper.load(find_wrapper(wrapper_path, wrappers_dir))
+    result = evaluate(wrapper, parse_html(read_page(page)), {}, Repairer())
+    return wrapper, {key: tg.to_dict() for key, tg in result.learned.items()}
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -1,0 +1,578 @@
+"""Repair a broken or drifted selector from its tree-gram.
+
+Search the new DOM for the node most similar to the tree-gram: every element
+(its text) and every value-carrying attribute (meta ``value``/``content``,
+``time/@datetime``, the tree-gram's own attribute) is a candidate. A cheap score
+(value similarity + label similarity) ranks all candidates; the best few get the
+structural score (ancestors, clustered/simple/bigram tree matching of the
+subtree and of the sibling context). The best candidate is kept only above a
+threshold and clearly ahead of a different-valued runner-up; otherwise the
+repairer abstains. A robust selector is then generated (id/class/name anchored
+before absolute paths) and checked on the new page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from eduscrape.adaptation._dom import (
+    _QUOTES,
+    SKIP_TAGS,
+    css_to_xpath,
+    in_head,
+    is_element,
+    label_tokens,
+    norm,
+    parse_date,
+    parse_html,
+    select,
+    squash,
+    value_kind,
+    value_of,
+)
+from eduscrape.adaptation.matching import tree_similarity
+from eduscrape.adaptation.treegram import (
+    TreeGram,
+    ancestors_of,
+    capture,
+    context,
+    subtree,
+)
+
+_SHAPE = re.compile(r"[0-9]")
+
+
+@dataclass
+class RepairResult:
+    """Outcome of checking/repairing one selector on a new page."""
+
+    status: str  # "intact" | "repaired" | "unrepaired"
+    xpath: str | None
+    similarity: float | None
+    values: list[str] = field(default_factory=list)
+    reason: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Cand:
+    el: Any
+    attr: str | None
+    value: str
+    ts: float = 0.0  # value similarity
+    ls: float = 0.0  # label similarity
+    ss: float = 0.0  # structural similarity
+    score: float = 0.0
+
+
+def _nested(a: Any, b: Any) -> bool:
+    return any(x is b for x in a.iterancestors()) or any(x is a for x in b.iterancestors())
+
+
+def _shape(text: str) -> str:
+    return _SHAPE.sub("9", text)
+
+
+_TIME = re.compile(r"\b(\d\d?):(\d\d)")
+
+
+def _date_similarity(old: str, new: str) -> float:
+    """Same day, same clock time and same format: the same datum. A different
+    format or time is likely another date field (modified, a caption...)."""
+    do, dn = parse_date(old), parse_date(new)
+    if not do or not dn:
+        return 0.0
+    if do != dn:
+        return 0.1
+    to, tn = _TIME.search(old), _TIME.search(new)
+    if bool(to) != bool(tn) or (to and tn and to.group(0) != tn.group(0)):
+        return 0.7
+    n = min(len(old), len(new), 19)
+    return 0.95 if _shape(old)[:n] == _shape(new)[:n] else 0.8
+
+
+@lru_cache(maxsize=64)
+def _shingles(squashed: str) -> frozenset[str]:
+    text = squashed[:20000]
+    return frozenset(text[k : k + 4] for k in range(0, max(1, len(text) - 3)))
+
+
+def _long_similarity(so: str, sn: str) -> float:
+    """sqrt(Jaccard) of 4-character shingles: language-agnostic (CJK has no spaces),
+    and it prefers the tightest container over one that adds page chrome."""
+    a, b = _shingles(so), _shingles(sn)
+    inter = len(a & b)
+    return 0.95 * (inter / (len(a) + len(b) - inter)) ** 0.5 if inter else 0.0
+
+
+def text_similarity(old: str, new: str, kind: str) -> float:
+    """Similarity of two normalized values in [0, 1], aware of dates, URLs, long texts."""
+    if not old or not new:
+        return 0.0
+    if old == new:
+        return 1.0
+    so, sn = squash(old), squash(new)
+    if so == sn:
+        return 0.97
+    if kind == "date":
+        return _date_similarity(old, new)
+    if kind == "url":
+        # Another crop/size of the same image is a different value: only exact-ish counts.
+        return 0.9 if so.split("?")[0] == sn.split("?")[0] else 0.5 * fuzz.ratio(so, sn) / 100.0
+    if min(len(old), len(new)) > 200 and min(len(old), len(new)) * 2 < max(len(old), len(new)):
+        # Too different in length to be judged the same text: skip the costly parts.
+        return 0.4 * min(len(old), len(new)) / max(len(old), len(new))
+    lo, ln = _fold(old), _fold(new)
+    short, long_ = (lo, ln) if len(lo) <= len(ln) else (ln, lo)
+    ratio = len(short) / len(long_)
+    if short in long_ and len(short) >= 4:
+        return 0.55 + 0.4 * ratio if ratio >= 0.5 else 0.3 + 0.5 * ratio
+    if len(long_) > 200 and len(short) > 100:
+        return _long_similarity(so, sn)
+    return 0.8 * fuzz.ratio(so[:300], sn[:300]) / 100.0
+
+
+@lru_cache(maxsize=1024)
+def _fold(text: str) -> str:
+    return text.translate(_QUOTES).lower()
+
+
+def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    if not a and not b:
+        return 0.5
+    return len(a & b) / len(a | b)
+
+
+def label_similarity(tg: TreeGram, el: Any, attr: str | None, tokens: frozenset[str]) -> float:
+    tag = 1.0 if el.tag == tg.tag else 0.0
+    jac = _jaccard(frozenset(tg.tokens), tokens)
+    same_attr = 1.0 if attr == tg.attr else 0.0
+    return 0.35 * tag + 0.45 * jac + 0.2 * same_attr
+
+
+def ancestor_similarity(tg: TreeGram, el: Any) -> float:
+    new = ancestors_of(el)
+    old = tg.ancestors
+    if not old and not new:
+        return 1.0
+    n = max(len(old), len(new))
+    total = 0.0
+    for (ot, otok), (nt, ntok) in zip(old, new, strict=False):
+        total += 0.5 * (ot == nt) + 0.5 * _jaccard(frozenset(otok), frozenset(ntok))
+    return total / n
+
+
+class Repairer:
+    """The engine: check a selector against its tree-gram, repair when needed.
+
+    ``threshold``: minimum combined similarity to accept a repair;
+    ``algorithm``: tree matching ("clustered", "simple", "bigram");
+    ``drift_threshold``: a selector that still matches is reported intact when its
+    node's similarity to the tree-gram is at least this (else silent drift).
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.6,
+        algorithm: str = "clustered",
+        drift_threshold: float = 0.5,
+        intact_structure: float = 0.75,
+        structure_threshold: float = 0.8,
+        margin: float = 0.05,
+        top_k: int = 12,
+    ) -> None:
+        self.intact_structure = intact_structure
+        self.structure_threshold = structure_threshold
+        self.threshold = threshold
+        self.algorithm = algorithm
+        self.drift_threshold = drift_threshold
+        self.margin = margin
+        self.top_k = top_k
+
+    # -- scoring ---------------------------------------------------------------
+
+    def _candidates(self, tg: TreeGram, root: Any) -> list[_Cand]:
+        old = tg.value
+        n_old = len(old)
+        if tg.kind == "long":
+            lo, hi = 0.3 * n_old, 3.0 * n_old + 200
+        else:
+            lo, hi = 1, 3 * n_old + 60
+        out: list[_Cand] = []
+        nodes = list(root.iter())
+        # Raw string-value lengths bottom-up in one pass, so string() is only computed
+        # for elements whose text can fit (containers of the whole page are skipped).
+        lengths: dict[Any, int] = {}
+        for el in reversed(nodes):
+            total = len(el.text or "") if isinstance(el.tag, str) else 0
+            for child in el:
+                total += lengths.get(child, 0) + len(child.tail or "")
+            lengths[el] = total
+        for el in nodes:
+            tag = el.tag
+            if not isinstance(tag, str) or tag in SKIP_TAGS or tag in ("html", "body", "head"):
+                continue
+            get = el.get
+            if tag == "meta":
+                attr = "value" if get("value") is not None else "content"
+                val = norm(get(attr))
+                if val:
+                    out.append(_Cand(el, attr, val))
+                continue
+            if tg.attr and tg.attr not in ("value", "content"):
+                aval = get(tg.attr)
+                if aval:
+                    out.append(_Cand(el, tg.attr, norm(aval)))
+            if tag == "time" and tg.attr != "datetime" and get("datetime"):
+                out.append(_Cand(el, "datetime", norm(get("datetime"))))
+            if tag == "img" and tg.kind == "url" and tg.attr != "src" and get("src"):
+                out.append(_Cand(el, "src", norm(get("src"))))
+            if lo <= lengths[el] <= hi * 2:
+                val = norm(el.xpath("string()"))
+                if val and lo <= len(val) <= hi:
+                    out.append(_Cand(el, None, val))
+        return out
+
+    def _structure(self, tg: TreeGram, cand: _Cand) -> float:
+        anc = ancestor_similarity(tg, cand.el)
+        if cand.attr and cand.attr == tg.attr:
+            sub = 1.0 if cand.el.tag == tg.tag else 0.0
+        else:
+            sub = tree_similarity(tg.subtree_tree(), subtree(cand.el), self.algorithm)
+        ctx = tree_similarity(tg.context_tree(), context(cand.el), self.algorithm)
+        return 0.4 * cand.ls + 0.2 * anc + 0.2 * sub + 0.2 * ctx
+
+    def rank(self, tg: TreeGram, root: Any) -> list[_Cand]:
+        cands = self._candidates(tg, root)
+        for c in cands:
+            c.ts = text_similarity(tg.value, c.value, tg.kind)
+            c.ls = label_similarity(tg, c.el, c.attr, label_tokens(c.el))
+            c.score = 0.7 * c.ts + 0.3 * c.ls
+        cands.sort(key=lambda c: c.score, reverse=True)
+        top = cands[: self.top_k]
+        # Also the best-labelled nodes: when the content differs (another article of
+        # the same template) the value says nothing and structure must decide.
+        chosen = {id(c) for c in top}
+        by_label = sorted(cands[self.top_k :], key=lambda c: c.ls, reverse=True)
+        top += [c for c in by_label[: self.top_k // 2] if id(c) not in chosen]
+        for c in top:
+            c.ss = self._structure(tg, c)
+            c.score = 0.6 * c.ts + 0.4 * c.ss
+        top.sort(key=lambda c: c.score, reverse=True)
+        return top
+
+    def score_node(self, tg: TreeGram, item: Any) -> _Cand | None:
+        """Similarity of an existing selector result to the tree-gram."""
+        if isinstance(item, str):
+            getparent = getattr(item, "getparent", None)
+            el = getparent() if getparent else None
+            attr = getattr(item, "attrname", None)
+            if el is None:
+                return None
+        else:
+            el, attr = item, None
+        if not is_element(el):
+            return None
+        c = _Cand(el, str(attr) if attr else None, value_of(item))
+        c.ts = text_similarity(tg.value, c.value, tg.kind)
+        c.ls = label_similarity(tg, el, c.attr, label_tokens(el))
+        c.ss = self._structure(tg, c)
+        c.score = 0.6 * c.ts + 0.4 * c.ss
+        return c
+
+    # -- decisions ---------------------------------------------------------------
+
+    def check(
+        self, tg: TreeGram, root: Any, xpath: str | None = None, *, multiple: bool = False
+    ) -> RepairResult:
+        """Evaluate ``xpath`` (default: the tree-gram's) on ``root``; repair if broken or drifted.
+
+        A selector that still matches is intact when its node keeps the old value
+        or still closely resembles the tree-gram (cheap: no search). Otherwise it
+        may have drifted silently: search, and keep the selector only if no other
+        node is clearly more similar.
+        """
+        xpath = xpath or tg.xpath
+        results = select(root, xpath)
+        values = [v for v in (value_of(r) for r in results) if v]
+        if not values:
+            return self.repair(tg, root, multiple=multiple)
+        first = next(r for r in results if value_of(r))  # the node behind values[0]
+        cur = self.score_node(tg, first)
+        if cur is not None and (cur.ts >= 0.85 or cur.ss >= self.intact_structure):
+            return RepairResult("intact", xpath, round(cur.score, 4), values)
+        drift = "silent drift: the selector hits a node that no longer resembles its tree-gram"
+        rep = self.repair(tg, root, multiple=multiple)
+        cur_score = cur.score if cur is not None else 0.0
+        if rep.status == "repaired" and (rep.similarity or 0) > cur_score + self.margin:
+            rep.reason = drift
+            return rep
+        if (
+            cur is not None
+            and cur.ss >= self.drift_threshold
+            and (rep.similarity or 0) <= cur_score
+        ):
+            return RepairResult("intact", xpath, round(cur_score, 4), values)
+        return RepairResult(
+            "unrepaired", None, round(cur_score, 4), [], drift + " (abstained)", rep.detail
+        )
+
+    def repair(self, tg: TreeGram, root: Any, *, multiple: bool = False) -> RepairResult:
+        """Search ``root`` for the node most similar to the tree-gram (see module doc)."""
+        ranked = self.rank(tg, root)
+        if not ranked:
+            return RepairResult("unrepaired", None, None, [], "no candidate")
+        best, similarity, why = ranked[0], ranked[0].score, "value and structure"
+        if not self._accept_value(tg, best, ranked):
+            best, similarity, why = self._by_structure(tg, ranked)
+        detail = {
+            "ts": round(ranked[0].ts if best is None else best.ts, 4),
+            "ss": round(ranked[0].ss if best is None else best.ss, 4),
+            "tag": str((best or ranked[0]).el.tag),
+            "attr": (best or ranked[0]).attr,
+            "in_head": in_head((best or ranked[0]).el),
+            "by": why,
+        }
+        if best is None:
+            return RepairResult(
+                "unrepaired", None, round(similarity, 4), [], "below threshold or ambiguous", detail
+            )
+        xpath = make_xpath(root, best.el, best.attr, multiple=multiple)
+        if xpath is None:
+            return RepairResult("unrepaired", None, round(similarity, 4), [], "no selector", detail)
+        values = [v for v in (value_of(r) for r in select(root, xpath)) if v]
+        return RepairResult("repaired", xpath, round(similarity, 4), values, "", detail)
+
+    def _same_datum(self, tg: TreeGram, a: _Cand, b: _Cand) -> bool:
+        if a.value == b.value or text_similarity(a.value, b.value, tg.kind) >= 0.9:
+            return True
+        # A container of the other (or a part of it) that also carries the old text:
+        # the same datum with more or less page chrome, not a rival.
+        return tg.kind == "long" and b.attr is None and a.attr is None and _nested(a.el, b.el)
+
+    def _accept_value(self, tg: TreeGram, best: _Cand, ranked: list[_Cand]) -> bool:
+        """The old value (or its reformatting) found, in a node that is not ambiguous."""
+        if best.score < self.threshold:
+            return False
+        gate = {"date": 0.9, "url": 0.9, "long": 0.8}.get(tg.kind, 0.85)
+        if best.ts < gate:
+            return False
+        for other in ranked[1:]:
+            if self._same_datum(tg, best, other):
+                continue  # same datum in another node (or a wrapper of it): no ambiguity
+            return best.score - other.score >= self.margin
+        return True
+
+    def _by_structure(self, tg: TreeGram, ranked: list[_Cand]) -> tuple[_Cand | None, float, str]:
+        """Content changed (another page of the template): the structurally most
+        similar node, if it is similar enough and clearly ahead of the next one."""
+        # Only values of the same kind: a name is not replaced by a URL or a date.
+        kinds = {"date": {"date"}, "url": {"url"}}.get(tg.kind, {"short", "long"})
+        by_ss = sorted(
+            (c for c in ranked if value_kind(c.value) in kinds), key=lambda c: c.ss, reverse=True
+        )
+        if not by_ss:
+            return None, ranked[0].score, "abstained"
+        best = by_ss[0]
+        if best.ss < self.structure_threshold:
+            return None, ranked[0].score, "abstained"
+        for other in by_ss[1:]:
+            if self._same_datum(tg, best, other):
+                continue
+            if best.ss - other.ss < self.margin:
+                return None, best.ss, "ambiguous structure"
+            break
+        return best, best.ss, "structure"
+
+
+# -- selector generation -----------------------------------------------------------
+
+
+def _q(value: str) -> str | None:
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    return None
+
+
+# Ids/classes produced by build tools (hashes, CSS-in-JS, counters) change with every
+# deploy: a selector anchored on them breaks again at the next release.
+_GENERATED = re.compile(
+    r"\d{3,}|[a-z0-9]{6,}-[a-z0-9]{4,}|^css-|^sc-|__[a-z0-9]{5}$|^[a-z]{1,3}[A-Z][A-Za-z]{2,6}$"
+    r"|^(?=[a-zA-Z]{5,8}$)(?=.*[a-z][A-Z])",
+)
+# "Name-hash" classes of CSS modules / styled-components: the name part is stable.
+_HASHED = re.compile(
+    r"^([A-Za-z][\w-]*?(?:-|__|--))(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[a-z])[A-Za-z0-9]{5,8}$"
+)
+# Presentational utility classes (Tailwind, Bootstrap grid...) say nothing about the datum.
+_UTILITY = re.compile(
+    r"^(?:[a-z0-9]+:)?(?:m[trblxy]?|p[trblxy]?|w|h|max-w|min-h|text|font|leading|flex|grid|gap|col"
+    r"|row|bg|border|rounded|items|justify|lh|mx|my|px|py|pt|pb|pl|pr|mt|mb|ml|mr|d|order"
+    r"|hidden|block|inline|relative|absolute|clearfix|container|t)(?:-[\w./]+)*$"
+)
+
+
+def _class_pred(cls: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')"
+
+
+def _preds(el: Any, weak: bool = False) -> list[str]:
+    """Predicates identifying ``el`` by itself, most robust first.
+
+    ``weak``: only the fragile ones (generated or utility classes, generated ids),
+    tried after ancestor-anchored selectors.
+    """
+    get = el.get
+    ident = get("id")
+    classes = [c for c in (get("class") or "").split() if _q(c) and "'" not in c]
+    if weak:
+        preds = [
+            _class_pred(c)
+            for c in classes
+            if _GENERATED.search(c) or _UTILITY.match(c) or _HASHED.match(c)
+        ]
+        if ident and _GENERATED.search(ident) and _q(ident):
+            preds.insert(0, f"@id={_q(ident)}")
+        return preds
+    preds = []
+    if ident and not _GENERATED.search(ident) and _q(ident):
+        preds.append(f"@id={_q(ident)}")
+    for attr in ("name", "property", "itemprop", "data-testid", "rel"):
+        val = get(attr)
+        if val and _q(val) and len(val) < 80:
+            preds.append(f"@{attr}={_q(val)}")
+    good = [
+        c
+        for c in classes
+        if not _GENERATED.search(c) and not _UTILITY.match(c) and not _HASHED.match(c)
+    ]
+    preds.extend(_class_pred(c) for c in good)
+    for c in classes:
+        m = _HASHED.match(c)
+        if m and len(m.group(1)) > 4:
+            preds.append(f"contains(concat(' ', normalize-space(@class)), ' {m.group(1)}')")
+    if len(good) >= 2:
+        preds.append(" and ".join(_class_pred(c) for c in good[:2]))
+    return preds
+
+
+def _relpath(root: Any, el: Any) -> str:
+    """Positional path from ``root`` down to ``el`` (fallback selector)."""
+    steps = []
+    node = el
+    while node is not None and node is not root:
+        parent = node.getparent()
+        if parent is None:
+            break
+        same = [c for c in parent if c.tag == node.tag]
+        steps.append(f"{node.tag}[{same.index(node) + 1}]" if len(same) > 1 else str(node.tag))
+        node = parent
+    return "./" + "/".join(reversed(steps))
+
+
+def make_xpath(root: Any, el: Any, attr: str | None, *, multiple: bool = False) -> str | None:
+    """A selector whose first result is ``el`` (or its ``attr``) on ``root``.
+
+    Relative (``.//...``) when ``root`` is not the document root, e.g. a record.
+    ``multiple``: a record pattern; the selector may (should) match siblings too.
+    """
+    tail = f"/@{attr}" if attr else ""
+    tag = str(el.tag)
+    relative = root.getparent() is not None
+    pre = "." if relative else ""
+
+    def ok(xp: str, unique: bool) -> bool:
+        res = root.xpath(xp)
+        if not res:
+            return False
+        if multiple:
+            return any(r is el for r in res) and (not unique or len(res) > 1)
+        first = res[0]
+        node = first.getparent() if isinstance(first, str) else first
+        return node is el and (not unique or len(res) == 1)
+
+    own = [f"{pre}//{tag}[{p}]" for p in _preds(el)]
+    anchored: list[str] = []
+    for depth, anc in enumerate(el.iterancestors()):
+        if depth >= 4 or anc.tag in ("html", "body") or anc is root:
+            break
+        for p in _preds(anc)[:3]:
+            anchored.append(f"{pre}//{anc.tag}[{p}]//{tag}")
+            anchored.extend(f"{pre}//{anc.tag}[{p}]//{tag}[{q}]" for q in _preds(el)[:2])
+    plain = [f"{pre}//{tag}"] if tag not in ("div", "span", "a", "p", "meta", "li") else []
+    weak = [f"{pre}//{tag}[{p}]" for p in _preds(el, weak=True)]
+    for unique in (True, False):
+        for xp in own + anchored + plain + weak:
+            try:
+                if ok(xp + tail, unique):
+                    return xp + tail
+            except Exception:
+                continue
+    if relative:
+        return _relpath(root, el) + tail
+    return el.getroottree().getpath(el) + tail
+
+
+# -- public API ----------------------------------------------------------------------
+
+_DEFAULT = Repairer()
+
+
+def to_xpath(xpath: str | None = None, css: str | None = None) -> str:
+    if bool(xpath) == bool(css):
+        raise ValueError("give exactly one of xpath= or css=")
+    return xpath if xpath else css_to_xpath(css or "")
+
+
+def learn(
+    html: str | bytes | Any, *, xpath: str | None = None, css: str | None = None
+) -> TreeGram | None:
+    """Tree-gram of a selector's target on a page (HTML text or parsed root)."""
+    xp = to_xpath(xpath, css)
+    root = html if hasattr(html, "xpath") else parse_html(html)
+    return capture(xp, select(root, xp))
+
+
+def repair(
+    old_html: str | bytes,
+    new_html: str | bytes,
+    *,
+    xpath: str | None = None,
+    css: str | None = None,
+    algorithm: str = "clustered",
+    repairer: Repairer | None = None,
+) -> RepairResult:
+    """Check the selector that worked on ``old_html`` against ``new_html``; repair it.
+
+    ``status`` is "intact" (selector still finds a node resembling its
+    tree-gram), "repaired" (new selector in ``xpath``) or "unrepaired" (abstained).
+    """
+    xp = to_xpath(xpath, css)
+    eng = repairer or (_DEFAULT if algorithm == "clustered" else Repairer(algorithm=algorithm))
+    tg = learn(old_html, xpath=xp)
+    if tg is None:
+        return RepairResult(
+            "unrepaired", None, None, [], "selector matches nothing on the old page"
+        )
+    return eng.check(tg, parse_html(new_html), xp)
+
+
+__all__ = [
+    "RepairResult",
+    "Repairer",
+    "learn",
+    "make_xpath",
+    "repair",
+    "text_similarity",
+]

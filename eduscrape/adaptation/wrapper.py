@@ -1,0 +1,516 @@
+"""Declarative wrappers (Lixto-like patterns) and their self-healing evaluation.
+
+A wrapper (YAML or JSON) per site::
+
+    site: news-demo
+    algorithm: clustered        # clustered | simple | bigram | sequence
+    threshold: 0.6
+    url_regex: /articles/       # pages the patterns apply to (default: all)
+    follow: ["//nav//a/@href", "//ul[@class='teasers']//a/@href"]
+    patterns:
+      - name: article           # record pattern; fields are relative to each record
+        xpath: //article        # or css:; omit for "the whole page"
+        min: 1
+        max: 1
+        fields:
+          - {name: title, css: h1, required: true}
+          - {name: published, xpath: ".//time/@datetime", type: date}
+          - {name: price, css: ".price", type: number, regex: "\\d"}
+
+:func:`evaluate` applies it to a parsed page with the stored tree-grams: fields
+that break a constraint, match nothing, or silently drift are repaired
+(top-down: a repaired record pattern re-checks its fields; bottom-up: a field
+that cannot be repaired triggers the repair of its record pattern first).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eduscrape.adaptation._dom import css_to_xpath, parse_date, select, value_of
+from eduscrape.adaptation.repair import Repairer, RepairResult, make_xpath
+from eduscrape.adaptation.treegram import TreeGram, capture
+
+PAGE = ""  # pattern name of fields that apply to the whole page
+_NUMBER = re.compile(r"[-+]?\d[\d,.\s]*")
+
+
+class WrapperError(ValueError):
+    """A wrapper definition that cannot be used (clear message for the user)."""
+
+
+@dataclass
+class FieldSpec:
+    name: str
+    xpath: str
+    required: bool = False
+    min: int = 0
+    max: int | None = None
+    type: str | None = None  # text | number | date | url
+    regex: str | None = None
+    multiple: bool = False
+
+    def violations(self, values: list[str]) -> list[str]:
+        """Broken integrity constraints (empty list: the values are fine)."""
+        out = []
+        if not values:
+            return ["matches nothing"] if self.required or self.min > 0 else []
+        if len(values) < self.min:
+            out.append(f"fewer than {self.min} values")
+        if self.max is not None and len(values) > self.max:
+            out.append(f"more than {self.max} values")
+        first = values[0]
+        if self.type == "number" and not _NUMBER.search(first):
+            out.append("not a number")
+        if self.type == "date" and not parse_date(first):
+            out.append("not a date")
+        if self.type == "url" and not first.startswith(("http://", "https://", "/")):
+            out.append("not a URL")
+        if self.regex and not re.search(self.regex, first):
+            out.append(f"does not match {self.regex!r}")
+        return out
+
+
+@dataclass
+class PatternSpec:
+    name: str
+    xpath: str | None  # None: the page itself is the (single) record
+    fields: list[FieldSpec]
+    min: int = 0
+    max: int | None = None
+
+    def violations(self, n: int) -> list[str]:
+        if self.xpath is None:
+            return []
+        if n < max(1, self.min):
+            return ["matches nothing" if n == 0 else f"fewer than {self.min} records"]
+        if self.max is not None and n > self.max:
+            return [f"more than {self.max} records"]
+        return []
+
+
+@dataclass
+class Wrapper:
+    site: str
+    patterns: list[PatternSpec]
+    follow: list[str] = field(default_factory=list)
+    algorithm: str = "clustered"
+    threshold: float = 0.6
+    url_regex: str | None = None
+
+    def applies_to(self, url: str) -> bool:
+        return not self.url_regex or re.search(self.url_regex, url) is not None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Wrapper:
+        if not isinstance(data, dict) or not data.get("site"):
+            raise WrapperError("a wrapper needs a 'site' name")
+        patterns = []
+        for p in data.get("patterns") or []:
+            fields = [
+                FieldSpec(
+                    name=str(f["name"]),
+                    xpath=_selector(f, f"field {f.get('name')!r}"),
+                    required=bool(f.get("required", False)),
+                    min=int(f.get("min", 0)),
+                    max=f.get("max"),
+                    type=f.get("type"),
+                    regex=f.get("regex"),
+                    multiple=bool(f.get("multiple", False)),
+                )
+                for f in p.get("fields") or []
+            ]
+            xp = _selector(p, f"pattern {p.get('name')!r}", optional=True)
+            patterns.append(
+                PatternSpec(
+                    str(p.get("name", PAGE)), xp, fields, int(p.get("min", 0)), p.get("max")
+                )
+            )
+        if not patterns:
+            raise WrapperError(f"wrapper {data['site']!r} has no patterns")
+        algorithm = data.get("algorithm", "clustered")
+        if algorithm not in ("clustered", "simple", "bigram", "sequence"):
+            raise WrapperError(f"unknown algorithm {algorithm!r}")
+        return cls(
+            site=str(data["site"]),
+            patterns=patterns,
+            follow=[
+                _selector({"xpath": f} if f.startswith(("/", ".", "(")) else {"css": f}, "follow")
+                for f in data.get("follow") or []
+            ],
+            algorithm=algorithm,
+            threshold=float(data.get("threshold", 0.6)),
+            url_regex=data.get("url_regex"),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> Wrapper:
+        path = Path(path)
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise WrapperError(f"cannot read wrapper {path}: {exc}") from None
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+        return cls.from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "algorithm": self.algorithm,
+            "threshold": self.threshold,
+            "url_regex": self.url_regex,
+            "follow": self.follow,
+            "patterns": [
+                {
+                    "name": p.name,
+                    "xpath": p.xpath,
+                    "min": p.min,
+                    "max": p.max,
+                    "fields": [f.__dict__.copy() for f in p.fields],
+                }
+                for p in self.patterns
+            ],
+        }
+
+
+BUNDLED = Path(__file__).resolve().parents[1] / "wrappers"
+
+
+def find_wrapper(spec: str, wrappers_dir: str | None = None) -> Path:
+    """A wrapper file: a path, or a name in ``wrappers_dir`` or the bundled folder."""
+    path = Path(spec)
+    if path.is_file():
+        return path
+    for folder in (Path(wrappers_dir or "wrappers"), BUNDLED):
+        for ext in ("", ".yaml", ".yml", ".json"):
+            cand = folder / f"{spec}{ext}"
+            if cand.is_file():
+                return cand
+    raise WrapperError(
+        f"no wrapper {spec!r} (a file, or a name in {wrappers_dir or 'wrappers'}/ or {BUNDLED})"
+    )
+
+
+def _selector(spec: dict[str, Any], what: str, optional: bool = False) -> str | None:
+    xp, css = spec.get("xpath"), spec.get("css")
+    if xp and css:
+        raise WrapperError(f"{what}: give xpath or css, not both")
+    if css:
+        try:
+            return css_to_xpath(str(css))
+        except Exception as exc:
+            raise WrapperError(f"{what}: bad CSS {css!r}: {exc}") from None
+    if xp:
+        return str(xp)
+    if optional:
+        return None
+    raise WrapperError(f"{what}: needs xpath or css")
+
+
+def gram_key(pattern: str, field_name: str | None) -> str:
+    """Store key of a tree-gram: ``pattern/field`` (``pattern/`` for the record itself)."""
+    return f"{pattern}/{field_name or ''}"
+
+
+@dataclass
+class RepairEvent:
+    pattern: str
+    field: str | None
+    old_xpath: str | None
+    new_xpath: str | None
+    status: str
+    similarity: float | None
+    reason: str = ""
+    treegram: TreeGram | None = None  # captured on the repaired node
+
+
+@dataclass
+class PageResult:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    repairs: list[RepairEvent] = field(default_factory=list)
+    learned: dict[str, TreeGram] = field(default_factory=dict)
+    broken: list[str] = field(default_factory=list)  # "pattern/field" still broken
+    wrapper: Wrapper | None = None  # with repaired selectors
+
+    @property
+    def repaired(self) -> list[RepairEvent]:
+        return [r for r in self.repairs if r.status == "repaired"]
+
+
+def _values(results: list[Any]) -> list[str]:
+    return [v for v in (value_of(r) for r in results) if v]
+
+
+def evaluate(
+    wrapper: Wrapper, root: Any, grams: dict[str, TreeGram], repairer: Repairer | None = None
+) -> PageResult:
+    """Apply ``wrapper`` to a parsed page, repairing with ``grams`` (key: :func:`gram_key`).
+
+    Fields without a tree-gram that extract fine are learned (``result.learned``).
+    ``result.wrapper`` is a copy with the repaired selectors.
+    """
+    eng = repairer or Repairer(algorithm=wrapper.algorithm, threshold=wrapper.threshold)
+    wrapper = copy.deepcopy(wrapper)
+    out = PageResult(wrapper=wrapper)
+    for pattern in wrapper.patterns:
+        _evaluate_pattern(pattern, root, grams, eng, out)
+    return out
+
+
+def _repair_pattern(
+    pattern: PatternSpec,
+    root: Any,
+    grams: dict[str, TreeGram],
+    eng: Repairer,
+    out: PageResult,
+    why: str,
+) -> list[Any] | None:
+    tg = grams.get(gram_key(pattern.name, None))
+    if tg is None or pattern.xpath is None:
+        return None
+    multiple = (pattern.max or 2) > 1
+    res = eng.check(tg, root, pattern.xpath, multiple=multiple)
+    if res.status != "repaired" or not res.xpath:
+        res = _infer_record(pattern, root, grams, eng, multiple) or res
+    if res.status != "repaired" or not res.xpath:
+        out.repairs.append(
+            RepairEvent(pattern.name, None, pattern.xpath, None, "unrepaired", res.similarity, why)
+        )
+        return None
+    records = [r for r in select(root, res.xpath) if not isinstance(r, str)]
+    if pattern.violations(len(records)):
+        out.repairs.append(
+            RepairEvent(
+                pattern.name,
+                None,
+                pattern.xpath,
+                None,
+                "unrepaired",
+                res.similarity,
+                why + "; repaired selector breaks the constraints",
+            )
+        )
+        return None
+    out.repairs.append(
+        RepairEvent(
+            pattern.name,
+            None,
+            pattern.xpath,
+            res.xpath,
+            "repaired",
+            res.similarity,
+            why,
+            _descend(capture(res.xpath, records), tg, pattern.xpath),
+        )
+    )
+    pattern.xpath = res.xpath
+    return records
+
+
+def _infer_record(
+    pattern: PatternSpec, root: Any, grams: dict[str, TreeGram], eng: Repairer, multiple: bool
+) -> RepairResult | None:
+    """Record = the lowest common ancestor of its repaired fields (when the record's
+    own tree-gram no longer matches, its fields often still do)."""
+    nodes, sims = [], []
+    for spec in pattern.fields:
+        tg = grams.get(gram_key(pattern.name, spec.name))
+        if tg is None:
+            continue
+        res = eng.repair(tg, root)
+        if res.status != "repaired" or not res.xpath:
+            continue
+        found = select(root, res.xpath)
+        if found:
+            node = found[0].getparent() if isinstance(found[0], str) else found[0]
+            nodes.append(node)
+            sims.append(res.similarity or 0.0)
+    with_grams = sum(1 for f in pattern.fields if gram_key(pattern.name, f.name) in grams)
+    if len(nodes) < 2 or len(nodes) * 2 < with_grams:
+        return None
+    lca = nodes[0]
+    for node in nodes[1:]:
+        chain = {id(a) for a in node.iterancestors()} | {id(node)}
+        while lca is not None and id(lca) not in chain:
+            lca = lca.getparent()
+    if lca is None or lca.tag in ("html", "body"):
+        return None
+    xpath = make_xpath(root, lca, None, multiple=multiple)
+    similarity = round(sum(sims) / len(sims), 4)
+    values = [value_of(lca)]
+    return RepairResult(
+        "repaired", xpath, similarity, values, "record = common ancestor of its repaired fields"
+    )
+
+
+def _evaluate_pattern(
+    pattern: PatternSpec, root: Any, grams: dict[str, TreeGram], eng: Repairer, out: PageResult
+) -> None:
+    pkey = gram_key(pattern.name, None)
+    if pattern.xpath is None:
+        records = [root]
+    else:
+        records = [r for r in select(root, pattern.xpath) if not isinstance(r, str)]
+        problems = pattern.violations(len(records))
+        if problems:  # top-down: repair the record pattern, then its fields
+            repaired = _repair_pattern(pattern, root, grams, eng, out, "; ".join(problems))
+            if repaired is None:
+                out.broken.append(pkey)
+                return
+            records = repaired
+        elif pkey not in grams and records:
+            tg = capture(pattern.xpath, records)
+            if tg:
+                out.learned[pkey] = tg
+    pattern_retried = False
+    index = 0
+    while index < len(records):
+        record = records[index]
+        fields: dict[str, Any] = {}
+        broken: list[str] = []
+        retry = False
+        for spec in pattern.fields:
+            value, ok = _evaluate_field(pattern, spec, record, grams, eng, out, first=index == 0)
+            if not ok and not pattern_retried and pattern.xpath is not None and grams.get(pkey):
+                # Bottom-up: the field cannot be repaired inside this record; maybe the
+                # record pattern itself now selects the wrong element.
+                pattern_retried = True
+                repaired = _repair_pattern(
+                    pattern, root, grams, eng, out, f"field {spec.name!r} unrepairable"
+                )
+                if repaired:
+                    records, index, retry = repaired, 0, True
+                    break
+            fields[spec.name] = value
+            if not ok:
+                broken.append(spec.name)
+        if retry:
+            continue
+        out.records.append(
+            {"pattern": pattern.name, "index": index, "fields": fields, "broken": broken}
+        )
+        out.broken.extend(
+            gram_key(pattern.name, b) for b in broken if gram_key(pattern.name, b) not in out.broken
+        )
+        index += 1
+
+
+def _evaluate_field(
+    pattern: PatternSpec,
+    spec: FieldSpec,
+    record: Any,
+    grams: dict[str, TreeGram],
+    eng: Repairer,
+    out: PageResult,
+    first: bool,
+) -> tuple[Any, bool]:
+    key = gram_key(pattern.name, spec.name)
+    results = select(record, spec.xpath)
+    values = _values(results)
+    problems = spec.violations(values)
+    tg = grams.get(key)
+    if tg is None:
+        if not problems and values and first:
+            learned = capture(spec.xpath, results)
+            if learned:
+                out.learned[key] = learned
+        return _shape(spec, values), not problems
+    if problems or first:
+        # Broken, or (once per page, cheap) a silent-drift check against the tree-gram.
+        res = eng.check(tg, record, spec.xpath)
+        if res.status == "repaired" and res.xpath:
+            new_results = select(record, res.xpath)
+            new_values = _values(new_results)
+            if not spec.violations(new_values):
+                reason = res.reason or "; ".join(problems)
+                out.repairs.append(
+                    RepairEvent(
+                        pattern.name,
+                        spec.name,
+                        spec.xpath,
+                        res.xpath,
+                        "repaired",
+                        res.similarity,
+                        reason,
+                        _descend(capture(res.xpath, new_results), tg, spec.xpath),
+                    )
+                )
+                spec.xpath = res.xpath
+                return _shape(spec, new_values), True
+            problems = problems or ["repaired selector breaks the constraints"]
+        elif res.status == "unrepaired" and not problems:
+            problems = [res.reason or "silent drift"]
+        if problems:
+            out.repairs.append(
+                RepairEvent(
+                    pattern.name,
+                    spec.name,
+                    spec.xpath,
+                    None,
+                    "unrepaired",
+                    res.similarity,
+                    "; ".join(problems),
+                )
+            )
+            return _shape(spec, values) if values and res.status != "unrepaired" else None, False
+    return _shape(spec, values), True
+
+
+def _descend(new: TreeGram | None, old: TreeGram, old_xpath: str | None) -> TreeGram | None:
+    """Remember which declared selector a repaired tree-gram descends from."""
+    if new is not None:
+        new.extra["origin"] = old.extra.get("origin") or old_xpath
+    return new
+
+
+def apply_stored_selectors(wrapper: Wrapper, grams: dict[str, TreeGram]) -> list[str]:
+    """Use the repaired selectors of stored tree-grams (a previous crawl's repairs).
+
+    Only for tree-grams repaired from the selector the wrapper still declares (a
+    selector edited by hand since then wins). Returns the keys changed.
+    """
+    changed = []
+    for pattern in wrapper.patterns:
+        specs: list[tuple[str, Any]] = [(gram_key(pattern.name, None), pattern)]
+        specs += [(gram_key(pattern.name, f.name), f) for f in pattern.fields]
+        for key, spec in specs:
+            tg = grams.get(key)
+            if (
+                tg
+                and spec.xpath
+                and tg.xpath != spec.xpath
+                and tg.extra.get("origin") == spec.xpath
+            ):
+                spec.xpath = tg.xpath
+                changed.append(key)
+    return changed
+
+
+def _shape(spec: FieldSpec, values: list[str]) -> Any:
+    if spec.multiple:
+        return values
+    return values[0] if values else None
+
+
+__all__ = [
+    "FieldSpec",
+    "PageResult",
+    "PatternSpec",
+    "RepairEvent",
+    "RepairResult",
+    "Wrapper",
+    "WrapperError",
+    "apply_stored_selectors",
+    "evaluate",
+    "gram_key",
+]

@@ -1,0 +1,144 @@
+"""``wrapper``: apply a declarative, self-healing wrapper to a site.
+
+    scrapy crawl wrapper -a wrapper=PATH_OR_NAME -a start_url=URL [-a max_pages=100]
+
+``wrapper`` is a YAML/JSON file, or a name looked up in ``WRAPPERS_DIR`` and in
+the bundled ``eduscrape/wrappers/``. Links matched by the wrapper's ``follow``
+selectors are followed (same host). One :class:`WrapperRecordItem` per record;
+the repair work happens in :class:`eduscrape.middlewares.wrappers.WrapperMiddleware`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse, Response
+
+from eduscrape.adaptation.wrapper import Wrapper, WrapperError, find_wrapper
+from eduscrape.items import WrapperRecordItem
+
+
+class WrapperSpider(scrapy.Spider):
+    name = "wrapper"
+    item_types: ClassVar[list[type]] = [WrapperRecordItem]
+    # Learn on the v1 template, then crawl the redesigned v2: selectors get repaired.
+    demo_runs: ClassVar[list[dict[str, Any]]] = [
+        {"label": "v1", "args": {"wrapper": "news-demo", "start_url": "{demo}/news/v1/"}},
+        {"label": "v2", "args": {"wrapper": "news-demo", "start_url": "{demo}/news/v2/"}},
+    ]
+    custom_settings: ClassVar[dict[str, Any]] = {
+        "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.wrappers.WrapperMiddleware": 50},
+        # One page at a time: the first repaired page updates the wrapper for the rest.
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    }
+    wrapper_spec: ClassVar[dict[str, Any] | None] = None  # subclasses may declare it inline
+
+    def __init__(
+        self,
+        wrapper: str | None = None,
+        start_url: str | None = None,
+        max_pages: str | int = 100,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._wrapper_arg = wrapper
+        if not start_url:
+            raise ValueError("the wrapper spider needs -a start_url=URL")
+        self.start_url = start_url
+        self.max_pages = int(max_pages)
+        self.host = urlsplit(start_url).netloc
+        self.seen: set[str] = set()
+        self.wrapper: Wrapper | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WrapperSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.wrapper_spec:
+            spider.wrapper = Wrapper.from_dict(spider.wrapper_spec)
+        elif spider._wrapper_arg:
+            spider.wrapper = Wrapper.load(
+                find_wrapper(spider._wrapper_arg, crawler.settings.get("WRAPPERS_DIR"))
+            )
+        else:
+            raise WrapperError("the wrapper spider needs -a wrapper=PATH_OR_NAME")
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        self.seen.add(self.start_url)
+        yield scrapy.Request(self.start_url, callback=self.parse)
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, HtmlResponse):
+            self.crawler.stats.inc_value("wrapper/skipped_not_html")
+            return
+        result = response.meta.get("wrapper_result")
+        if result is not None:
+            yield from self._items(response, result)
+        assert self.wrapper is not None
+        for sel in self.wrapper.follow:
+            for node in response.xpath(sel):
+                target = node.root
+                href = str(target) if isinstance(target, str) else target.get("href")
+                if not href:
+                    continue
+                url = response.urljoin(href)
+                if urlsplit(url).netloc != self.host or url in self.seen:
+                    continue
+                if len(self.seen) >= self.max_pages:
+                    return
+                self.seen.add(url)
+                yield response.follow(url, callback=self.parse)
+
+    def _items(self, response: Response, result: Any) -> Iterator[WrapperRecordItem]:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        repairs = [
+            {
+                "pattern": e.pattern,
+                "field": e.field,
+                "status": e.status,
+                "old_xpath": e.old_xpath,
+                "new_xpath": e.new_xpath,
+                "similarity": e.similarity,
+                "reason": e.reason,
+            }
+            for e in result.repairs
+        ]
+        page_path = response.meta.get("wrapper_page_path")
+        site = result.wrapper.site if result.wrapper else ""
+        for record in result.records:
+            broken = list(record["broken"])
+            if broken:
+                self.crawler.stats.inc_value("wrapper/flagged_items")
+            yield WrapperRecordItem(
+                url=response.url,
+                site=site,
+                pattern=record["pattern"],
+                index=record["index"],
+                fields=record["fields"],
+                flagged=bool(broken),
+                broken=broken,
+                repairs=repairs,
+                page_path=page_path if broken else None,
+                fetched_at=now,
+            )
+        # A record pattern that stayed broken yields no record: flag the page itself.
+        for key in result.broken:
+            pattern, _, field_name = key.partition("/")
+            if field_name:
+                continue
+            self.crawler.stats.inc_value("wrapper/flagged_items")
+            yield WrapperRecordItem(
+                url=response.url,
+                site=site,
+                pattern=pattern,
+                index=0,
+                flagged=True,
+                broken=[key],
+                repairs=repairs,
+                page_path=page_path,
+                fetched_at=now,
+            )

@@ -1,0 +1,324 @@
+"""Self-healing wrappers: matching algorithms, repair engine, wrappers, store (no Scrapy)."""
+
+from __future__ import annotations
+
+import pytest
+
+from eduscrape.adaptation import (
+    Repairer,
+    Tree,
+    bigram_similarity,
+    clustered_tree_match,
+    learn,
+    make_xpath,
+    repair,
+    simple_tree_match,
+    tree_similarity,
+)
+from eduscrape.adaptation._dom import parse_html
+from eduscrape.adaptation.store import MemoryStore, MongoStore
+from eduscrape.adaptation.wrapper import Wrapper, WrapperError, evaluate, gram_key
+
+# A = a(b, c(d, e)) and B = a(b, c(d), f), a small pair like the paper's Figure 1.
+A = Tree.from_obj(("a", ["b", ("c", ["d", "e"])]))
+B = Tree.from_obj(("a", ["b", ("c", ["d"]), "f"]))
+
+
+def test_simple_tree_match_hand_computed() -> None:
+    # Mapping a-a, b-b, c-c, d-d: 4 pairs.
+    assert simple_tree_match(A, B) == 4
+    assert simple_tree_match(A, A) == A.size() == 5
+    assert simple_tree_match(A, Tree("x")) == 0
+    # Normalized: 2 * 4 / (5 + 5)
+    assert tree_similarity(A, B, "simple") == pytest.approx(0.8)
+
+
+def test_clustered_tree_match_hand_computed() -> None:
+    # Root's children: 2 in A, 3 in B -> each matched child weighs 1/3.
+    # b-b: leaf, 1/3. c-c: children d,e vs d -> d-d weighs 1/max(2,1) = 1/2,
+    # times c's own weight 1/3 -> 1/6. Root: (1/3 + 1/6) * 1/1 = 1/2.
+    assert clustered_tree_match(A, B) == pytest.approx(0.5)
+    assert clustered_tree_match(A, A) == pytest.approx(1.0)
+    assert clustered_tree_match(Tree("a"), Tree("a")) == pytest.approx(1.0)
+    assert clustered_tree_match(A, Tree.from_obj(("z", ["b"]))) == 0.0
+
+
+def test_clustered_penalizes_matches_in_large_sibling_sets() -> None:
+    # One matching leaf among 4 siblings counts less than among 2 (the paper's point).
+    small = Tree.from_obj(("r", ["x", "y"]))
+    big = Tree.from_obj(("r", ["x", "p", "q", "s"]))
+    target = Tree.from_obj(("r", ["x", "z"]))
+    assert clustered_tree_match(target, small) == pytest.approx(0.5)
+    assert clustered_tree_match(target, big) == pytest.approx(0.25)
+    assert simple_tree_match(target, small) == simple_tree_match(target, big) == 2
+
+
+def test_bigram_similarity_is_permutation_tolerant() -> None:
+    # 9 bigrams each, 7 shared: Dice = 14/18.
+    assert bigram_similarity(A, B) == pytest.approx(14 / 18)
+    shuffled = Tree.from_obj(("a", [("c", ["e", "d"]), "b"]))
+    assert bigram_similarity(A, shuffled) == pytest.approx(1.0)
+    assert clustered_tree_match(A, shuffled) < 1.0  # order-preserving algorithms lose some
+    with pytest.raises(ValueError):
+        tree_similarity(A, B, "nope")
+
+
+def test_sequence_similarity_hand_computed() -> None:
+    # Pre-order a b c d e vs a b c d f: Jaro = (4/5 + 4/5 + 4/4) / 3 = 13/15;
+    # Winkler with a common prefix of 4: 13/15 + 4 * 0.1 * (2/15) = 0.92.
+    assert tree_similarity(A, B, "sequence") == pytest.approx(0.92)
+    assert tree_similarity(A, A, "sequence") == pytest.approx(1.0)
+
+
+OLD = """<html><head><title>T</title><meta name="author" content="Ada Lovelace"></head><body>
+<div id="main"><div class="post"><h1 class="post-title">The engine that weaves algebra</h1>
+<div class="byline">By <span class="author-name">Ada Lovelace</span> on
+<span class="post-date">December 10, 1843</span></div>
+<div class="post-body"><p>Notes on the analytical engine, with a method for Bernoulli numbers.</p>
+<p>The engine might compose elaborate pieces of music.</p></div></div></div></body></html>"""
+
+NEW = """<html><head><title>T</title><meta name="article:author" value="Ada Lovelace">
+<meta name="article:published_time" value="1843-12-10"></head><body>
+<main><article class="story"><header><h1 class="story__headline">The engine that weaves algebra</h1>
+<p class="meta"><span class="story__author">Ada Lovelace</span>
+<time datetime="1843-12-10">December 10, 1843</time></p></header>
+<section class="story__body"><p>Notes on the analytical engine, with a method for Bernoulli numbers.</p>
+<p>The engine might compose elaborate pieces of music.</p></section>
+<aside class="related"><h2 class="title">Related: Babbage at home</h2></aside></article></main></body></html>"""
+
+
+def test_repair_renamed_class_prefers_class_anchored_xpath() -> None:
+    res = repair(OLD, NEW, css="h1.post-title")
+    assert res.status == "repaired"
+    assert res.values == ["The engine that weaves algebra"]
+    assert "story__headline" in res.xpath and not res.xpath.startswith("/html")
+    assert 0.6 <= res.similarity <= 1.0
+
+
+def test_repair_long_text_and_date() -> None:
+    body = repair(OLD, NEW, css="div.post-body")
+    assert body.status == "repaired" and body.values[0].startswith("Notes on the analytical")
+    assert "story__body" in body.xpath
+    date = repair(OLD, NEW, css="span.post-date")
+    assert date.status == "repaired" and date.values == ["December 10, 1843"]
+
+
+def test_repair_head_meta_attribute_xpath() -> None:
+    res = repair(OLD, NEW, xpath="//meta[@name='author']/@content")
+    assert res.status == "repaired"
+    assert res.values[0] == "Ada Lovelace"
+
+
+def test_intact_and_silent_drift() -> None:
+    same = repair(OLD, OLD, css="span.author-name")
+    assert same.status == "intact" and same.values == ["Ada Lovelace"]
+    # The old selector ".title" now silently hits the "Related" heading.
+    drift_old = OLD.replace('class="post-title"', 'class="title"')
+    res = repair(drift_old, NEW, css=".title")
+    assert res.status != "intact"
+    assert res.status == "unrepaired" or res.values == ["The engine that weaves algebra"]
+
+
+def test_abstains_on_an_unrelated_page() -> None:
+    other = "<html><body><div class='x'><p>Opening hours: 9-17.</p><p>Closed on Sundays.</p></div></body></html>"
+    res = repair(OLD, other, css="span.author-name")
+    assert res.status == "unrepaired" and res.xpath is None and res.values == []
+
+
+def test_repair_needs_exactly_one_selector_and_a_match_on_the_old_page() -> None:
+    with pytest.raises(ValueError):
+        repair(OLD, NEW)
+    res = repair(OLD, NEW, css="div.nothing-here")
+    assert res.status == "unrepaired"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "   ", "<html", "\x00\x01\x02binary\xff", "<?xml version='1.0'?><feed/>", "<div>" * 5000],
+)
+def test_bad_input_never_raises(bad: str) -> None:
+    res = repair(OLD, bad, css="span.author-name")
+    assert res.status == "unrepaired"
+    res2 = repair(bad, OLD, css="span.author-name")
+    assert res2.status in ("unrepaired", "intact")
+
+
+def test_huge_page_is_bounded() -> None:
+    import time
+
+    filler = "".join(f"<div class='c{i % 50}'><p>Item {i} text</p></div>" for i in range(6000))
+    big = NEW.replace("<main>", f"<main>{filler}")
+    t0 = time.perf_counter()
+    res = repair(OLD, big, css="h1.post-title")
+    assert time.perf_counter() - t0 < 10
+    assert res.values == ["The engine that weaves algebra"]
+
+
+def test_make_xpath_relative_and_unique() -> None:
+    root = parse_html(NEW)
+    h1 = root.xpath("//h1")[0]
+    xp = make_xpath(root, h1, None)
+    assert root.xpath(xp)[0] is h1 and xp.startswith("//")
+    article = root.xpath("//article")[0]
+    rel = make_xpath(article, h1, None)
+    assert rel.startswith(".") and article.xpath(rel)[0] is h1
+    meta = root.xpath("//meta[@name='article:author']")[0]
+    assert make_xpath(root, meta, "value") == "//meta[@name='article:author']/@value"
+
+
+def test_learn_and_treegram_roundtrip() -> None:
+    tg = learn(OLD, css="span.author-name")
+    assert tg is not None and tg.value == "Ada Lovelace" and tg.tag == "span"
+    assert "author" in tg.tokens and tg.ancestors[0][0] == "div"
+    from eduscrape.adaptation import TreeGram
+
+    again = TreeGram.from_dict(tg.to_dict())
+    assert again == tg
+    assert Repairer().check(again, parse_html(OLD)).status == "intact"
+
+
+WRAPPER = {
+    "site": "t",
+    "patterns": [
+        {
+            "name": "post",
+            "css": "div.post",
+            "min": 1,
+            "max": 1,
+            "fields": [
+                {"name": "title", "css": "h1.post-title", "required": True},
+                {"name": "author", "css": "span.author-name", "required": True},
+                {"name": "date", "css": "span.post-date", "type": "date"},
+            ],
+        }
+    ],
+}
+
+
+def test_wrapper_learns_then_repairs_top_down() -> None:
+    wrapper = Wrapper.from_dict(WRAPPER)
+    first = evaluate(wrapper, parse_html(OLD), {})
+    assert first.records[0]["fields"]["author"] == "Ada Lovelace"
+    assert set(first.learned) == {"post/", "post/title", "post/author", "post/date"}
+    second = evaluate(wrapper, parse_html(NEW), first.learned)
+    assert second.records and second.records[0]["broken"] == []
+    fields = second.records[0]["fields"]
+    assert fields == {
+        "title": "The engine that weaves algebra",
+        "author": "Ada Lovelace",
+        "date": "December 10, 1843",
+    }
+    repaired = {(e.pattern, e.field) for e in second.repaired}
+    assert ("post", None) in repaired and ("post", "title") in repaired
+    assert "story" in second.wrapper.patterns[0].xpath
+
+
+def test_wrapper_constraints_and_broken_fields() -> None:
+    spec = dict(WRAPPER)
+    spec["patterns"] = [dict(WRAPPER["patterns"][0])]
+    spec["patterns"][0]["fields"] = [
+        {"name": "title", "css": "h1.post-title", "type": "number", "required": True}
+    ]
+    wrapper = Wrapper.from_dict(spec)
+    res = evaluate(wrapper, parse_html(OLD), {})
+    assert res.records[0]["broken"] == ["title"] and gram_key("post", "title") in res.broken
+    assert gram_key("post", "title") not in res.learned  # never learn from a broken value
+    with pytest.raises(WrapperError):
+        Wrapper.from_dict({"site": "x", "patterns": [{"name": "p", "fields": [{"name": "f"}]}]})
+    with pytest.raises(WrapperError):
+        Wrapper.from_dict({"patterns": []})
+
+
+def test_memory_and_mongo_store_keep_history(mongo_uri: str, mongo_db) -> None:
+    tg1 = learn(OLD, css="span.author-name")
+    tg2 = learn(NEW, css="span.story__author")
+    assert tg1 and tg2
+    for store in (MemoryStore(), MongoStore(mongo_uri, mongo_db.name, "treegrams")):
+        store.save("site", "post/author", tg1, "learned")
+        store.save("site", "post/author", tg2, "repaired")
+        if isinstance(store, MongoStore):
+            store.close()
+            doc = mongo_db["treegrams"].find_one({"_id": "site|post/author"})
+            store = MongoStore(mongo_uri, mongo_db.name, "treegrams")
+        else:
+            doc = store.docs["site|post/author"]
+        assert doc["reason"] == "repaired" and doc["xpath"] == tg2.xpath
+        assert [h["reason"] for h in doc["history"]] == ["learned"]
+        assert store.load("site")["post/author"].tag == "span"
+        assert store.load("other") == {}
+        store.close()
+
+
+def test_selectors_avoid_generated_classes() -> None:
+    page = parse_html(
+        "<html><body><div class='mt-4 px-2'><h2 class='Headline-xYzAbc sc-1234'>Hi there</h2>"
+        "<span class='cKeLaZ'>x</span></div></body></html>"
+    )
+    h2 = page.xpath("//h2")[0]
+    xp = make_xpath(page, h2, None)
+    # The stable name part of a CSS-module class, not its hash nor a utility class.
+    assert xp == "//h2[contains(concat(' ', normalize-space(@class)), ' Headline-')]"
+    span = page.xpath("//span")[0]
+    assert page.xpath(make_xpath(page, span, None))[0] is span
+
+
+def _article(title: str, author: str, date: str, body: str, cls: dict[str, str]) -> str:
+    return (
+        "<html><head><title>x</title></head><body><div id='page'><div class='main'>"
+        f"<div class='post'><h1 class='{cls['title']}'>{title}</h1>"
+        f"<div class='byline'>By <span class='{cls['author']}'>{author}</span> on "
+        f"<span class='{cls['date']}'>{date}</span></div>"
+        f"<div class='{cls['body']}'><p>{body}</p><p>More text here.</p></div></div>"
+        "<div class='sidebar'><h3>Most read</h3><ul><li>One</li><li>Two</li></ul></div>"
+        "</div></div></body></html>"
+    )
+
+
+def test_structure_repair_on_another_page_of_the_template() -> None:
+    # Learned on article A; classes renamed on article B (different texts): the value
+    # cannot help, the structure (tree-gram) decides.
+    old_cls = {
+        "title": "post-title",
+        "author": "author-name",
+        "date": "post-date",
+        "body": "post-body",
+    }
+    new_cls = {
+        "title": "entry-title",
+        "author": "writer",
+        "date": "entry-date",
+        "body": "entry-content",
+    }
+    a = _article(
+        "Robots win an award", "Maria Okafor", "March 3, 2026", "Rovers mapped a tunnel.", old_cls
+    )
+    b = _article(
+        "Library opens", "Lena Fischer", "February 12, 2026", "A timber extension.", new_cls
+    )
+    title = repair(a, b, css="h1.post-title")
+    assert title.status == "repaired" and title.values == ["Library opens"]
+    assert title.detail["by"] == "structure" and title.similarity >= 0.8
+    date = repair(a, b, css="span.post-date")
+    assert date.status == "repaired" and date.values == ["February 12, 2026"]
+    body = repair(a, b, css="div.post-body")
+    assert body.status == "repaired" and body.values[0].startswith("A timber extension.")
+    # Intact on another article of the unchanged template, without any search.
+    c = _article(
+        "Library opens", "Lena Fischer", "February 12, 2026", "A timber extension.", old_cls
+    )
+    assert repair(a, c, css="span.author-name").status == "intact"
+
+
+def test_wrapper_bottom_up_field_failure_repairs_the_record_first() -> None:
+    # The record selector still matches (a promo box now has class "post"), so only
+    # the fields fail; that triggers the repair of the record pattern first.
+    wrapper = Wrapper.from_dict(WRAPPER)
+    learned = evaluate(wrapper, parse_html(OLD), {}).learned
+    promo = NEW.replace(
+        "<main>", "<main><div class='post'><a href='/subscribe'>Subscribe now</a></div>"
+    )
+    res = evaluate(wrapper, parse_html(promo), learned)
+    record_repairs = [e for e in res.repaired if e.field is None]
+    assert record_repairs and "unrepairable" in record_repairs[0].reason
+    assert res.records[-1]["fields"]["title"] == "The engine that weaves algebra"
+    assert res.records[-1]["broken"] == []
