@@ -671,58 +671,78 @@ _TYPE = [
 # "apartment home(s)" and "apartment community" are the same thing as apartment.
 _APT_HOME = _g(r"\bapartment\s+homes?\b", "apartment")
 
+# In priority order: "washer/dryer hookups" also says "washer/dryer", a shared
+# laundry room is often mentioned next to the unit's own hookups.
 _LAUNDRY = [
+    ("no laundry on site", _g(r"\bno\s+(?:on[\s-]*site\s+)?laundry\b|\bno\s+washer", "no")),
     (
-        "no laundry on site",
+        "w/d in unit",
         _g(
-            r"\bno\s+(?:on[\s-]*site\s+)?laundry\b|\bno\s+washer|\blaundromat\b", "no", "laundromat"
+            r"\bw\s*/\s*d\s+in[\s-]*(?:unit|suite|home)|\bin[\s-]*(?:unit|suite|home)\s+(?:laundry|"
+            r"washer|w\s*/\s*d)|(?:washer|dryer|laundry)s?\s+(?:are\s+|is\s+)?(?:in[\s-]*(?:each\s+|"
+            r"the\s+|every\s+|your\s+)?(?:unit|suite|home|apartment)|included|provided)|"
+            r"laundry\s*:\s*in[\s-]*unit|stackable",
+            "unit",
+            "suite",
+            "home",
+            "include",
+            "provided",
+            "stackable",
         ),
     ),
     (
         "w/d hookups",
         _g(
             r"hook[\s-]*ups?\b|hook[\s-]*up\s+for|connections?\s+for\s+(?:a\s+)?washer|"
-            r"washer\s*(?:/|and|&)\s*dryer\s+connections?",
+            r"(?:washer|dryer)\s+connections?",
             "hook",
             "connection",
         ),
     ),
+    # A bare "washer/dryer" amenity: in unit, unless followed by hookups or a shared room.
     (
         "w/d in unit",
         _g(
-            r"\bw\s*/\s*d\s+in[\s-]*unit|\bin[\s-]*unit\s+(?:laundry|washer|w\s*/\s*d|"
-            r"washer\s*(?:/|and|&)\s*dryer)|washers?\s*(?:/|and|&|\+)\s*dryers?\s+(?:in\s+(?:each|"
-            r"the|every|your)\s+(?:unit|apartment|home)|included|provided)|"
-            r"\bin[\s-]*home\s+(?:laundry|washer)|full[\s-]*size\s+washer|"
-            r"washer\s*(?:/|and|&|\+)\s*dryer\b|\bw\s*/\s*d\b|stackable",
-            "/",
-            "unit",
+            r"full[\s-]*size\s+washer|(?:washer\s*(?:/|and|&|\+)\s*dryer|\bw\s*/\s*d)\b"
+            r"(?!\s*(?:hook|connect|coin|in\s+(?:the\s+)?(?:basement|building|bldg)|on[\s-]*site))",
             "washer",
-            "home",
-            "stackable",
+            "w/d",
+            "w / d",
         ),
     ),
     (
         "laundry in bldg",
         _g(
-            r"laundry\s+(?:room\s+)?(?:in|inside)\s+(?:the\s+)?(?:bldg|building|basement)|"
-            r"(?:basement|building|shared|common)\s+laundry|laundry\s+in\s+bldg|"
-            r"coin[\s-]*(?:op(?:erated)?\s+)?laundry",
+            r"laundry\s+(?:room\s+|facilit\w*\s+)?(?:in|inside)\s+(?:the\s+|each\s+|every\s+)?"
+            r"(?:bldg|building)|(?:building|in-building|shared|common)\s+laundry|"
+            r"(?:washer|dryer|laundry)s?\s+in\s+(?:the\s+)?building",
             "laundry",
+            "building",
         ),
     ),
     (
         "laundry on site",
         _g(
-            r"on[\s-]*site\s+laundry|laundry\s+(?:on[\s-]*site|facilit|room|center|care)|"
-            r"laundry\s+(?:is\s+)?available",
-            "laundry",
+            r"on[\s-]*site\s+laundry|laundr\w*\s+(?:on[\s-]*site|facilit|room|center|care)|"
+            r"laundry\s+(?:is\s+)?available|coin[\s-]*(?:op(?:erated)?\s+)?(?:laundry|washer)|"
+            r"laundry\s+in\s+(?:the\s+)?basement|w\s*/\s*d\s+coin",
+            "laundr",
+            "coin",
         ),
     ),
 ]
 
+
+def _laundry(title: str, body: str) -> str | None:
+    found = set(_categorical(title, _LAUNDRY)) | set(_categorical(body, _LAUNDRY))
+    for value, _ in _LAUNDRY:
+        if value in found:
+            return value
+    return None
+
+
 _PARKING = [
-    ("valet parking", _g(r"\bvalet\b", "valet")),
+    ("valet parking", _g(r"\bvalet\b(?!\s+(?:trash|waste|garbage|dry|laundry))", "valet")),
     ("no parking", _g(r"\bno\s+parking\b", "no")),
     ("detached garage", _g(r"\bdetached\b[^.\n]{0,20}\bgarage", "detached")),
     ("attached garage", _g(r"\battached\b[^.\n]{0,20}\bgarage|\bgarage\s+attached", "attached")),
@@ -731,14 +751,24 @@ _PARKING = [
         "off-street parking",
         _g(
             r"\boff[\s-]*street\b|\bdriveway\b|\bparking\s+lot\b|\bassigned\s+parking\b|"
-            r"\breserved\s+parking\b|\bparking\s+space|\bparking\s+spot|\bon[\s-]*site\s+parking",
+            r"\breserved\s+parking\b|\bparking\s+space|\bparking\s+spot|\bon[\s-]*site\s+parking|"
+            r"\bsurface\s+parking|\bprivate\s+parking|\bparking\s+included|\bfree\s+parking",
             "off",
             "driveway",
             "parking",
         ),
     ),
-    ("street parking", _g(r"\bstreet\s+parking\b|\bon[\s-]*street\b", "street")),
-    ("attached garage", _g(r"\b(?:\d|one|two|three)[\s-]*car\s+garage\b", "garage")),
+    (
+        "street parking",
+        _g(r"(?<!off-)(?<!off )(?<!off)street\s+parking\b|\bon[\s-]*street\b", "street"),
+    ),
+    (
+        "attached garage",
+        _g(
+            r"\b(?:\d|one|two|three)[\s-]*car\s+garage\b|\bgarage\s+parking|\bprivate\s+garage",
+            "garage",
+        ),
+    ),
 ]
 
 
@@ -885,6 +915,18 @@ def _merge(title: Iterable[Any], body: Iterable[Any], title_first: bool = True) 
     return None
 
 
+def _plan_lines(body: str, bedrooms: int | None) -> str:
+    """The body lines that describe a floor plan with ``bedrooms`` bedrooms."""
+    if bedrooms is None:
+        return ""
+    lines = [
+        line
+        for line in body.split("\n")
+        if len(line) < 200 and bedrooms in _bedrooms(line) and len(set(_bedrooms(line))) == 1
+    ]
+    return "\n".join(lines)
+
+
 def _parse_posted(posted: Any) -> date | None:
     if posted is None or posted == "":
         return None
@@ -914,6 +956,20 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
 
     t_rent, t_dep = _amounts(title)
     b_rent, b_dep = _amounts(body)
+    out["bedrooms"] = _merge(_bedrooms(title), _bedrooms(body))
+    out["bathrooms"] = _merge(_bathrooms(title), _bathrooms(body))
+    t_size, b_size = _sizes(title), _sizes(body)
+    # Several floor plans in one ad: keep the values on the lines of the plan with
+    # the ad's bedroom count ("2 Bed/ 1 Bath 975 Sq Ft $710 Month").
+    if not t_rent and len(set(b_rent)) > 1 or not t_size and len(set(b_size)) > 1:
+        plan = _plan_lines(body, out["bedrooms"])
+        if plan:
+            p_rent, _ = _amounts(plan)
+            p_size = _sizes(plan)
+            if p_rent and not t_rent and len(set(b_rent)) > 1:
+                b_rent = p_rent
+            if p_size and not t_size and len(set(b_size)) > 1:
+                b_size = p_size
     out["rent"] = _merge(t_rent, b_rent)
     out["deposit"] = _merge(t_dep, b_dep)
     # "deposit: one month's rent" -> deposit = rent.
@@ -923,9 +979,7 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
         and (_MONTH_RENT_DEPOSIT.search(body) or _MONTH_RENT_DEPOSIT.search(title))
     ):
         out["deposit"] = out["rent"]
-    out["bedrooms"] = _merge(_bedrooms(title), _bedrooms(body))
-    out["bathrooms"] = _merge(_bathrooms(title), _bathrooms(body))
-    out["size_sqft"] = _merge(_sizes(title), _sizes(body))
+    out["size_sqft"] = _merge(t_size, b_size)
 
     avail = _merge(_dates(title, posted_date), _dates(body, posted_date))
     out["available_date"] = avail.isoformat() if avail else None
@@ -933,9 +987,7 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
     out["floors"] = _merge(_floors(title), _floors(body))
 
     out["type"] = _merge(_types(title), _types(body))
-    out["laundry"] = _merge(
-        _categorical(title, _LAUNDRY), _categorical(body, _LAUNDRY), title_first=False
-    )
+    out["laundry"] = _laundry(title, body)
     out["parking"] = _merge(
         _categorical(title, _PARKING), _categorical(body, _PARKING), title_first=False
     )
