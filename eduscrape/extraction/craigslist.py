@@ -134,7 +134,8 @@ def parse_posting(html: str, url: str | None = None) -> Posting:
     """Parse a posting page. Never raises on odd markup; see ``Posting.status``."""
     sel = Selector(text=html or "<html></html>")
     canonical = sel.css('link[rel="canonical"]::attr(href)').get()
-    url = canonical or url
+    if canonical:
+        url = urljoin(url or "", canonical.strip())
     post_id = None
     for info in sel.css("p.postinginfo::text").getall():
         m = re.search(r"post id:\s*(\d+)", info)
@@ -337,3 +338,14 @@ def parse_listing(html: str, base_url: str) -> Listing:
 def is_posting_page(html: str) -> bool:
     """Whether a page looks like a posting (vs a listing), by its markup."""
     return "postingbody" in html or "titletextonly" in html or "has been deleted" in html
+
+
+def language_of(text: str, min_chars: int = 40) -> str | None:
+    """ISO 639-1 language of a posting's text (py3langid), None when too short to tell."""
+    text = " ".join((text or "").split())
+    if len(text) < min_chars:
+        return None
+    import py3langid  # loads its model on first use
+
+    lang, _ = py3langid.classify(text)
+    return str(lang)

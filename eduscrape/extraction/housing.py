@@ -961,7 +961,7 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
     t_size, b_size = _sizes(title), _sizes(body)
     # Several floor plans in one ad: keep the values on the lines of the plan with
     # the ad's bedroom count ("2 Bed/ 1 Bath 975 Sq Ft $710 Month").
-    if not t_rent and len(set(b_rent)) > 1 or not t_size and len(set(b_size)) > 1:
+    if (not t_rent and len(set(b_rent)) > 1) or (not t_size and len(set(b_size)) > 1):
         plan = _plan_lines(body, out["bedrooms"])
         if plan:
             p_rent, _ = _amounts(plan)
@@ -1014,3 +1014,21 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
     for name, rx in _AMENITY_RX.items():
         out[name] = True if rx.search(text) else None
     return out
+
+
+def merge_fields(
+    attributes: dict[str, Any], text_fields: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Page attributes where the page states them, text values where it doesn't.
+
+    Returns ``(fields, sources)``; ``sources[name]`` is ``"attributes"`` or ``"text"``.
+    Only names in :data:`FIELDS` and :data:`AMENITIES` are merged.
+    """
+    fields: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for name in FIELDS + AMENITIES:
+        if attributes.get(name) is not None:
+            fields[name], sources[name] = attributes[name], "attributes"
+        elif text_fields.get(name) is not None:
+            fields[name], sources[name] = text_fields[name], "text"
+    return fields, sources
