@@ -188,7 +188,7 @@ _CTX_WORDS = re.compile(
 # Words right after an amount that make it a fee, a discount or a move-in total.
 _AFTER_OTHER = re.compile(
     r"^[ \t]*(?:\.\d+)?[ \t]*(?:/[ \t]*)?(?!plus|\+)(?:[\w']+[ \t]+){0,2}?(?:application|app\b|admin|fee|"
-    r"pet|non-?refundable|off\b|of\b|credit|income|holding|utilities\b|water|parking|garage|"
+    r"pet|non-?refundable|off\b|of\b|credit|income|holding|utilities\b(?!\s+(?:are\s+)?(?:included|incl|paid))|water|parking|garage|"
     r"storage|bonus|gift|discount|towards|toward|to\s+move|moves?\s+you|move[\s-]*in\s+special|"
     r"rebate|savings|tax)"
 )
@@ -483,7 +483,7 @@ _DATE = re.compile(
     rf"\b(?P<m1>{_MON})\s+{_DAY.replace('(', '(?P<d1>', 1)}\b(?:,?\s*(?P<y1>20\d\d))?"
     rf"|\b{_DAY.replace('(', '(?P<d2>', 1)}\s+(?:of\s+)?(?P<m2>{_MON})\b(?:,?\s*(?P<y2>20\d\d))?"
     r"|(?<![\d/$.])(?P<m3>1[0-2]|0?[1-9])[/-](?P<d3>3[01]|[12]\d|0?[1-9])(?:[/-](?P<y3>20\d\d|\d\d))?"
-    r"(?![\d/.%])"
+    r"(?![\d/%]|\.\d)"
     r"|\b(?P<iy>20\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b"
     rf"|\b(?P<mid>mid|early|end\s+of|late|beginning\s+of|first\s+of)[\s-]+(?P<m4>{_MON})"
     rf"|\b(?P<m5>{_MON})\s+(?P<ord>1st|first)\b",
