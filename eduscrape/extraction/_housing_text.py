@@ -31,20 +31,22 @@ _SUFFIX = (
 _STREET = re.compile(
     r"(\d{1,6}[a-z]?)\s+"
     r"((?:[NSEW]\.?|North|South|East|West|NE|NW|SE|SW)\s+)?"
-    r"((?:\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'.-]*)(?:\s+[A-Z][A-Za-z'.-]*){0,3})\s+"
-    rf"(?i:{_SUFFIX})\b\.?",
+    r"(?:((?:\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'.-]*)(?:[ \t]+[A-Z][A-Za-z'.-]*){0,3})[ \t]+"
+    rf"(?i:{_SUFFIX})\b\.?"
+    # "2401 NW 122nd": a numbered street needs no suffix.
+    r"|(\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))\b)",
 )
 # Street-like phrases that are not addresses ("2 Bedroom Way" never, "1 Car Garage").
 _NOT_STREET = re.compile(
     r"^(?:bed|bath|br|ba|car|story|stories|level|month|year|week|day|minute|mile|block|"
     r"unit|units|floor|person|people|pet|dog|cat|sq|square|acre|x|and|or|to|of|at|in|"
-    r"on|the|a|an|min|hour|hr|full|half|new|great|large|huge|private)",
+    r"on|the|a|an|min|hour|hr|full|half|new|great|large|huge|private)\b",
     _I,
 )
 
 
 _NOT_BEFORE_NUMBER = frozenset(
-    "0123456789$#.,/-" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "0123456789$#.,/" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 )
 
 
@@ -53,16 +55,8 @@ def street_candidates(text: str) -> list[str]:
     for m in _STREET.finditer(text):
         if m.start() and text[m.start() - 1] in _NOT_BEFORE_NUMBER:
             continue
-        name = m.group(3)
+        name = m.group(3) or m.group(4)
         if _NOT_STREET.match(name):
-            continue
-        number = m.group(1)
-        # "2022 New Construction": more likely a year than a house number.
-        if (
-            len(number) == 4
-            and 1900 <= int(re.sub(r"\D", "", number)) <= 2030
-            and not re.search(r"\d{4}\s+\w+\s+(?:st|ave|rd|dr)\b", m.group(0), _I)
-        ):
             continue
         out.append(" ".join(m.group(0).split()))
     return out

@@ -177,7 +177,8 @@ _RESPECTIVELY = _g(
 _CTX_WORDS = re.compile(
     r"(?P<dep>deposit|security|\bsd\b|\bdep\b)"
     r"|(?P<rent>\brent(?:al)?\s+(?:fee|rate|price|amount|cost)|weekly\s+(?:fee|rate|price)|\brent\b|\brents\b|\bprice|\bpriced|\brate\b|\blease\b|monthly|weekly|per\s+week"
-    r"|starting|starts|\bfrom\b|\bonly\b|\bjust\b|\bfor\b|/mo|\bmonth\b)"
+    r"|/mo|\bmonth\b)"
+    r"|(?P<weak>starting|starts|\bfrom\b|\bonly\b|\bjust\b|\bfor\b|\bat\b)"
     r"|(?P<other>\bfees?\b|application|\bapp\b|admin|income|earn|salary|\bmake|\bpets?\b|utilit"
     r"|water|trash|sewer|electric|\bgas\b|internet|cable|credit|background|bonus|\boff\b|\bsave"
     r"|discount|special|valued|reward|gift|\blate\b|holding|parking|garage|storage|\bcharge"
@@ -238,7 +239,9 @@ def _amounts(text: str) -> tuple[list[int], list[int]]:
             continue
         role = None
         for c in _CTX_WORDS.finditer(before):
-            role = c.lastgroup
+            # "Deposit: starting at $299": weak words keep an earlier role.
+            if c.lastgroup != "weak" or role is None:
+                role = "rent" if c.lastgroup == "weak" else c.lastgroup
         if _AFTER_DEPOSIT.match(after):
             role = "dep"
         elif role != "dep" and _AFTER_OTHER.match(after):
@@ -277,7 +280,7 @@ _BED_UNIT = re.compile(r"b(?:edrooms?|ed\s*rooms?|edrms?|eds?|drms?|dr|rs?|ds?)(
 _BED_BACK = re.compile(rf"(?<![\w.])(\d{{1,2}}|{_NUMWORD})[ \t]*-?[ \t]*$")
 _BED_LABEL = re.compile(r"bed(?:room)?s?\s*[:=]\s*(\d+)\b")
 _STUDIO = _g(
-    r"\b(?:studio|efficiency(?=\s+(?:apartment|unit|apt))|bachelor(?=\s+apartment))\b",
+    r"\b(?:studios?|efficiency(?=\s+(?:apartment|unit|apt))|bachelor(?=\s+apartment))\b",
     "studio",
     "efficiency",
     "bachelor",
