@@ -737,9 +737,9 @@ _LAUNDRY = [
 
 
 def _laundry(title: str, body: str) -> str | None:
-    found = set(_categorical(title, _LAUNDRY)) | set(_categorical(body, _LAUNDRY))
-    for value, _ in _LAUNDRY:
-        if value in found:
+    """The first pattern of :data:`_LAUNDRY` (priority order) found in title or body."""
+    for value, rx in _LAUNDRY:
+        if rx.search(title) or rx.search(body):
             return value
     return None
 
