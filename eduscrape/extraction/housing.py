@@ -287,7 +287,7 @@ _STUDIO = _g(
 )
 _BATH_UNIT = re.compile(r"ba(?:th\s*rooms?|ths?)?(?![a-z])|bth(?![a-z])")
 _BATH_BACK = re.compile(
-    rf"(?<![\w.])((?:\d{{1,2}}|{_NUMWORD})(?:\.\d|[ \t]*1/2|[ \t]*½|[ \t]+(?:and|&)[ \t]+(?:a[ \t]+)?half)?)"
+    rf"(?<![\d.])((?:\d{{1,2}}|\b{_NUMWORD})(?:\.\d|[ \t]*1/2|[ \t]*½|[ \t]+(?:and|&)[ \t]+(?:a[ \t]+)?half)?)"
     r"[ \t]*-?[ \t]*(?:full[ \t]+)?$"
 )
 _BATH_LABEL = re.compile(r"bath(?:room)?s?\s*[:=]\s*(\d(?:\.\d)?)\b")
