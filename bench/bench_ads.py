@@ -31,6 +31,7 @@ from eduscrape.extraction.housing_eval import (  # noqa: E402
     load_gold,
     predict_all,
     score,
+    score_labelled,
 )
 
 DATA = ROOT.parent / "shared" / "data" / "ads" / "dev"
@@ -113,6 +114,8 @@ def run() -> dict[str, Any]:
         for f, t in FLOOR_2009.items()
         if result["overall"][f]["f1"] < t
     }
+    labelled = ROOT / "tests" / "fixtures" / "housing_labelled.jsonl"
+    result["hand_labelled"] = score_labelled(load_gold(labelled), extract_fields)
     result["speed_ads_per_s"] = _speed(rows)
     result["pages"] = _pages(rows)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

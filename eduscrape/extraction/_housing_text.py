@@ -89,7 +89,8 @@ def postal_candidates(text: str) -> list[str]:
 
 # -- phone --------------------------------------------------------------------------------
 
-_PHONE_HINT = re.compile(r"\d{3}\D{0,3}\d{3}\D{0,3}\d{4}")
+# (404) 555-0187, 404.555.0187, 404 555 0187, 4045550187 (a leading "1-" is dropped).
+_PHONE_HINT = re.compile(r"\(?\d{3}\)?[ .-]{0,2}\d{3}[ .-]?\d{4}(?!\d)")
 _PHONE_WORDS = re.compile(
     r"\b(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|\d)[\s.,-]*){10,11}", _I
 )
@@ -111,26 +112,47 @@ _DIGIT_WORDS = {
 _DIGIT_WORD_KEYS = ("zero", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
-def phone_candidates(text: str) -> list[str]:
-    """US phone numbers in E.164 (``+14045551234``); digits spelled out count too."""
+@lru_cache(maxsize=4096)
+def _e164(digits: str) -> str | None:
+    """``"4045550187"`` -> ``"+14045550187"`` when phonenumbers says it is a valid US number."""
     import phonenumbers
 
-    spans = [text[max(0, m.start() - 4) : m.end() + 1] for m in _PHONE_HINT.finditer(text)]
+    try:
+        number = phonenumbers.parse(digits, "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_candidates(text: str) -> list[str]:
+    """US phone numbers in E.164 (``+14045551234``); digits spelled out count too."""
+    digit_runs = []
+    for m in _PHONE_HINT.finditer(text):
+        s = m.start()
+        if s and text[s - 1].isdigit():
+            continue
+        digits = re.sub(r"\D", "", m.group(0))
+        if len(digits) == 10:
+            digit_runs.append(digits)
     # Spelled-out numbers need several distinct digit words: check cheaply first.
     lower = text.lower()
     if sum(1 for w in _DIGIT_WORD_KEYS if w in lower) >= 3:
         for m in _PHONE_WORDS.finditer(lower):
             tokens = re.findall(r"[a-z]+|\d", m.group(0))
+            if sum(t.isalpha() for t in tokens) < 3:
+                continue  # plain digits are handled above
             digits = "".join(_DIGIT_WORDS.get(t, t) for t in tokens)
-            if len(digits) in (10, 11) and digits.isdigit():
-                spans.append(digits)
-    out: list[str] = []
-    for span in spans:
-        for match in phonenumbers.PhoneNumberMatcher(span, "US"):
-            if phonenumbers.is_valid_number(match.number):
-                out.append(
-                    phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-                )
+            if len(digits) == 11 and digits.startswith("1"):
+                digits = digits[1:]
+            if len(digits) == 10 and digits.isdigit():
+                digit_runs.append(digits)
+    out = []
+    for digits in digit_runs:
+        e164 = _e164(digits)
+        if e164:
+            out.append(e164)
     return out
 
 

@@ -71,22 +71,65 @@ AMENITIES = (
 _I = 0
 
 
-class _Gated:
-    """A compiled regex run only when one of its literal keys occurs in the text.
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """Split a regex on its top-level ``|`` (outside groups and character classes)."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
 
-    ``key in text`` is a fast C scan; most ads lack most keywords. A leading
-    ``\\b`` in the pattern (or its top-level alternatives) is checked in Python
-    instead: it disables the regex engine's literal-prefix scan (~10x slower).
+
+_LITERAL_PREFIX = re.compile(r"[a-z0-9/$' -]+")
+
+
+def _literal_prefix(alternative: str) -> str:
+    """The plain characters an alternative must start with ("dogs?" -> "dog")."""
+    m = _LITERAL_PREFIX.match(alternative)
+    prefix = m.group(0) if m else ""
+    if len(prefix) < len(alternative) and alternative[len(prefix)] in "?*{":
+        prefix = prefix[:-1]  # the last character is optional
+    return prefix if len(prefix) >= 3 else ""
+
+
+class _Gated:
+    """A regex run only when one of its literal keys occurs in the text.
+
+    ``key in text`` is a fast C scan; most ads lack most keywords. Patterns
+    without capturing groups are split into their top-level alternatives, each
+    compiled alone and gated by its own literal prefix: Python's regex engine
+    scans fast only for a pattern that starts with a literal. A leading ``\\b``
+    is checked in Python for the same reason.
     """
 
-    __slots__ = ("keys", "rx", "word_start")
+    __slots__ = ("keys", "parts", "rx")
 
     def __init__(self, pattern: str, *keys: str) -> None:
-        self.word_start = pattern.startswith("\\b")
-        if self.word_start:
-            pattern = pattern[2:].replace("|\\b", "|")
         self.rx = re.compile(pattern)
         self.keys = keys
+        alternatives = [pattern] if self.rx.groups else _top_level_alternatives(pattern)
+        self.parts: list[tuple[str, bool, re.Pattern[str]]] = []
+        for alt in alternatives:
+            word_start = alt.startswith("\\b")
+            if word_start:
+                alt = alt[2:]
+            key = _literal_prefix(alt) if len(alternatives) > 1 or word_start else ""
+            self.parts.append((key, word_start, re.compile(alt)))
 
     def _open(self, text: str) -> bool:
         return not self.keys or any(k in text for k in self.keys)
@@ -94,11 +137,27 @@ class _Gated:
     def finditer(self, text: str) -> Iterable[re.Match[str]]:
         if not self._open(text):
             return ()
-        if not self.word_start:
-            return self.rx.finditer(text)
-        return [
-            m for m in self.rx.finditer(text) if m.start() == 0 or not text[m.start() - 1].isalnum()
-        ]
+        if len(self.parts) == 1 and not self.parts[0][1]:
+            return self.parts[0][2].finditer(text)
+        found: list[re.Match[str]] = []
+        for key, word_start, rx in self.parts:
+            if key and key not in text:
+                continue
+            for m in rx.finditer(text):
+                s = m.start()
+                if not word_start or s == 0 or not text[s - 1].isalnum():
+                    found.append(m)
+        if len(self.parts) > 1:
+            found.sort(key=lambda m: m.start())
+            # Keep non-overlapping matches, leftmost first (like one alternation).
+            kept: list[re.Match[str]] = []
+            end = -1
+            for m in found:
+                if m.start() >= end:
+                    kept.append(m)
+                    end = m.end()
+            found = kept
+        return found
 
     def search(self, text: str) -> re.Match[str] | None:
         for m in self.finditer(text):

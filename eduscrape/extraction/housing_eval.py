@@ -143,3 +143,35 @@ def predict_all(
     extract: Callable[..., dict[str, Any]],
 ) -> dict[str, dict[str, Any]]:
     return {row["id"]: extract(row["title"], row["body"], row["posted"]) for row in rows}
+
+
+def score_labelled(
+    rows: Iterable[dict[str, Any]], extract: Callable[..., dict[str, Any]]
+) -> dict[str, dict[str, float | int]]:
+    """P/R/F1 on hand-labelled ads (``{"title", "body", "labels"}``; ``null`` = not stated).
+
+    A prediction where the label is ``null`` counts against precision.
+    """
+    rows = list(rows)
+    fields = sorted({f for row in rows for f in row["labels"]})
+    result: dict[str, dict[str, float | int]] = {}
+    for field in fields:
+        predicted = correct = labelled = 0
+        for row in rows:
+            if field not in row["labels"]:
+                continue
+            gold = row["labels"][field]
+            pred = extract(row["title"], row["body"], row.get("posted", "2026-07-01")).get(field)
+            predicted += pred is not None
+            labelled += gold is not None
+            correct += gold is not None and pred == gold
+        p = correct / predicted if predicted else 0.0
+        r = correct / labelled if labelled else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        result[field] = {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f1, 3),
+            "labelled": labelled,
+        }
+    return result
