@@ -347,5 +347,6 @@ def language_of(text: str, min_chars: int = 40) -> str | None:
         return None
     import py3langid  # loads its model on first use
 
-    lang, _ = py3langid.classify(text)
+    # The opening decides: bilingual ads usually start in the main language.
+    lang, _ = py3langid.classify(text[:500])
     return str(lang)
