@@ -9,7 +9,9 @@ skipped, suffixes/ordinals normalised).
 Per field:
 - precision = correct / predictions on postings that have a gold value;
 - recall = correct / postings whose text mentions the gold value;
-- F1 = harmonic mean.
+- F1 = harmonic mean;
+- precision_mentioned = precision on the postings whose text states the gold value
+  (separates extraction errors from ads whose text disagrees with their label).
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ def score(
     rows = list(rows)
     result: dict[str, dict[str, float | int]] = {}
     for field in fields:
-        predicted = correct = mentioned = found = 0
+        predicted = correct = mentioned = found = predicted_m = 0
         for row in rows:
             gold = row["gold"].get(field)
             pred = predictions[row["id"]].get(field)
@@ -125,6 +127,7 @@ def score(
             if row["mentioned"].get(field):
                 mentioned += 1
                 found += ok
+                predicted_m += pred is not None
         p = correct / predicted if predicted else 0.0
         r = found / mentioned if mentioned else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
@@ -134,6 +137,8 @@ def score(
             "f1": round(f1, 3),
             "predicted": predicted,
             "mentioned": mentioned,
+            # Precision where the text states the gold value (text and label agree).
+            "precision_mentioned": round(found / predicted_m, 3) if predicted_m else 0.0,
         }
     return result
 
