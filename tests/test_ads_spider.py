@@ -41,9 +41,11 @@ def test_ads_spider_crawls_demo_site(run_spider, demo_url, mongo_uri) -> None:
 def test_ads_spider_url_file_with_saved_pages(run_spider, tmp_path) -> None:
     pages = sorted(shared_data("ads", "dev", "pages").glob("*.html"))[:6]
     url_file = tmp_path / "urls.txt"
-    url_file.write_text("# saved pages\n" + "\n".join(p.as_uri() for p in pages) + "\n")
+    missing = (tmp_path / "gone.html").as_uri()
+    url_file.write_text("# saved pages\n" + "\n".join(p.as_uri() for p in pages) + f"\n{missing}\n")
     result = run_spider("ads", args={"url_file": str(url_file)})
     assert result.returncode == 0, result.log[-3000:]
     assert result.stat("ads/postings") == 6
+    assert result.stat("ads/errors") == 1  # the missing file is counted, not fatal
     assert len(result.items) == 6
     assert all(item["url"].startswith("https://") and item["text_fields"] for item in result.items)
