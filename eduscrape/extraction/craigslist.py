@@ -69,11 +69,9 @@ _REMOVED = re.compile(
 )
 _BR_BA = re.compile(r"(\d+|studio)\s*br\s*/\s*([\d.]+|shared|split)\s*ba", re.IGNORECASE)
 _FT2 = re.compile(r"(\d+)\s*ft2", re.IGNORECASE)
-_HOUSING_LINE = re.compile(r"(?:(\d+)br)?\s*-?\s*(?:(\d+)ft2)?", re.IGNORECASE)
 # A block element ends a line, like <br>.
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|ul|ol|tr|table|blockquote|pre)>", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n{3,}")
-_WS = re.compile(r"[ \t\r\f\v]+")
 _BR_TAG = re.compile(r"<(?:br|hr)\s*/?>", re.IGNORECASE)
 _HOUSE_NUMBER = re.compile(r"^\d")
 

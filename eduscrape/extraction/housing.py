@@ -68,7 +68,6 @@ AMENITIES = (
 
 # Extractors see lower-cased text (see extract_fields), so no IGNORECASE: it
 # disables the regex engine's literal-prefix scan and costs ~10x.
-_I = 0
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:
@@ -184,7 +183,6 @@ def _g(pattern: str, *keys: str) -> _Gated:
 
 
 _NUMWORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|single|double)"
-_NUM = rf"(?:\d+|{_NUMWORD})"
 
 # -- amounts (rent, deposit) -------------------------------------------------------
 
@@ -549,7 +547,6 @@ _DATE = re.compile(
     r"|\b(?P<iy>20\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b"
     rf"|\b(?P<mid>mid|early|end\s+of|late|beginning\s+of|first\s+of)[\s-]+(?P<m4>{_MON})"
     rf"|\b(?P<m5>{_MON})\s+(?P<ord>1st|first)\b",
-    _I,
 )
 _AVAIL_CTX = re.compile(
     r"avail|move[\s-]*in|starting|start\s+date|begin|lease\s+start|as\s+of|ready|occupancy|"
