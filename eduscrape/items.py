@@ -80,4 +80,45 @@ class WrapperRecordItem:
     broken: list[str] = field(default_factory=list)
     repairs: list[dict[str, Any]] = field(default_factory=list)
     page_path: str | None = None
+
+class HousingAdItem:
+    """A housing ad (``ads`` spider): page facts, text facts and the merged fields.
+
+    - ``attributes``: what the page's structured parts state (price header,
+      attribute bubbles, map address, JSON-LD), see
+      :mod:`eduscrape.extraction.craigslist`;
+    - ``text_fields``: the same fields extracted from ``title`` + ``body`` alone
+      (:func:`eduscrape.extraction.housing.extract_fields`);
+    - ``fields``: the attribute where the page states it, else the text value;
+      ``field_sources`` says which (``"attributes"`` / ``"text"``).
+
+    ``status`` is ``ok``, ``deleted``, ``flagged``, ``expired``, ``empty`` or
+    ``non_english`` (the last ones are recorded, not extracted).
+    """
+
+    mongo_collection: ClassVar[str] = "housing_ads"
+    mongo_key: ClassVar[tuple[str, ...]] = ("url",)
+    csv_fields: ClassVar[tuple[str, ...]] = (
+        "url",
+        "post_id",
+        "status",
+        "posted",
+        "title",
+        "fields",
+        "field_sources",
+        "language",
+    )
+
+    url: str
+    post_id: str | None = None
+    status: str = "ok"
+    title: str | None = None
+    body: str = ""
+    posted: str | None = None
+    posted_at: str | None = None
+    language: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    text_fields: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+    field_sources: dict[str, str] = field(default_factory=dict)
     fetched_at: str | None = None

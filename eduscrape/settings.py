@@ -30,6 +30,7 @@ LOG_LEVEL = os.environ.get("EDUSCRAPE_LOG_LEVEL", "INFO")
 ITEM_PIPELINES = {
     # Domain pipelines (extraction, comparison, concepts) run at 100-800 and add
     # themselves here; storage always runs last.
+    "eduscrape.pipelines.housing.HousingExtractionPipeline": 300,
     "eduscrape.pipelines.mongo.MongoPipeline": 900,
 }
 

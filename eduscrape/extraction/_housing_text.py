@@ -1,0 +1,205 @@
+"""Contact, address and number helpers for :mod:`eduscrape.extraction.housing`."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_I = re.IGNORECASE
+
+
+@lru_cache(maxsize=4096)
+def number_value(text: str) -> int | None:
+    """``"1,600.0"``, ``"1600"``, ``"$1,600.00"`` -> 1600 (price-parser does the parsing)."""
+    from price_parser import Price
+
+    amount = Price.fromstring(text, decimal_separator=".").amount
+    if amount is None:
+        return None
+    return round(float(amount))
+
+
+# -- street address -----------------------------------------------------------------
+
+_SUFFIX = (
+    r"(?:st|street|ave|avenue|av|rd|road|dr|drive|blvd|boulevard|ln|lane|ct|court|pl|place|way|"
+    r"pkwy|parkway|cir|circle|ter|terrace|trl|trail|hwy|highway|pike|sq|square|row|loop|run|"
+    r"trace|xing|crossing|plz|plaza|walk|path|pt|point|cv|cove|ridge|rdg|hl|hill|hls|"
+    r"hollow|holw|bnd|bend|crk|creek|pass|park|grv|grove|landing|lndg|commons|mews|"
+    r"sw|se|nw|ne|n|s|e|w)"
+)
+_STREET = re.compile(
+    r"(\d{1,6}[a-z]?)\s+"
+    r"((?:[NSEW]\.?|North|South|East|West|NE|NW|SE|SW)\s+)?"
+    r"(?:((?:\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'.-]*)(?:[ \t]+[A-Z][A-Za-z'.-]*){0,3})[ \t]+"
+    rf"(?i:{_SUFFIX})\b\.?"
+    # "2401 NW 122nd": a numbered street needs no suffix.
+    r"|(\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))\b)",
+)
+# Street-like phrases that are not addresses ("2 Bedroom Way" never, "1 Car Garage").
+_NOT_STREET = re.compile(
+    r"^(?:bed|bath|br|ba|car|story|stories|level|month|year|week|day|minute|mile|block|"
+    r"unit|units|floor|person|people|pet|dog|cat|sq|square|acre|x|and|or|to|of|at|in|"
+    r"on|the|a|an|min|hour|hr|full|half|new|great|large|huge|private)\b",
+    _I,
+)
+
+
+_NOT_BEFORE_NUMBER = frozenset(
+    "0123456789$#.,/" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+
+
+def street_candidates(text: str) -> list[str]:
+    out = []
+    for m in _STREET.finditer(text):
+        if m.start() and text[m.start() - 1] in _NOT_BEFORE_NUMBER:
+            continue
+        name = m.group(3) or m.group(4)
+        if _NOT_STREET.match(name):
+            continue
+        out.append(" ".join(m.group(0).split()))
+    return out
+
+
+# -- postal code ----------------------------------------------------------------------
+
+_STATES = (
+    r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|"
+    r"NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|Georgia|"
+    r"Massachusetts|Ohio|Oklahoma|North\s+Carolina|Virginia|Maryland|District\s+of\s+Columbia)"
+)
+_ZIP = re.compile(r"\d{5}(?![\d-]\d)")
+_ZIP_BEFORE = re.compile(
+    rf"(?:\b{_STATES}\.?,?|\b(?:zip(?:\s*code)?|postal\s+code)\s*:?)\s*$", re.IGNORECASE
+)
+
+
+def postal_candidates(text: str) -> list[str]:
+    """5-digit ZIP codes after a state name or a "zip" label."""
+    out = []
+    for m in _ZIP.finditer(text):
+        s = m.start()
+        if s and text[s - 1].isalnum():
+            continue
+        if _ZIP_BEFORE.search(text, max(0, s - 24), s):
+            out.append(m.group(0))
+    return out
+
+
+# -- phone --------------------------------------------------------------------------------
+
+# (404) 555-0187, 404.555.0187, 404 555 0187, 4045550187 (a leading "1-" is dropped).
+_PHONE_HINT = re.compile(r"\(?\d{3}\)?[ .-]{0,2}\d{3}[ .-]?\d{4}(?!\d)")
+_PHONE_WORDS = re.compile(
+    r"\b(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|\d)[\s.,-]*){10,11}", _I
+)
+_DIGIT_WORDS = {
+    "zero": "0",
+    "oh": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+
+
+_DIGIT_WORD_KEYS = ("zero", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+@lru_cache(maxsize=4096)
+def _e164(digits: str) -> str | None:
+    """``"4045550187"`` -> ``"+14045550187"`` when phonenumbers says it is a valid US number."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(digits, "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_candidates(text: str) -> list[str]:
+    """US phone numbers in E.164 (``+14045551234``); digits spelled out count too."""
+    digit_runs = []
+    for m in _PHONE_HINT.finditer(text):
+        s = m.start()
+        if s and text[s - 1].isdigit():
+            continue
+        digits = re.sub(r"\D", "", m.group(0))
+        if len(digits) == 10:
+            digit_runs.append(digits)
+    # Spelled-out numbers need several distinct digit words: check cheaply first.
+    lower = text.lower()
+    if sum(1 for w in _DIGIT_WORD_KEYS if w in lower) >= 3:
+        for m in _PHONE_WORDS.finditer(lower):
+            tokens = re.findall(r"[a-z]+|\d", m.group(0))
+            if sum(t.isalpha() for t in tokens) < 3:
+                continue  # plain digits are handled above
+            digits = "".join(_DIGIT_WORDS.get(t, t) for t in tokens)
+            if len(digits) == 11 and digits.startswith("1"):
+                digits = digits[1:]
+            if len(digits) == 10 and digits.isdigit():
+                digit_runs.append(digits)
+    out = []
+    for digits in digit_runs:
+        e164 = _e164(digits)
+        if e164:
+            out.append(e164)
+    return out
+
+
+# -- email ---------------------------------------------------------------------------------
+
+# Literal first characters keep the scan fast; "at" must stand alone (checked below).
+_AT = re.compile(r"@|at\s+|[(\[{]\s*at\s*[)\]}]\s*")
+_USER = re.compile(r"([\w.+-]+)\s*$")
+_DOMAIN = re.compile(
+    r"\s*([\w-]+(?:\.[\w-]+)*?)\s*(?:\.|\s+dot\s+|\s*[(\[{]\s*dot\s*[)\]}]\s*)\s*"
+    r"(com|net|org|edu|gov|us|io|co|biz|info)\b",
+    re.IGNORECASE,
+)
+_AT_WORDS = {
+    "available",
+    "is",
+    "are",
+    "me",
+    "us",
+    "call",
+    "text",
+    "look",
+    "located",
+    "home",
+    "rent",
+}
+
+
+def email_candidates(text: str) -> list[str]:
+    """Emails, also obfuscated ("jane at gmail dot com", "jane(at)gmail(dot)com")."""
+    out: list[str] = []
+    lower = text.lower()
+    if "@" not in text and not any(k in lower for k in _OBFUSCATION_KEYS):
+        return out
+    for m in _AT.finditer(lower):
+        if m.group(0)[0] == "a" and (not m.start() or not text[m.start() - 1].isspace()):
+            continue
+        user = _USER.search(text, max(0, m.start() - 64), m.start())
+        domain = _DOMAIN.match(text, m.end(), m.end() + 64)
+        if user is None or domain is None:
+            continue
+        name, host = user.group(1).lower().strip("."), domain.group(1).lower()
+        if m.group(0) != "@" and (name in _AT_WORDS or host in _AT_WORDS):
+            continue
+        if name:
+            out.append(f"{name}@{host}.{domain.group(2).lower()}")
+    return out
+
+
+_OBFUSCATION_KEYS = ("dot", "(at)", "[at]", "{at}", ".com", ".net", ".org", ".edu")

@@ -1,0 +1,350 @@
+"""Parsing of Craigslist housing pages (2022 markup): postings and search listings.
+
+    from eduscrape.extraction.craigslist import parse_posting, parse_listing
+    page = parse_posting(html, url)
+    page.status       # "ok", "deleted", "flagged", "expired", "empty"
+    page.attributes   # {"rent": 1606, "bedrooms": 2, ..., "latitude": 33.88, ...}
+
+``attributes`` holds what the page's structured parts state (the price/housing
+header, the ``p.attrgroup`` bubbles, ``div.mapaddress``, the JSON-LD block), with
+the same field names and vocabularies as the text extractor
+(:mod:`eduscrape.extraction.housing`), plus page-only extras (latitude, longitude,
+map_address, housing_line, open_house_dates, amenities, rent_period...).
+Scrapy-free: parsel only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+TYPES = (
+    "apartment",
+    "condo",
+    "cottage/cabin",
+    "duplex",
+    "flat",
+    "house",
+    "in-law",
+    "loft",
+    "townhouse",
+    "manufactured",
+    "assisted living",
+    "land",
+)
+LAUNDRY = (
+    "w/d in unit",
+    "w/d hookups",
+    "laundry in bldg",
+    "laundry on site",
+    "no laundry on site",
+)
+PARKING = (
+    "carport",
+    "attached garage",
+    "detached garage",
+    "off-street parking",
+    "street parking",
+    "valet parking",
+    "no parking",
+)
+# Bubbles that are booleans: (attribute, value).
+_FLAGS = {
+    "cats are ok - purrr": ("cats_ok", True),
+    "dogs are ok - wooof": ("dogs_ok", True),
+    "no smoking": ("smoking", False),
+    "furnished": ("furnished", True),
+    "wheelchair accessible": ("wheelchair_accessible", True),
+    "ev charging": ("ev_charging", True),
+    "air conditioning": ("air_conditioning", True),
+}
+_REMOVED = re.compile(
+    r"this posting has been (deleted|flagged for removal|removed)|this posting has (expired)",
+    re.IGNORECASE,
+)
+_BR_BA = re.compile(r"(\d+|studio)\s*br\s*/\s*([\d.]+|shared|split)\s*ba", re.IGNORECASE)
+_FT2 = re.compile(r"(\d+)\s*ft2", re.IGNORECASE)
+# A block element ends a line, like <br>.
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|ul|ol|tr|table|blockquote|pre)>", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n{3,}")
+_BR_TAG = re.compile(r"<(?:br|hr)\s*/?>", re.IGNORECASE)
+_HOUSE_NUMBER = re.compile(r"^\d")
+
+
+@dataclass
+class Posting:
+    """One parsed posting page."""
+
+    url: str | None
+    post_id: str | None
+    status: str  # ok | deleted | flagged | expired | empty
+    title: str | None = None
+    body: str = ""
+    posted: str | None = None  # local date, YYYY-MM-DD
+    posted_at: str | None = None  # as in the page, with offset
+    updated_at: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def _text(sel: Selector | Any) -> str:
+    return " ".join(" ".join(sel.css("::text").getall()).split())
+
+
+def _body_text(sel: Selector) -> str:
+    """``section#postingbody`` without the QR block; ``<br>`` -> newline, whitespace collapsed."""
+    section = sel.css("section#postingbody")
+    if not section:
+        return ""
+    html = section.get()
+    # <br> becomes a marker; the page's own newlines are plain whitespace.
+    html = _BLOCK_END.sub("\ue000\\g<0>", html)
+    inner = Selector(text=_BR_TAG.sub("\ue000", html)).css("section#postingbody")
+    for qr in inner.css("div.print-information"):
+        qr.drop()
+    raw = "".join(inner.css("section#postingbody *::text, section#postingbody::text").getall())
+    lines = [" ".join(line.split()) for line in raw.split("\ue000")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _money(text: str) -> int | None:
+    digits = re.sub(r"[^\d.]", "", text or "")
+    if not digits:
+        return None
+    try:
+        return round(float(digits))
+    except ValueError:
+        return None
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_posting(html: str, url: str | None = None) -> Posting:
+    """Parse a posting page. Never raises on odd markup; see ``Posting.status``."""
+    sel = Selector(text=html or "<html></html>")
+    canonical = sel.css('link[rel="canonical"]::attr(href)').get()
+    if canonical:
+        url = urljoin(url or "", canonical.strip())
+    post_id = None
+    for info in sel.css("p.postinginfo::text").getall():
+        m = re.search(r"post id:\s*(\d+)", info)
+        if m:
+            post_id = m.group(1)
+    if post_id is None and url:
+        m = re.search(r"/(\d{8,})\.html", url)
+        post_id = m.group(1) if m else None
+
+    title = _text(sel.css("#titletextonly")) or None
+    body = _body_text(sel)
+    removed = _REMOVED.search(" ".join(sel.css("body ::text").getall())) if not body else None
+    if removed:
+        kind = (removed.group(1) or removed.group(2) or "").split()[0]
+        status = {"deleted": "deleted", "flagged": "flagged", "removed": "deleted"}.get(
+            kind, "expired"
+        )
+    elif not body:
+        status = "empty"
+    else:
+        status = "ok"
+
+    times = sel.css("p.postinginfo.reveal time::attr(datetime)").getall()
+    posted_at = times[0] if times else sel.css("time.date::attr(datetime)").get()
+    updated_at = times[1] if len(times) > 1 else None
+
+    posting = Posting(
+        url=url,
+        post_id=post_id,
+        status=status,
+        title=title,
+        body=body,
+        posted=posted_at[:10] if posted_at else None,
+        posted_at=posted_at,
+        updated_at=updated_at,
+    )
+    posting.attributes = parse_attributes(sel)
+    return posting
+
+
+def _jsonld(sel: Selector) -> dict[str, Any]:
+    raw = sel.css("script#ld_posting_data::text").get()
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def parse_attributes(sel: Selector) -> dict[str, Any]:
+    """The structured facts of a posting page (see the module docstring)."""
+    attrs: dict[str, Any] = {
+        "rent": None,
+        "bedrooms": None,
+        "bathrooms": None,
+        "size_sqft": None,
+        "available_date": None,
+        "type": None,
+        "laundry": None,
+        "parking": None,
+        "cats_ok": None,
+        "dogs_ok": None,
+        "smoking": None,
+        "furnished": None,
+        "street_address": None,
+        "postal_code": None,
+    }
+    price = sel.css("span.price::text").get()
+    rent = _money(price) if price else None
+    attrs["price_text"] = price
+    if rent is not None and 100 <= rent <= 50000:
+        attrs["rent"] = rent
+
+    housing = _text(sel.css("span.housing")).replace("ft 2", "ft2")
+    if housing:
+        attrs["housing_line"] = housing
+        m = re.search(r"(\d+)br", housing)
+        if m:
+            attrs["bedrooms"] = int(m.group(1))
+        m = re.search(r"(\d+)ft2", housing)
+        if m and 100 <= int(m.group(1)) <= 20000:
+            attrs["size_sqft"] = int(m.group(1))
+
+    amenities: list[str] = []
+    open_house: list[str] = []
+    for group in sel.css("p.attrgroup"):
+        for link in group.css("span.otherpostings a::attr(href)").getall():
+            m = re.search(r"sale_date=(\d{4}-\d\d-\d\d)", link)
+            if m:
+                open_house.append(m.group(1))
+        for span in group.xpath("./span"):
+            text = _text(span).lower()
+            text = text.replace("ft 2", "ft2")
+            if not text:
+                continue
+            m = _BR_BA.search(text)
+            if m:
+                beds, baths = m.group(1), m.group(2)
+                attrs["bedrooms"] = 0 if beds == "studio" else int(beds)
+                baths_value = _number(baths)
+                attrs["bathrooms"] = baths_value
+                if baths_value is None:
+                    attrs["bathrooms_text"] = baths
+                continue
+            m = _FT2.fullmatch(text)
+            if m:
+                size = int(m.group(1))
+                attrs["size_sqft"] = size if 100 <= size <= 20000 else None
+                continue
+            date = span.attrib.get("data-date")
+            if date or text.startswith("available"):
+                attrs["available_date"] = date
+                attrs["available_text"] = text
+                continue
+            if text in TYPES:
+                attrs["type"] = text
+            elif text in LAUNDRY:
+                attrs["laundry"] = text
+            elif text in PARKING:
+                attrs["parking"] = text
+            elif text in _FLAGS:
+                name, value = _FLAGS[text]
+                attrs[name] = value
+            elif ":" in text:
+                key, _, value = text.partition(":")
+                attrs[re.sub(r"\W+", "_", key.strip())] = value.strip()
+            else:
+                amenities.append(text)
+    if amenities:
+        attrs["amenities"] = amenities
+    if open_house:
+        attrs["open_house_dates"] = open_house
+
+    data = _jsonld(sel)
+    if data:
+        attrs["jsonld"] = data
+        if attrs["bedrooms"] is None and data.get("numberOfBedrooms") not in (None, ""):
+            beds = _number(data.get("numberOfBedrooms"))
+            attrs["bedrooms"] = int(beds) if beds is not None else None
+        address = data.get("address") if isinstance(data.get("address"), dict) else {}
+        postal = str(address.get("postalCode") or "").strip()
+        if re.fullmatch(r"\d{5}(?:-\d{4})?", postal):
+            attrs["postal_code"] = postal[:5]
+        street = str(address.get("streetAddress") or "").strip()
+        if street:
+            attrs["street_address"] = street
+        for key in ("addressLocality", "addressRegion"):
+            if address.get(key):
+                attrs[key] = address[key]
+
+    map_address = _text(sel.css("div.mapaddress")) or None
+    if map_address:
+        attrs["map_address"] = map_address
+        if not attrs["street_address"]:
+            attrs["street_address"] = map_address
+    street = attrs["street_address"]
+    if street:
+        street = " ".join(street.split()).rstrip(",;")
+        street = re.split(r"\s+near\s+", street, maxsplit=1, flags=re.IGNORECASE)[0].strip()
+        attrs["street_address"] = street if _HOUSE_NUMBER.match(street) else None
+
+    mapdiv = sel.css("div#map")
+    if mapdiv:
+        attrs["latitude"] = _number(mapdiv.attrib.get("data-latitude"))
+        attrs["longitude"] = _number(mapdiv.attrib.get("data-longitude"))
+    elif data:
+        attrs["latitude"] = _number(data.get("latitude"))
+        attrs["longitude"] = _number(data.get("longitude"))
+    return attrs
+
+
+@dataclass
+class Listing:
+    """A search/listing page: posting links and the next page."""
+
+    postings: list[str]
+    next_url: str | None
+
+
+def parse_listing(html: str, base_url: str) -> Listing:
+    """Posting URLs and the "next page" URL of a Craigslist search page."""
+    sel = Selector(text=html or "<html></html>")
+    links = sel.css(
+        "li.result-row a.result-title::attr(href), li.cl-search-result a.posting-title::attr(href)"
+    ).getall()
+    postings: list[str] = []
+    for href in links:
+        url = urljoin(base_url, href)
+        if url not in postings:
+            postings.append(url)
+    nxt = sel.css("a.button.next::attr(href), a.next::attr(href), link[rel=next]::attr(href)").get()
+    next_url = urljoin(base_url, nxt) if nxt else None
+    if next_url == base_url:
+        next_url = None
+    return Listing(postings=postings, next_url=next_url)
+
+
+def is_posting_page(html: str) -> bool:
+    """Whether a page looks like a posting (vs a listing), by its markup."""
+    return "postingbody" in html or "titletextonly" in html or "has been deleted" in html
+
+
+def language_of(text: str, min_chars: int = 40) -> str | None:
+    """ISO 639-1 language of a posting's text (py3langid), None when too short to tell."""
+    text = " ".join((text or "").split())
+    if len(text) < min_chars:
+        return None
+    import py3langid  # loads its model on first use
+
+    # The opening decides: bilingual ads usually start in the main language.
+    lang, _ = py3langid.classify(text[:500])
+    return str(lang)

@@ -1,0 +1,182 @@
+"""Scoring of extracted housing fields against gold labels (``ads/dev/gold.jsonl``).
+
+Conventions (the data set's README): integers exact, bathrooms exact as float,
+ISO dates exact, type/laundry/parking case-insensitive after whitespace
+normalisation, booleans exact, postal code as 5 digits, street addresses equal
+when house number and first street-name token agree (leading directional
+skipped, suffixes/ordinals normalised).
+
+Per field:
+- precision = correct / predictions on postings that have a gold value;
+- recall = correct / postings whose text mentions the gold value;
+- F1 = harmonic mean;
+- precision_mentioned = precision on the postings whose text states the gold value
+  (separates extraction errors from ads whose text disagrees with their label).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+SCORED_FIELDS = (
+    "rent",
+    "bedrooms",
+    "bathrooms",
+    "size_sqft",
+    "available_date",
+    "type",
+    "laundry",
+    "parking",
+    "cats_ok",
+    "dogs_ok",
+    "smoking",
+    "furnished",
+    "street_address",
+    "postal_code",
+)
+
+_DIRECTIONS = {
+    "n",
+    "s",
+    "e",
+    "w",
+    "ne",
+    "nw",
+    "se",
+    "sw",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+}
+_ORDINALS = {
+    "first": "1",
+    "second": "2",
+    "third": "3",
+    "fourth": "4",
+    "fifth": "5",
+    "sixth": "6",
+    "seventh": "7",
+    "eighth": "8",
+    "ninth": "9",
+    "tenth": "10",
+}
+
+
+def _address_key(value: str) -> tuple[str, str] | None:
+    tokens = re.sub(r"[^\w\s]", " ", value.lower()).split()
+    if len(tokens) < 2 or not tokens[0][0].isdigit():
+        return None
+    rest = tokens[1:]
+    if len(rest) > 1 and rest[0] in _DIRECTIONS:
+        rest = rest[1:]
+    name = rest[0]
+    name = _ORDINALS.get(name, name)
+    name = re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", name)
+    return tokens[0], name
+
+
+def same_value(field: str, predicted: Any, gold: Any) -> bool:
+    """Whether a predicted value equals the gold value under the data set's conventions."""
+    if predicted is None or gold is None:
+        return False
+    if field in ("type", "laundry", "parking"):
+        return " ".join(str(predicted).lower().split()) == " ".join(str(gold).lower().split())
+    if field == "bathrooms":
+        return float(predicted) == float(gold)
+    if field == "street_address":
+        a, b = _address_key(str(predicted)), _address_key(str(gold))
+        return a is not None and a == b
+    if field == "postal_code":
+        return str(predicted)[:5] == str(gold)[:5]
+    if isinstance(gold, bool) or isinstance(predicted, bool):
+        return predicted is gold
+    return predicted == gold
+
+
+def load_gold(path: str | Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def score(
+    rows: Iterable[dict[str, Any]],
+    predictions: dict[str, dict[str, Any]],
+    fields: Iterable[str] = SCORED_FIELDS,
+) -> dict[str, dict[str, float | int]]:
+    """Per-field P/R/F1 of ``predictions`` (id -> fields) against gold ``rows``."""
+    rows = list(rows)
+    result: dict[str, dict[str, float | int]] = {}
+    for field in fields:
+        predicted = correct = mentioned = found = predicted_m = 0
+        for row in rows:
+            gold = row["gold"].get(field)
+            pred = predictions[row["id"]].get(field)
+            ok = same_value(field, pred, gold)
+            if gold is not None and pred is not None:
+                predicted += 1
+                correct += ok
+            if row["mentioned"].get(field):
+                mentioned += 1
+                found += ok
+                predicted_m += pred is not None
+        p = correct / predicted if predicted else 0.0
+        r = found / mentioned if mentioned else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        result[field] = {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f1, 3),
+            "predicted": predicted,
+            "mentioned": mentioned,
+            # Precision where the text states the gold value (text and label agree).
+            "precision_mentioned": round(found / predicted_m, 3) if predicted_m else 0.0,
+        }
+    return result
+
+
+def predict_all(
+    rows: Iterable[dict[str, Any]],
+    extract: Callable[..., dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
+    return {row["id"]: extract(row["title"], row["body"], row["posted"]) for row in rows}
+
+
+def score_labelled(
+    rows: Iterable[dict[str, Any]], extract: Callable[..., dict[str, Any]]
+) -> dict[str, dict[str, float | int]]:
+    """P/R/F1 on hand-labelled ads (``{"title", "body", "labels"}``; ``null`` = not stated).
+
+    A prediction where the label is ``null`` counts against precision.
+    """
+    rows = list(rows)
+    fields = sorted({f for row in rows for f in row["labels"]})
+    result: dict[str, dict[str, float | int]] = {}
+    for field in fields:
+        predicted = correct = labelled = 0
+        for row in rows:
+            if field not in row["labels"]:
+                continue
+            gold = row["labels"][field]
+            pred = extract(row["title"], row["body"], row.get("posted", "2026-07-01")).get(field)
+            predicted += pred is not None
+            labelled += gold is not None
+            correct += gold is not None and pred == gold
+        p = correct / predicted if predicted else 0.0
+        r = correct / labelled if labelled else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        result[field] = {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f1, 3),
+            "labelled": labelled,
+        }
+    return result

@@ -1,0 +1,127 @@
+"""``ads``: housing ads from Craigslist-style "apts/housing for rent" pages.
+
+    scrapy crawl ads -a start_url=https://boston.craigslist.org/search/apa [-a max_pages=5]
+    scrapy crawl ads -a url_file=postings.txt     # http(s):// or file:// URLs, one a line
+
+From a listing: follows posting links and the "next" page (up to ``max_pages``
+listing pages, 0 = no limit). Every posting page becomes one
+:class:`~eduscrape.items.HousingAdItem` with the page's ``attributes``; the
+housing pipeline adds ``text_fields`` / ``fields``. Deleted, flagged, expired,
+empty and non-English postings are recorded with their status and counted
+(``ads/status/<status>``), never extracted from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from eduscrape.extraction.craigslist import (
+    is_posting_page,
+    language_of,
+    parse_listing,
+    parse_posting,
+)
+from eduscrape.items import HousingAdItem
+
+
+class AdsSpider(scrapy.Spider):
+    name = "ads"
+    item_types: ClassVar[list[type]] = [HousingAdItem]
+    demo_args: ClassVar[dict[str, str]] = {"start_url": "{demo}/classifieds/search/apa/"}
+    custom_settings: ClassVar[dict[str, Any]] = {
+        # Deleted postings answer 404/410 on the real site; they are recorded, not dropped.
+        "HTTPERROR_ALLOWED_CODES": [404, 410],
+    }
+
+    def __init__(
+        self,
+        start_url: str | None = None,
+        url_file: str | None = None,
+        max_pages: str | int = 0,
+        language: str = "en",
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        if not start_url and not url_file:
+            raise ValueError("the ads spider needs -a start_url=LISTING_URL or -a url_file=PATH")
+        self.start_url = start_url
+        self.url_file = url_file
+        self.max_pages = int(max_pages)
+        self.language = language
+        self.listing_pages = 0
+
+    def _posting_urls(self) -> list[str]:
+        path = Path(self.url_file or "")
+        if not path.is_file():
+            raise ValueError(f"url_file not found: {path}")
+        urls = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if "://" not in line:  # a plain path: make it a file:// URL
+                line = Path(line).resolve().as_uri()
+            urls.append(line)
+        return urls
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.url_file:
+            for url in self._posting_urls():
+                yield scrapy.Request(url, callback=self.parse_posting, errback=self.on_error)
+        if self.start_url:
+            yield scrapy.Request(self.start_url, callback=self.parse, errback=self.on_error)
+
+    def on_error(self, failure: Any) -> None:
+        self.crawler.stats.inc_value("ads/errors")
+        self.logger.warning("ads: request failed: %s", failure.getErrorMessage())
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        """A listing page (or a posting given as start URL)."""
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("ads/skipped/not_text")
+            return
+        if is_posting_page(response.text):
+            yield from self.parse_posting(response)
+            return
+        self.listing_pages += 1
+        self.crawler.stats.inc_value("ads/listing_pages")
+        listing = parse_listing(response.text, response.url)
+        for url in listing.postings:
+            yield response.follow(url, callback=self.parse_posting, errback=self.on_error)
+        if listing.next_url and (not self.max_pages or self.listing_pages < self.max_pages):
+            yield response.follow(listing.next_url, callback=self.parse, errback=self.on_error)
+
+    def parse_posting(self, response: Response) -> Iterator[Any]:
+        stats = self.crawler.stats
+        if not isinstance(response, TextResponse):
+            stats.inc_value("ads/skipped/not_text")
+            return
+        page = parse_posting(response.text, response.url)
+        status = page.status
+        language = None
+        if status == "ok":
+            language = language_of(f"{page.title or ''}\n{page.body}")
+            if language and self.language and language != self.language:
+                status = "non_english"
+        if response.status in (404, 410) and status == "empty":
+            status = "deleted"
+        stats.inc_value("ads/postings")
+        stats.inc_value(f"ads/status/{status}")
+        yield HousingAdItem(
+            url=page.url or response.url,
+            post_id=page.post_id,
+            status=status,
+            title=page.title,
+            body=page.body,
+            posted=page.posted,
+            posted_at=page.posted_at,
+            language=language,
+            attributes=page.attributes,
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
