@@ -80,7 +80,10 @@ class WrapperRecordItem:
     broken: list[str] = field(default_factory=list)
     repairs: list[dict[str, Any]] = field(default_factory=list)
     page_path: str | None = None
+    fetched_at: str | None = None
 
+
+@dataclass
 class HousingAdItem:
     """A housing ad (``ads`` spider): page facts, text facts and the merged fields.
 
