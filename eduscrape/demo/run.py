@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     opts = parser.parse_args(argv)
     os.chdir(PROJECT_DIR)
     console = Console()
+    console.width = max(console.width, 120)  # the table's last column holds paths
     output = (PROJECT_DIR / opts.output).resolve()
     output.mkdir(parents=True, exist_ok=True)
     settings = get_project_settings()

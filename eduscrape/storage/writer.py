@@ -305,11 +305,15 @@ class MongoWriter:
         # Last write wins for a key seen twice in one batch: two upserts of the same
         # new key in one unordered batch would race on the unique index.
         groups: dict[str, dict[str, _Write]] = {}
+        sizes: dict[str, int] = {}
         for w in batch:
             groups.setdefault(w.collection, {})[repr(sorted(w.key.items()))] = w
+            sizes[w.collection] = sizes.get(w.collection, 0) + 1
         written, failed = 0, []
         for collection, merged in groups.items():
             ok, bad = self._write_group(collection, list(merged.values()), spool_on_failure)
+            if not bad and ok:
+                ok += sizes[collection] - len(merged)  # superseded writes count as stored
             written += ok
             failed.extend(bad)
         self._count("written", written)
