@@ -30,6 +30,7 @@ LOG_LEVEL = os.environ.get("EDUSCRAPE_LOG_LEVEL", "INFO")
 ITEM_PIPELINES = {
     # Domain pipelines (extraction, comparison, concepts) run at 100-800 and add
     # themselves here; storage always runs last.
+    "eduscrape.pipelines.concepts.ConceptsPipeline": 300,  # MOOC videos and courses
     "eduscrape.pipelines.mongo.MongoPipeline": 900,
 }
 
@@ -100,3 +101,21 @@ EDUSCRAPE_MONGO_PORT = int(os.environ.get("EDUSCRAPE_MONGO_PORT", "0"))
 EDUSCRAPE_STATS_FILE = os.environ.get("EDUSCRAPE_STATS_FILE") or None
 # Log a summary table when the spider closes.
 EDUSCRAPE_SUMMARY = True
+
+# --- MOOC repository (eduscrape.mooc, spiders ocw/openedx/xuetangx) -------------------
+
+# Concepts per video (MOOCCube keeps about 10).
+MOOC_CONCEPTS_TOP = 10
+# Concepts per course, aggregated from its videos.
+MOOC_COURSE_CONCEPTS_TOP = 30
+# Turn the concepts pipeline off (items keep the concepts the spider gave them).
+MOOC_CONCEPTS_ENABLED = True
+# Emit RefD prerequisite candidates between a course's concepts (prerequisite-dependency).
+MOOC_PREREQUISITES = True
+# Minimum RefD score of a prerequisite candidate (-1..1).
+MOOC_PREREQUISITE_THRESHOLD = 0.2
+# XuetangX session cookie ("sessionid=...; csrftoken=..."), needed where the API
+# wants a login. Read from the environment so it never lands in a command line.
+XUETANGX_COOKIE = os.environ.get("XUETANGX_COOKIE", "")
+# XuetangX: course list pages to read (POST get_product_list/?page=N); 0 = all.
+XUETANGX_MAX_PAGES = 0

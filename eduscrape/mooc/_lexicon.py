@@ -1,0 +1,107 @@
+"""Word lists for concept extraction (no tagger: these stand in for POS tags).
+
+A concept must be a noun phrase: no stopwords, no speech fillers, no verbs
+(common verbs with their inflections are listed), no adverbs in -ly.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+_EXTRA_STOP = """
+a an the and or but if then than so as of at by for with about against between into through
+during before after above below to from up down in out on off over under again further once
+here there when where why how all any both each few more most other some such no nor not only
+own same too very can will just don should now i me my myself we our ours you your he him his
+she her it its they them their what which who whom this that these those am is are was were be
+been being have has had having do does did doing would could ought i'm you're he's she's it's
+we're they're i've you've we've they've i'd you'd he'd she'd we'd they'd i'll you'll he'll
+she'll we'll they'll isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't
+won't wouldn't shan't shouldn't can't cannot couldn't mustn't let's that's who's what's here's
+there's when's where's why's how's one two three four five six seven eight nine ten first
+second third also many much lot lots every another whatever whichever whoever anything
+everything something nothing someone everyone anyone nobody somebody everybody
+"""
+
+# Speech fillers and discourse words that dominate transcripts.
+_FILLERS = """
+okay ok yeah yes yep uh um uhm hmm oh ah huh right well alright so like basically actually
+really kind sort thing things stuff way ways lot bit gonna wanna gotta guys guy hey hello
+sure fine good great nice bad big little small new old last next whole certain different
+important interesting simple hard easy able going today tomorrow yesterday now time times
+minute minutes second seconds moment day days week weeks year years number numbers example
+examples case cases point points question questions answer idea ideas fact part parts kind
+kinds sense terms term reason reasons problem problems end side place people person stuff
+mit ocw lecture lectures video slide slides board audience speaker transcript
+laughter applause inaudible music crosstalk exciting excited fun basic anymore
+"""
+
+# Common verbs; inflections are generated below (irregular forms listed).
+_VERBS = """
+be have do say get make go know think take see come want look use find give tell work call try
+ask need feel become leave put mean keep let begin seem help talk turn start show hear play run
+move like live believe hold bring happen write provide sit stand lose pay meet include continue
+set learn change lead understand watch follow stop create speak read allow add spend grow open
+walk win offer remember love consider appear buy wait serve die send expect build stay fall cut
+reach kill remain suggest raise pass sell require report decide pull equal equals plug compute
+calculate solve multiply divide subtract integrate differentiate apply assume suppose imagine
+notice guess check figure note define derive prove write draw plot pick choose put
+teach prepare practice discuss explain describe introduce encourage focus realize improve
+graduate incorporate assess enjoy share speak adapt memorize pronounce correct
+recognize recall repeat remind review
+"""
+_IRREGULAR = """
+was were been being had did done said got gotten made went gone knew known thought took taken
+saw seen came wanted gave given told found felt left meant kept began begun brought held wrote
+written sat stood lost paid met led understood heard ran fell cut read spent grew grown won
+bought sent built chose chosen drew drawn taught
+"""
+
+
+def _inflect(verb: str) -> set[str]:
+    forms = {verb, verb + "s", verb + "ed", verb + "ing", verb + "es"}
+    if verb.endswith("e"):
+        forms |= {verb + "d", verb[:-1] + "ing"}
+    if verb.endswith("y"):
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnprt]", verb):  # stop -> stopped, plan -> planning
+        forms |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}
+    return forms
+
+
+@cache
+def english_stopwords() -> frozenset[str]:
+    words = set(_EXTRA_STOP.split())
+    try:  # YAKE's English list (574 words), when yake is installed
+        path = resources.files("yake") / "core" / "StopwordsList" / "stopwords_en.txt"
+        words |= {w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip()}
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        pass
+    return frozenset(words)
+
+
+@cache
+def english_rejects() -> frozenset[str]:
+    """Words that cannot be part of a concept: stopwords, fillers, verbs."""
+    verbs: set[str] = set(_IRREGULAR.split())
+    for verb in _VERBS.split():
+        verbs |= _inflect(verb)
+    # -ing nouns that are real concept heads ("machine learning", "language teaching").
+    verbs -= {"learning", "teaching", "programming", "computing", "reading", "writing", "speaking"}
+    return frozenset(english_stopwords() | set(_FILLERS.split()) | verbs)
+
+
+CHINESE_STOPWORDS = frozenset(
+    """
+这个 那个 这些 那些 他们 我们 你们 她们 它们 一个 一些 然后 就是 所以 因为 但是 可是 而且
+如果 虽然 还是 或者 时候 觉得 能够 可以 可能 应该 需要 知道 什么 怎么 为什么 这样 那样 这么
+那么 已经 现在 开始 非常 比较 真的 其实 当然 还有 没有 不是 一样 一下 一点 有点 的话 之后
+以前 以后 自己 大家 东西 事情 问题 地方 方面 部分 好像 比如 例如 所谓 主要 特别 叫做 这种
+那种 这里 那里 哪里 每个 很多 有些 出来 起来 进去 过来 告诉 看到 说话 的时候 就要 一直 已 也
+都 就 还 又 再 很 太 更 最 吧 呢 啊 嗯 哦 呀 嘛 喔 哈 那 这 我 你 他 她 它 的 了 是 在 有 和
+与 及 对 把 被 让 给 从 向 到 为 以 于 而 或 并 但 却 只 才 会 能 要 想 说 去 来 上 下 中 里
+好 多 少 大 小 个 些 种 次 样 空白 音频 然后呢 所以呢 那么呢 我觉得 一下子 一直到
+""".split()  # noqa: SIM905 (a word list reads better as text)
+)

@@ -1,0 +1,324 @@
+"""Concepts of a video from its subtitles, and of a course from its videos.
+
+English: candidate noun phrases (runs of words that are not stopwords, fillers,
+verbs or -ly adverbs, cut at punctuation) scored YAKE-style on frequency,
+spread over the transcript and cohesion, multi-word terms favoured, sub-phrases
+folded into their longer term. Chinese: jieba TF-IDF with a stoplist.
+
+    >>> extract_concepts(subtitles.text)          # [Concept(name, score), ...] best first
+    >>> course_concepts([video1_concepts, ...])    # aggregated over a course
+    >>> prerequisite_candidates(ordered_videos)    # RefD-scored pairs (stretch)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from eduscrape.mooc._lexicon import CHINESE_STOPWORDS, english_rejects
+
+__all__ = [
+    "Concept",
+    "course_concepts",
+    "detect_language",
+    "extract_concepts",
+    "normalize_text",
+    "prerequisite_candidates",
+    "yake_baseline",
+]
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    score: float  # higher is better; comparable only within one video
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# Kangxi radicals / CJK radicals supplement: PDF-extracted Chinese often has a
+# radical glyph right before the real character ("⽤用" for "用").
+_RADICAL = re.compile(r"[\u2e80-\u2fdf]")
+# Speaker labels at the start of a cue ("MIN-MIN LIANG:", "PROFESSOR:").
+_SPEAKER = re.compile(r"^\s*(?:[A-Z][A-Z.'\-]*\s?){1,4}:\s*")
+# OCW's standard opening ("...under a Creative Commons license... ocw.mit.edu").
+_BOILERPLATE = re.compile(
+    r"creative commons|ocw\.mit\.edu|make a donation|additional materials from hundreds",
+    re.I,
+)
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, with stray radical glyphs before their character removed."""
+    if _RADICAL.search(text):
+        out: list[str] = []
+        for i, ch in enumerate(text):
+            if _RADICAL.match(ch):
+                nxt = text[i + 1 : i + 2]
+                norm = unicodedata.normalize("NFKC", ch)
+                if nxt and (nxt == norm or _RADICAL.match(nxt) or norm == ch):
+                    continue  # duplicate glyph of the next character (or undecodable)
+                out.append(norm)
+            else:
+                out.append(ch)
+        text = "".join(out)
+    return unicodedata.normalize("NFKC", text)
+
+
+def detect_language(text: str) -> str:
+    """``zh`` when CJK characters make up 30% of the letters, else ``en``."""
+    sample = text[:5000]
+    cjk = len(_CJK.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    return "zh" if cjk and cjk >= 0.3 * (cjk + latin / 4) else "en"
+
+
+def extract_concepts(
+    cues: str | Sequence[str], *, k: int = 10, language: str | None = None
+) -> list[Concept]:
+    """The *k* most representative concepts of a transcript, best first."""
+    if isinstance(cues, str):
+        cues = [cues]
+    cues = [normalize_text(c) for c in cues if c and c.strip()]
+    if not cues:
+        return []
+    text = " ".join(cues)
+    language = language or detect_language(text)
+    if language.startswith("zh"):
+        return _chinese(text, k)
+    return _english(cues, k)
+
+
+# -- English ------------------------------------------------------------------------
+
+_SPLIT = re.compile(r"[.!?;:,()\[\]{}\"“”]|\s[-–—]+\s|--")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*[A-Za-z0-9]|[A-Za-z]")
+_LY_NOUNS = frozenset(
+    "family supply assembly anomaly monopoly italy july reply ally rally belly jelly fly".split()  # noqa: SIM905
+)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
+        return word[:-1]
+    return word
+
+
+def _content(word: str, rejects: frozenset[str]) -> bool:
+    low = word.lower()
+    if low in rejects:
+        return False
+    if len(low) < 3 and not (word.isupper() and len(word) >= 2):
+        return False
+    if "'" in low:
+        return False
+    return not (low.endswith("ly") and low not in _LY_NOUNS) and not low.isdigit()
+
+
+def _english(cues: Sequence[str], k: int) -> list[Concept]:
+    rejects = english_rejects()
+    phrase_count: Counter[str] = Counter()
+    surface: dict[str, Counter[str]] = defaultdict(Counter)
+    word_tf: Counter[str] = Counter()
+    word_cues: dict[str, set[int]] = defaultdict(set)
+    seen_lower: set[str] = set()  # words seen in lower case: not proper nouns
+    n_cues = 0
+    for ci, cue in enumerate(cues):
+        if _BOILERPLATE.search(cue):
+            continue
+        n_cues += 1
+        cue = _SPEAKER.sub("", cue.replace("’", "'"))
+        for sentence in _SPLIT.split(cue):
+            run: list[str] = []
+            for word in [*_WORD.findall(sentence), ""]:
+                word = word.rstrip("'").removesuffix("'s")
+                if word and _content(word, rejects):
+                    run.append(word)
+                    if word.islower():
+                        seen_lower.add(word)
+                    continue
+                for i in range(len(run)):
+                    key_words: list[str] = []
+                    for n in range(1, min(3, len(run) - i) + 1):
+                        words = run[i : i + n]
+                        key_words = [w.lower() for w in words]
+                        key = " ".join([*key_words[:-1], _singular(key_words[-1])])
+                        phrase_count[key] += 1
+                        surface[key][" ".join(words)] += 1
+                    w = _singular(run[i].lower())
+                    word_tf[w] += 1
+                    word_cues[w].add(ci)
+                run = []
+    if not phrase_count:
+        return []
+    n_cues = max(n_cues, 1)
+    max_tf = max(word_tf.values())
+    scores: dict[str, float] = {}
+    for key, freq in phrase_count.items():
+        words = key.split()
+        n = len(words)
+        if n > 1 and freq < 2:
+            continue
+        # Spread: a term used across the lecture beats one repeated in a passage.
+        spread = sum(len(word_cues.get(_singular(w), ())) for w in words) / (n * n_cues)
+        if n == 1:
+            # Single words: frequent ones are often generic; damp them.
+            score = freq * (0.5 + spread) * 0.6
+        else:
+            tf_min = min(word_tf.get(_singular(w), freq) for w in words)
+            cohesion = freq / max(tf_min, 1)  # 1.0 when the words only occur together
+            score = freq * (1 + math.log(n)) * (0.5 + cohesion) * (0.5 + spread) * 1.8
+        # Very frequent single words of the lecture lift the phrases built on them.
+        score *= 1 + 0.5 * sum(word_tf.get(_singular(w), 0) for w in words) / (n * max_tf)
+        scores[key] = score
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    chosen: list[tuple[str, float]] = []
+    for key, score in ranked:
+        # Fold sub-phrases into longer chosen terms (and skip longer ones of a chosen term
+        # unless they are nearly as strong).
+        if any(_contains(c, key) for c, _ in chosen):
+            continue
+        if any(_contains(key, c) and score < 0.8 * s for c, s in chosen):
+            continue
+        chosen.append((key, score))
+        if len(chosen) >= k:
+            break
+    return [Concept(_display(surface[key], seen_lower), round(score, 4)) for key, score in chosen]
+
+
+def _key(name: str) -> str:
+    """Aggregation key: case and a final plural do not make another concept."""
+    words = name.lower().split()
+    return " ".join([*words[:-1], _singular(words[-1])]) if words else ""
+
+
+def _contains(longer: str, shorter: str) -> bool:
+    return longer != shorter and f" {shorter} " in f" {longer} "
+
+
+def _display(forms: Counter[str], seen_lower: set[str]) -> str:
+    """The most frequent surface form, lower-cased except names and acronyms."""
+    form = forms.most_common(1)[0][0]
+    return " ".join(
+        w
+        if (w.isupper() and len(w) > 1) or (w[:1].isupper() and w.lower() not in seen_lower)
+        else w.lower()
+        for w in form.split()
+    )
+
+
+# -- Chinese ------------------------------------------------------------------------
+
+_jieba_ready = False
+
+
+def _chinese(text: str, k: int) -> list[Concept]:
+    global _jieba_ready
+    import jieba
+    import jieba.analyse
+    import jieba.posseg
+
+    if not _jieba_ready:
+        jieba.setLogLevel(60)  # no "Building prefix dict" chatter in crawl logs
+        jieba.initialize()
+        _jieba_ready = True
+    tags = jieba.posseg.dt.word_tag_tab  # dictionary POS tags: a cheap noun filter
+    text = _BOILERPLATE.sub(" ", text)
+    rejects = english_rejects()
+    out: list[Concept] = []
+    for word, weight in jieba.analyse.extract_tags(text, topK=k * 5, withWeight=True):
+        word = word.strip()
+        if (
+            len(word) < 2
+            or word in CHINESE_STOPWORDS
+            or word.isdigit()
+            or (word.isascii() and (word.lower() in rejects or len(word) < 3))
+            or len(set(word)) == 1  # "人人", "哈哈": reduplication noise
+            or not _chinese_noun(word, tags.get(word))
+        ):
+            continue
+        out.append(Concept(word, round(float(weight), 4)))
+        if len(out) >= k:
+            break
+    return out
+
+
+def _chinese_noun(word: str, tag: str | None) -> bool:
+    if tag is not None:
+        return tag.startswith("n") or tag in ("vn", "nz", "eng", "j", "t")
+    if word.isascii():
+        return True  # "Lingt", "MIT": names and terms kept in Latin script
+    # Out-of-vocabulary: names and terms are usually 3+ characters; 2-character
+    # OOV words are segmentation fragments ("我要", "人会").
+    return len(word) >= 3 and word[0] not in "我你他她它这那就还也都不没"
+
+
+# -- Baseline and aggregation ---------------------------------------------------------
+
+
+def yake_baseline(cues: str | Sequence[str], *, k: int = 10, language: str = "en") -> list[str]:
+    """Plain YAKE (n=3) top *k*, the reference the issue compares against."""
+    import yake
+
+    text = cues if isinstance(cues, str) else " ".join(cues)
+    extractor = yake.KeywordExtractor(lan=language, n=3, top=k)
+    return [kw for kw, _ in extractor.extract_keywords(normalize_text(text))]
+
+
+def course_concepts(videos: Iterable[Sequence[Concept | str]], *, k: int = 30) -> list[Concept]:
+    """Aggregate video concepts: a concept in many videos, ranked high, wins."""
+    scores: dict[str, float] = defaultdict(float)
+    names: dict[str, str] = {}
+    for concepts in videos:
+        for rank, concept in enumerate(concepts):
+            name = concept.name if isinstance(concept, Concept) else str(concept)
+            key = _key(name)
+            names.setdefault(key, name)
+            scores[key] += 1.0 / (1 + 0.25 * rank)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+    return [Concept(names[key], round(score, 4)) for key, score in ranked]
+
+
+def prerequisite_candidates(
+    videos: Sequence[tuple[str, Sequence[str]]],
+    concepts: Iterable[str] | None = None,
+    *,
+    threshold: float = 0.2,
+    limit: int = 50,
+) -> list[tuple[str, str, float]]:
+    """Prerequisite candidates ``(a, b, score)``: *a* is likely needed before *b*.
+
+    *videos* are ``(transcript text, concept names)`` in course order; only
+    *concepts* (default: all) are paired. RefD (Liang et al. 2015) with videos as
+    pages: RefD(b, a) is how much more the videos about *b* mention *a* than the
+    videos about *a* mention *b*. A pair is kept when RefD > *threshold* and *a*
+    is taught first (course order).
+    """
+    wanted = {_key(c) for c in concepts} if concepts is not None else None
+    texts = [f" {normalize_text(text).lower()} " for text, _ in videos]
+    about: dict[str, list[int]] = defaultdict(list)
+    surface: dict[str, str] = {}
+    for i, (_, names) in enumerate(videos):
+        for name in names:
+            key = _key(name)
+            if wanted is None or key in wanted:
+                about[key].append(i)
+                surface.setdefault(key, name)
+    mentions = {c: {i for i, t in enumerate(texts) if c in t} for c in about}
+    out: list[tuple[str, str, float]] = []
+    for a in about:
+        for b in about:
+            if a == b or about[a][0] > about[b][0] or _contains(b, a) or _contains(a, b):
+                continue
+            b_refers_a = len(mentions[a] & set(about[b])) / len(about[b])
+            a_refers_b = len(mentions[b] & set(about[a])) / len(about[a])
+            if b_refers_a - a_refers_b > threshold:
+                out.append((surface[a], surface[b], round(b_refers_a - a_refers_b, 4)))
+    out.sort(key=lambda t: (-t[2], t[0], t[1]))
+    return out[:limit]
