@@ -112,10 +112,24 @@ MOOC_COURSE_CONCEPTS_TOP = 30
 MOOC_CONCEPTS_ENABLED = True
 # Emit RefD prerequisite candidates between a course's concepts (prerequisite-dependency).
 MOOC_PREREQUISITES = True
-# Minimum RefD score of a prerequisite candidate (-1..1).
-MOOC_PREREQUISITE_THRESHOLD = 0.2
+# Minimum RefD score of a prerequisite candidate (-1..1), between the course's
+# MOOC_PREREQUISITE_CONCEPTS best concepts; at most MOOC_PREREQUISITE_LIMIT pairs.
+MOOC_PREREQUISITE_THRESHOLD = 0.5
+MOOC_PREREQUISITE_CONCEPTS = 15
+MOOC_PREREQUISITE_LIMIT = 20
 # XuetangX session cookie ("sessionid=...; csrftoken=..."), needed where the API
 # wants a login. Read from the environment so it never lands in a command line.
 XUETANGX_COOKIE = os.environ.get("XUETANGX_COOKIE", "")
 # XuetangX: course list pages to read (POST get_product_list/?page=N); 0 = all.
 XUETANGX_MAX_PAGES = 0
+
+# --- Retry-After (eduscrape.middlewares.retry_after; enabled by the MOOC API spiders) ---
+
+# Statuses retried after the server's Retry-After (or a backoff when it has none).
+RETRY_AFTER_HTTP_CODES = [429, 503]
+# Retries per request before the response is handed to the spider.
+RETRY_AFTER_TIMES = 3
+# Backoff without a Retry-After header: RETRY_AFTER_BACKOFF * 2**n seconds.
+RETRY_AFTER_BACKOFF = 0.5
+# Never wait longer than this (s), whatever the server asks.
+RETRY_AFTER_MAX = 60.0

@@ -35,7 +35,7 @@ minute minutes second seconds moment day days week weeks year years number numbe
 examples case cases point points question questions answer idea ideas fact part parts kind
 kinds sense terms term reason reasons problem problems end side place people person stuff
 mit ocw lecture lectures video slide slides board audience speaker transcript
-laughter applause inaudible music crosstalk exciting excited fun basic anymore
+laughter applause inaudible music crosstalk exciting excited fun basic anymore half squared bottom top
 """
 
 # Common verbs; inflections are generated below (irregular forms listed).
@@ -50,7 +50,8 @@ calculate solve multiply divide subtract integrate differentiate apply assume su
 notice guess check figure note define derive prove write draw plot pick choose put
 teach prepare practice discuss explain describe introduce encourage focus realize improve
 graduate incorporate assess enjoy share speak adapt memorize pronounce correct
-recognize recall repeat remind review
+recognize recall repeat remind review act conserve carry depend fit fix form travel
+stick appear produce hold lose grow
 """
 _IRREGULAR = """
 was were been being had did done said got gotten made went gone knew known thought took taken

@@ -112,7 +112,7 @@ def _singular(word: str) -> str:
 
 def _content(word: str, rejects: frozenset[str]) -> bool:
     low = word.lower()
-    if low in rejects:
+    if low in rejects or _singular(low) in rejects:
         return False
     if len(low) < 3 and not (word.isupper() and len(word) >= 2):
         return False
@@ -289,8 +289,8 @@ def prerequisite_candidates(
     videos: Sequence[tuple[str, Sequence[str]]],
     concepts: Iterable[str] | None = None,
     *,
-    threshold: float = 0.2,
-    limit: int = 50,
+    threshold: float = 0.5,
+    limit: int = 20,
 ) -> list[tuple[str, str, float]]:
     """Prerequisite candidates ``(a, b, score)``: *a* is likely needed before *b*.
 
@@ -318,7 +318,7 @@ def prerequisite_candidates(
                 continue
             b_refers_a = len(mentions[a] & set(about[b])) / len(about[b])
             a_refers_b = len(mentions[b] & set(about[a])) / len(about[a])
-            if b_refers_a - a_refers_b > threshold:
+            if b_refers_a and b_refers_a - a_refers_b > threshold:
                 out.append((surface[a], surface[b], round(b_refers_a - a_refers_b, 4)))
     out.sort(key=lambda t: (-t[2], t[0], t[1]))
     return out[:limit]

@@ -39,7 +39,9 @@ class ConceptsPipeline:
         self.top = s.getint("MOOC_CONCEPTS_TOP", 10)
         self.course_top = s.getint("MOOC_COURSE_CONCEPTS_TOP", 30)
         self.prerequisites = s.getbool("MOOC_PREREQUISITES", True)
-        self.prereq_threshold = s.getfloat("MOOC_PREREQUISITE_THRESHOLD", 0.2)
+        self.prereq_threshold = s.getfloat("MOOC_PREREQUISITE_THRESHOLD", 0.5)
+        self.prereq_concepts = s.getint("MOOC_PREREQUISITE_CONCEPTS", 15)
+        self.prereq_limit = s.getint("MOOC_PREREQUISITE_LIMIT", 20)
         self.courses: dict[str, MoocCourseItem] = {}
         # course id -> {order: (text, concept names, field)}
         self.videos: dict[str, dict[int, tuple[str, list[str], str]]] = defaultdict(dict)
@@ -132,8 +134,9 @@ class ConceptsPipeline:
         pairs = await asyncio.to_thread(
             prerequisite_candidates,
             [(text, names) for text, names, _ in videos],
-            updated.concepts,
+            updated.concepts[: self.prereq_concepts],
             threshold=self.prereq_threshold,
+            limit=self.prereq_limit,
         )
         for a, b, score in pairs:
             await self._emit(
