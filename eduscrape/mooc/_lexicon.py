@@ -31,7 +31,7 @@ okay ok yeah yes yep uh um uhm hmm oh ah huh right well alright so like basicall
 really kind sort thing things stuff way ways lot bit gonna wanna gotta guys guy hey hello
 sure fine good great nice bad big little small new old last next whole certain different
 important interesting simple hard easy able going today tomorrow yesterday now time times
-minute minutes second seconds moment day days week weeks year years number numbers example
+minute minutes second seconds moment day days week weeks year years example
 examples case cases point points question questions answer idea ideas fact part parts kind
 kinds sense terms term reason reasons problem problems end side place people person stuff
 mit ocw lecture lectures video slide slides board audience speaker transcript
@@ -51,7 +51,7 @@ notice guess check figure note define derive prove write draw plot pick choose p
 teach prepare practice discuss explain describe introduce encourage focus realize improve
 graduate incorporate assess enjoy share speak adapt memorize pronounce correct
 recognize recall repeat remind review act conserve carry depend fit fix form travel
-stick appear produce hold lose grow
+stick appear produce hold lose grow cross
 """
 _IRREGULAR = """
 was were been being had did done said got gotten made went gone knew known thought took taken

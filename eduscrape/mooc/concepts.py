@@ -136,6 +136,8 @@ def _english(cues: Sequence[str], k: int) -> list[Concept]:
         cue = _SPEAKER.sub("", cue.replace("’", "'"))
         for sentence in _SPLIT.split(cue):
             run: list[str] = []
+            # "sieve of Eratosthenes": the words before an "of" wait for the next run.
+            before_of: list[str] = []
             for word in [*_WORD.findall(sentence), ""]:
                 word = word.rstrip("'").removesuffix("'s")
                 if word and _content(word, rejects):
@@ -144,16 +146,17 @@ def _english(cues: Sequence[str], k: int) -> list[Concept]:
                         seen_lower.add(word)
                     continue
                 for i in range(len(run)):
-                    key_words: list[str] = []
                     for n in range(1, min(3, len(run) - i) + 1):
-                        words = run[i : i + n]
-                        key_words = [w.lower() for w in words]
-                        key = " ".join([*key_words[:-1], _singular(key_words[-1])])
-                        phrase_count[key] += 1
-                        surface[key][" ".join(words)] += 1
+                        _count(run[i : i + n], phrase_count, surface)
                     w = _singular(run[i].lower())
                     word_tf[w] += 1
                     word_cues[w].add(ci)
+                if before_of and run:
+                    for m in range(1, min(2, len(run)) + 1):
+                        for j in range(1, len(before_of) + 1):
+                            if j + m <= 3:
+                                _count([*before_of[-j:], "of", *run[:m]], phrase_count, surface)
+                before_of = run[-2:] if run and word.lower() == "of" else []
                 run = []
     if not phrase_count:
         return []
@@ -161,7 +164,7 @@ def _english(cues: Sequence[str], k: int) -> list[Concept]:
     max_tf = max(word_tf.values())
     scores: dict[str, float] = {}
     for key, freq in phrase_count.items():
-        words = key.split()
+        words = [w for w in key.split() if w != "of"]
         n = len(words)
         if n > 1 and freq < 2:
             continue
@@ -196,6 +199,13 @@ def _key(name: str) -> str:
     """Aggregation key: case and a final plural do not make another concept."""
     words = name.lower().split()
     return " ".join([*words[:-1], _singular(words[-1])]) if words else ""
+
+
+def _count(words: list[str], counts: Counter[str], surface: dict[str, Counter[str]]) -> None:
+    key_words = [w.lower() for w in words]
+    key = " ".join([*key_words[:-1], _singular(key_words[-1])])
+    counts[key] += 1
+    surface[key][" ".join(words)] += 1
 
 
 def _contains(longer: str, shorter: str) -> bool:
