@@ -46,6 +46,7 @@ class ConceptsPipeline:
         # course id -> {order: (text, concept names, field)}
         self.videos: dict[str, dict[int, tuple[str, list[str], str]]] = defaultdict(dict)
         self.dirty: set[str] = set()
+        self.seen: dict[str, set[str]] = defaultdict(set)  # video ids per course
         self.pending: set[asyncio.Future[Any]] = set()
         self._emitted_course: dict[str, MoocCourseItem] = {}
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
@@ -62,9 +63,25 @@ class ConceptsPipeline:
                 return item  # our own aggregate coming through the pipelines
             self.courses[item.id] = item
             self.dirty.add(item.id)
+            await self._maybe_complete(item.id)
         elif isinstance(item, MoocVideoItem):
             await self._video(item)
+            self.seen[item.course_id].add(item.id)
+            await self._maybe_complete(item.course_id)
         return item
+
+    async def _maybe_complete(self, cid: str) -> None:
+        """Aggregate as soon as every video of the course went through (else at idle)."""
+        course = self.courses.get(cid)
+        if (
+            cid in self.dirty
+            and course is not None
+            and course.video_order
+            and self.videos.get(cid)
+            and self.seen[cid].issuperset(course.video_order)
+        ):
+            self.dirty.discard(cid)
+            await self._aggregate([cid])
 
     async def _video(self, item: MoocVideoItem) -> None:
         stats = self.crawler.stats
