@@ -148,6 +148,8 @@ class MoocConceptItem(_MoocEntity):
 
 @dataclass
 class MoocTeacherItem(_MoocEntity):
+    """A teacher (``T_<name>``); :class:`MoocSchoolItem` has the same fields."""
+
     mongo_collection: ClassVar[str] = "mooc_teacher"
     csv_fields: ClassVar[tuple[str, ...]] = ("entity", "id", "name", "about")
 
@@ -158,13 +160,8 @@ class MoocTeacherItem(_MoocEntity):
 
 
 @dataclass
-class MoocSchoolItem(_MoocEntity):
+class MoocSchoolItem(MoocTeacherItem):
     mongo_collection: ClassVar[str] = "mooc_school"
-    csv_fields: ClassVar[tuple[str, ...]] = ("entity", "id", "name", "about")
-
-    id: str
-    name: str
-    about: str = ""
     entity: str = dataclasses.field(default="school", init=False)
 
 

@@ -125,14 +125,8 @@ def parse_courseware(page: str) -> list[VideoBlock]:
                     sub=str(meta.get("sub") or ""),
                 )
             else:
-                block = VideoBlock(
-                    usage_id=_usage(node),
-                    youtube_ids=_streams(attrs.get("data-streams", "")),
-                    sources=[s for s in _json(attrs.get("data-sources"), []) if isinstance(s, str)],
-                    transcript_languages=dict(_json(attrs.get("data-transcript-languages"), {})),
-                    transcript_language=attrs.get("data-transcript-language", ""),
-                    translation_url=attrs.get("data-transcript-translation-url", ""),
-                    sub=attrs.get("data-sub", ""),
+                block = _old_style(
+                    {k.removeprefix("data-"): v for k, v in attrs.items()}, _usage(node)
                 )
             block.title = _title(node)
             _add(blocks, seen, block)
@@ -164,19 +158,25 @@ def _regex_blocks(markup: str) -> list[VideoBlock]:
         ]
         attrs = {m[1]: html.unescape(m[2] or m[3] or "") for m in _ATTR.finditer(chunk)}
         title = re.findall(r"<h2[^>]*>([^<]+)</h2>", markup[:start])
-        out.append(
-            VideoBlock(
-                usage_id=attrs.get("usage-id", "") or re.sub(r"^video_", "", _id_of(chunk)),
-                title=title[-1].strip() if title else "",
-                youtube_ids=_streams(attrs.get("streams", "")),
-                sources=[x for x in _json(attrs.get("sources"), []) if isinstance(x, str)],
-                transcript_languages=dict(_json(attrs.get("transcript-languages"), {})),
-                transcript_language=attrs.get("transcript-language", ""),
-                translation_url=attrs.get("transcript-translation-url", ""),
-                sub=attrs.get("sub", ""),
-            )
+        block = _old_style(
+            attrs, attrs.get("usage-id", "") or re.sub(r"^video_", "", _id_of(chunk))
         )
+        block.title = title[-1].strip() if title else ""
+        out.append(block)
     return out
+
+
+def _old_style(attrs: dict[str, str], usage_id: str) -> VideoBlock:
+    """A block from the older ``data-*`` attributes (names without ``data-``)."""
+    return VideoBlock(
+        usage_id=usage_id,
+        youtube_ids=_streams(attrs.get("streams", "")),
+        sources=[x for x in _json(attrs.get("sources"), []) if isinstance(x, str)],
+        transcript_languages=dict(_json(attrs.get("transcript-languages"), {})),
+        transcript_language=attrs.get("transcript-language", ""),
+        translation_url=attrs.get("transcript-translation-url", ""),
+        sub=attrs.get("sub", ""),
+    )
 
 
 def _id_of(chunk: str) -> str:
