@@ -83,6 +83,9 @@ def test_ocw_demo_bad_input_and_export(mooc_demo, run_spider, mongo_uri, tmp_pat
     assert [bool(v["text"]) for v in videos] == [True, True, True, True, False, False]
     assert "malformed" in videos[4]["transcript_error"]
     assert videos[5]["transcript_error"] == "no transcript"
+    assert videos[0]["transcript_url"].endswith(".srt")
+    assert videos[2]["transcript_url"].endswith(".vtt")  # the only caption file there
+    assert videos[3]["transcript_url"].endswith("/lecture-4-momentum/")  # inline only
     assert result.stat("mooc/subtitles/malformed") == 1
     course = _course(result.items)
     assert course["teachers"] == ["Ada Whitfield", "Tomás Rivera"]  # salutations removed
@@ -166,3 +169,46 @@ def test_xuetangx_catalogue_through_chromium(mooc_demo, run_spider) -> None:
     assert result.stat("mooc/xuetangx/catalogue_cards") == 3  # only in the rendered DOM
     assert result.stat("playwright/browser_count") == 1
     _check_xuetangx(result)
+
+
+def test_ocw_export_matches_the_mooccube_sample(
+    serve_folder, run_spider, mongo_uri, tmp_path: Path
+) -> None:
+    """The crawl + export of 21G.107 has MOOCCube's layout, fields and ids, as the sample."""
+    root = shared_data("mooc", "dev", "ocw", "21g-107-chinese-i-streamlined-fall-2014")
+    sample = shared_data("mooc", "dev", "mooccube-sample")
+    base = serve_folder(root / "site")
+    result = run_spider("ocw", args={"start_url": f"{base}/index.html"})
+    out = tmp_path / "mooccube"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "mooccube-export", str(out)],
+        cwd=PROJECT_DIR,
+        env=crawl_env(mongo_uri, MONGO_DATABASE=result.extra["database"]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for name in ("course-video", "teacher-course", "school-course", "school-teacher"):
+        assert (out / "relations" / f"{name}.json").read_text() == (
+            sample / "relations" / f"{name}.json"
+        ).read_text(), name
+    for entity in ("course", "video", "concept", "teacher", "school"):
+        ours = [
+            json.loads(x) for x in (out / "entities" / f"{entity}.json").read_text().splitlines()
+        ]
+        theirs = [
+            json.loads(x) for x in (sample / "entities" / f"{entity}.json").read_text().splitlines()
+        ]
+        assert set(ours[0]) == set(theirs[0]), entity
+    ours = [json.loads(x) for x in (out / "entities" / "video.json").read_text().splitlines()]
+    theirs = [json.loads(x) for x in (sample / "entities" / "video.json").read_text().splitlines()]
+    assert [v["id"] for v in ours] == [v["id"] for v in theirs]
+    for mine, ref in zip(ours, theirs, strict=True):
+        assert mine["name"] == ref["name"] and mine["text"] == ref["text"]
+        assert mine["start"] == ref["start"] and mine["end"] == ref["end"]
+        assert mine["duration"] == ref["duration"]
+    course = json.loads((out / "entities" / "course.json").read_text())
+    ref = json.loads((sample / "entities" / "course.json").read_text())
+    for key in ("id", "name", "about", "video_order", "video_name", "chapter"):
+        assert course[key] == ref[key], key

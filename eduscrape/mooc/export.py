@@ -20,7 +20,16 @@ __all__ = ["ENTITY_FIELDS", "export_mooccube"]
 # MOOCCube's fields per entity (see mooccube-sample/FIELDS.md); ``field`` and
 # ``concepts`` are extras that make the export usable without the relations.
 ENTITY_FIELDS: dict[str, tuple[str, ...]] = {
-    "course": ("id", "name", "prerequisites", "about", "video_order", "video_name", "chapter"),
+    "course": (
+        "id",
+        "name",
+        "prerequisites",
+        "about",
+        "core_id",
+        "video_order",
+        "video_name",
+        "chapter",
+    ),
     "video": ("id", "name", "duration", "start", "end", "text"),
     "concept": ("id", "name", "en", "explanation"),
     "teacher": ("id", "name", "about"),

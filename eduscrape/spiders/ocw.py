@@ -4,8 +4,8 @@
 
 Course page (title, description, instructors, number, term, department,
 topics), the lecture video gallery in course order, every video page, and its
-transcript: the inline ``<span m='ms'>`` transcript when present, else the
-``.srt`` then ``.vtt`` caption file. Emits course, video, teacher, school and
+transcript: the ``.srt`` then ``.vtt`` caption file (they have end times), else
+the inline ``<span m='ms'>`` transcript. Emits course, video, teacher, school and
 relation items; the concepts pipeline adds concepts.
 """
 
@@ -161,11 +161,8 @@ class OcwSpider(MoocSpider):
                 attrs[k] for k in ("data-video-src", "data-download-src") if attrs.get(k)
             ]
         video.language = response.css(".transcript-body::attr(lang)").get() or ""
-        body = response.css("#transcript .transcript-body").get()
-        if body and "m=" in body and self.parse_transcript(body, "inline.html", video):
-            video.transcript_url = response.url
-            yield self.finish_video(video)
-            return
+        # Caption files first: they carry real end times; the inline transcript only has
+        # start times. It is the fallback when the files are missing, broken or malformed.
         files = [
             (response.urljoin(href), hint)
             for hint, href in (
@@ -176,8 +173,14 @@ class OcwSpider(MoocSpider):
             if href
         ]
         files = list(dict.fromkeys(files))
+        body = response.css("#transcript .transcript-body").get()
+        has_inline = bool(body and "m=" in body)
         if not files:
+            if has_inline and self.parse_transcript(body, "inline.html", video):
+                video.transcript_url = response.url
             yield self.finish_video(video)
             return
+        if has_inline:
+            files.append((response.url, "inline.html"))  # the page again, only on failure
         (url, hint), rest = files[0], files[1:]
         yield self.transcript_request(url, hint, video, rest)

@@ -113,7 +113,7 @@ def _ocw(path: str) -> DemoResponse | None:
     section, video = found[0]
     cues = _cues(video["text"])
     if match[3]:
-        if video["transcript"] == "none" or match[2] != video["yt"]:
+        if video["transcript"] in ("none", "inline-only") or match[2] != video["yt"]:
             return DemoResponse(404, "not found", "text/plain")
         if video["transcript"] == "srt-malformed":
             return DemoResponse(
@@ -130,15 +130,17 @@ def _ocw(path: str) -> DemoResponse | None:
         )
         return DemoResponse(200, vtt, "text/vtt; charset=utf-8")
     links = ""
-    if video["transcript"] in ("srt", "vtt", "inline"):
+    if video["transcript"] in ("srt", "inline"):
         links = (
             f"<a class='caption-srt' href='{video['yt']}.srt'>SRT</a>"
             f"<a class='caption-vtt' href='{video['yt']}.vtt'>WebVTT</a>"
         )
+    elif video["transcript"] == "vtt":
+        links = f"<a class='caption-vtt' href='{video['yt']}.vtt'>WebVTT</a>"
     elif video["transcript"] == "srt-malformed":
         links = f"<a class='caption-srt' href='{video['yt']}.srt'>SRT</a>"
     transcript = ""
-    if video["transcript"] == "inline":
+    if video["transcript"] in ("inline", "inline-only"):
         spans = " ".join(f"<span m='{round(a * 1000)}'>{E(t)}</span>" for a, _, t in cues)
         transcript = (
             "<section id='transcript'><h2>Transcript</h2>"
