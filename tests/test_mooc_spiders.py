@@ -139,6 +139,7 @@ def _check_xuetangx(result) -> None:
     assert "链表" in videos[0]["concepts"][:3] and "二叉树" in videos[2]["concepts"][:3]
     courses = {i["id"]: i for i in result.items if i["entity"] == "course"}
     assert len(courses) == 3  # one with videos, one empty, one removed (404)
+    assert courses["C_DemoGONE0000001+1003"]["meta"]["error"] == "chapters: HTTP 404"
     assert result.stat("mooc/courses/empty") == 2
     assert result.stat("mooc/xuetangx/http_404") == 1
 

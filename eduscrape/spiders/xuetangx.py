@@ -215,6 +215,8 @@ class XuetangxSpider(MoocSpider):
 
     def parse_chapters(self, response: Response, course: MoocCourseItem) -> Iterator[Any]:
         data = self._json(response, f"chapters of {course.id}")
+        if data is None:
+            course.meta["error"] = f"chapters: HTTP {response.status}"
         chapters = (data or {}).get("course_chapter") or [] if isinstance(data, dict) else []
         videos: list[tuple[MoocVideoItem, Any]] = []
         cid, sign = course.meta["cid"], course.meta["sign"]
