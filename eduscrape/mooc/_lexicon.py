@@ -75,11 +75,15 @@ def _inflect(verb: str) -> set[str]:
 @cache
 def english_stopwords() -> frozenset[str]:
     words = set(_EXTRA_STOP.split())
-    try:  # YAKE's English list (574 words), when yake is installed
-        path = resources.files("yake") / "core" / "StopwordsList" / "stopwords_en.txt"
-        words |= {w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip()}
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        pass
+    # YAKE's English list (574 words), when yake is installed (its folder moved in 0.6).
+    for parts in (("core", "StopwordsList"), ("StopwordsList",)):
+        try:
+            path = resources.files("yake").joinpath(*parts, "stopwords_en.txt")
+            text = path.read_text(encoding="utf-8")
+        except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError, OSError):
+            continue
+        words |= {w.strip() for w in text.splitlines() if w.strip()}
+        break
     return frozenset(words)
 
 

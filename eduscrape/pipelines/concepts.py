@@ -110,8 +110,14 @@ class ConceptsPipeline:
 
     async def _emit(self, item: Any) -> None:
         scraper = self.crawler.engine.scraper if self.crawler.engine else None
-        if scraper is not None:
+        if scraper is None:
+            return
+        if hasattr(scraper, "start_itemproc_async"):  # Scrapy >= 2.14
             await scraper.start_itemproc_async(item, response=None)
+        else:
+            from scrapy.utils.defer import maybe_deferred_to_future
+
+            await maybe_deferred_to_future(scraper.start_itemproc(item, response=None))
 
     def spider_idle(self) -> None:
         ready = [cid for cid in self.dirty if cid in self.courses and self.videos.get(cid)]
