@@ -213,3 +213,11 @@ def test_ocw_export_matches_the_mooccube_sample(
     ref = json.loads((sample / "entities" / "course.json").read_text())
     for key in ("id", "name", "about", "video_order", "video_name", "chapter"):
         assert course[key] == ref[key], key
+
+
+def test_openedx_missing_course_is_recorded(mooc_demo, run_spider) -> None:
+    result = run_spider(
+        "openedx", args={"start_url": f"{mooc_demo}/mooc/edx/courses/course-v1:No+Such+Run/about"}
+    )
+    assert result.returncode == 0 and result.items == []
+    assert result.stat("mooc/openedx/about_failed") == 1

@@ -50,7 +50,11 @@ class OcwSpider(MoocSpider):
         self.school_key = school_key
 
     async def start(self) -> AsyncIterator[Any]:
-        yield scrapy.Request(self.start_url, callback=self.parse_course)
+        yield scrapy.Request(self.start_url, callback=self.parse_course, errback=self.failed_course)
+
+    def failed_course(self, failure: Any) -> None:
+        self.crawler.stats.inc_value("mooc/courses/page_failed")
+        self.logger.error("course page failed: %s (%s)", failure.request.url, failure.value)
 
     def parse_course(self, response: Response) -> Iterator[Any]:
         title = _text(response.css("h1.course-title"))

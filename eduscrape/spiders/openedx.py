@@ -59,7 +59,11 @@ class OpenEdxSpider(MoocSpider):
         self.blocks: dict[str, dict[int, list[VideoBlock]]] = {}
 
     async def start(self) -> AsyncIterator[Any]:
-        yield scrapy.Request(self.start_url, callback=self.parse_about)
+        yield scrapy.Request(self.start_url, callback=self.parse_about, errback=self.failed_about)
+
+    def failed_about(self, failure: Any) -> None:
+        self.crawler.stats.inc_value("mooc/openedx/about_failed")
+        self.logger.error("course about page failed: %s (%s)", failure.request.url, failure.value)
 
     def parse_about(self, response: Response) -> Iterator[Any]:
         key = course_key_from_url(response.url) or response.url.rstrip("/").rsplit("/", 1)[-1]
@@ -82,21 +86,32 @@ class OpenEdxSpider(MoocSpider):
             or urljoin(response.url, "../courseware/")
         )
         yield response.follow(
-            courseware, callback=self.parse_courseware, cb_kwargs={"course": course}
+            courseware,
+            callback=self.parse_courseware,
+            errback=self.failed_courseware,
+            cb_kwargs={"course": course},
         )
 
+    def failed_courseware(self, failure: Any) -> Iterator[Any]:
+        """No courseware (enrolment needed, removed): the course is kept, without videos."""
+        course: MoocCourseItem = failure.request.cb_kwargs["course"]
+        self.crawler.stats.inc_value("mooc/openedx/courseware_failed")
+        course.meta["error"] = f"courseware: {failure.getErrorMessage()}"[:300]
+        self.blocks[course.id] = {}
+        yield from self._course_done(course)
+
     def parse_courseware(self, response: Response, course: MoocCourseItem) -> Iterator[Any]:
+        # Sequence links: /courseware/<chapter>/<sequence>/ (chapter-only links are skipped).
         sequences = [
             response.urljoin(h)
             for h in response.css("a[href*='/courseware/']::attr(href)").getall()
-            if h.rstrip("/").count("/courseware/")
-            and len(h.split("/courseware/")[1].strip("/").split("/")) >= 2
+            if len(h.split("/courseware/", 1)[1].strip("/").split("/")) >= 2
         ]
         sequences = [u for u in dict.fromkeys(sequences) if u != response.url]
         self.blocks[course.id] = {0: parse_courseware(response.text)}
         self.pending[course.id] = len(sequences)
         if not sequences:
-            yield from self._course_done(response, course)
+            yield from self._course_done(course)
             return
         for index, url in enumerate(sequences, 1):
             yield scrapy.Request(
@@ -110,20 +125,21 @@ class OpenEdxSpider(MoocSpider):
         self, response: Response, course: MoocCourseItem, index: int
     ) -> Iterator[Any]:
         self.blocks[course.id][index] = parse_courseware(response.text)
-        yield from self._sequence_done(response, course)
+        yield from self._sequence_done(course)
 
     def failed_sequence(self, failure: Any) -> Iterator[Any]:
         self.crawler.stats.inc_value("mooc/openedx/sequence_failed")
         self.logger.warning("sequence page failed: %s", failure.request.url)
         kwargs = failure.request.cb_kwargs
-        yield from self._sequence_done(None, kwargs["course"])
+        yield from self._sequence_done(kwargs["course"])
 
-    def _sequence_done(self, response: Response | None, course: MoocCourseItem) -> Iterator[Any]:
+    def _sequence_done(self, course: MoocCourseItem) -> Iterator[Any]:
         self.pending[course.id] -= 1
         if self.pending[course.id] == 0:
-            yield from self._course_done(response, course)
+            yield from self._course_done(course)
 
-    def _course_done(self, response: Response | None, course: MoocCourseItem) -> Iterator[Any]:
+    def _course_done(self, course: MoocCourseItem) -> Iterator[Any]:
+        """All pages of the course are in: videos in page order, then their transcripts."""
         by_page = self.blocks.pop(course.id, {})
         ordered: list[VideoBlock] = []
         seen: set[str] = set()
