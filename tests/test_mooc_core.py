@@ -175,6 +175,21 @@ def test_english_concepts_are_terms_not_fillers() -> None:
     assert extract_concepts([]) == [] and extract_concepts(["um okay so"]) == []
 
 
+def test_modifiers_start_terms_but_are_not_concepts() -> None:
+    lecture = [
+        "Simple harmonic motion is the motion of a mass on a spring.",
+        "Newton's second law gives simple harmonic motion again.",
+        "The boiling point of water. The boiling point rises with pressure.",
+        "Newton's second law, okay? The normal force and the second law.",
+        "In simple harmonic motion the period is independent of the amplitude.",
+    ]
+    names = [c.name for c in extract_concepts(lecture)]
+    assert names[0] == "simple harmonic motion"
+    assert "second law" in names and "boiling point" in names
+    for alone in ("simple", "second", "normal", "point", "harmonic motion"):
+        assert alone not in names  # modifiers/generic nouns alone; a folded sub-phrase
+
+
 def test_chinese_concepts_and_normalization() -> None:
     text = [
         "今天我们讲二叉树。二叉树的每个结点最多有两个子树。",

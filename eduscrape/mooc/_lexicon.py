@@ -29,13 +29,30 @@ everything something nothing someone everyone anyone nobody somebody everybody
 _FILLERS = """
 okay ok yeah yes yep uh um uhm hmm oh ah huh right well alright so like basically actually
 really kind sort thing things stuff way ways lot bit gonna wanna gotta guys guy hey hello
-sure fine good great nice bad big little small new old last next whole certain different
-important interesting simple hard easy able going today tomorrow yesterday now time times
-minute minutes second seconds moment day days week weeks year years example
-examples case cases point points question questions answer idea ideas fact part parts kind
-kinds sense terms term reason reasons problem problems end side place people person stuff
-mit ocw lecture lectures video slide slides board audience speaker transcript
-laughter applause inaudible music crosstalk exciting excited fun basic anymore half squared bottom top
+sure fine nice important interesting hard easy able going today tomorrow yesterday now
+moment day days week weeks year years example examples idea ideas fact kind kinds sense
+reason reasons place people person stuff mit ocw lecture lectures video slide slides board
+audience speaker transcript laughter applause inaudible music crosstalk exciting excited fun
+anymore squared
+"""
+
+# Adjectives and ordinals: they start terms ("simple harmonic motion", "second law",
+# "normal force") but are never a concept alone or a term's last word.
+_MODIFIERS = """
+simple normal regular small big large high low higher lower first second third last next new
+old free general special linear constant total net average final initial basic natural real
+whole short long positive negative good bad great little different certain open closed half
+top bottom upper inner outer central main same opposite actual afraid entire common usual
+late early fortunate lucky happy independent dependent intermediate
+"""
+
+# Generic nouns: meaningful inside a term ("boiling point", "special case", "time
+# constant") but not a concept alone.
+_GENERIC = """
+time times minute minutes second seconds case cases point points part parts side sides end ends
+term terms problem problems question questions answer answers number numbers group level levels
+step steps thing value values type types form forms kind way order night morning
+evening afternoon weekend
 """
 
 # Common verbs; inflections are generated below (irregular forms listed).
@@ -88,6 +105,16 @@ def english_stopwords() -> frozenset[str]:
 
 
 @cache
+def english_modifiers() -> frozenset[str]:
+    return frozenset(_MODIFIERS.split())
+
+
+@cache
+def english_generic() -> frozenset[str]:
+    return frozenset(_GENERIC.split()) - english_modifiers()
+
+
+@cache
 def english_rejects() -> frozenset[str]:
     """Words that cannot be part of a concept: stopwords, fillers, verbs."""
     verbs: set[str] = set(_IRREGULAR.split())
@@ -95,7 +122,9 @@ def english_rejects() -> frozenset[str]:
         verbs |= _inflect(verb)
     # -ing nouns that are real concept heads ("machine learning", "language teaching").
     verbs -= {"learning", "teaching", "programming", "computing", "reading", "writing", "speaking"}
-    return frozenset(english_stopwords() | set(_FILLERS.split()) | verbs)
+    words = english_stopwords() | set(_FILLERS.split()) | verbs
+    # Modifiers and generic nouns have their own, narrower, rules.
+    return frozenset(words - english_modifiers() - english_generic())
 
 
 CHINESE_STOPWORDS = frozenset(

@@ -18,8 +18,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from eduscrape.mooc._lexicon import CHINESE_STOPWORDS, english_rejects
+from eduscrape.mooc._lexicon import (
+    CHINESE_STOPWORDS,
+    english_generic,
+    english_modifiers,
+    english_rejects,
+)
 
 __all__ = [
     "Concept",
@@ -97,11 +103,14 @@ def extract_concepts(
 
 _SPLIT = re.compile(r"[.!?;:,()\[\]{}\"“”]|\s[-–—]+\s|--")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*[A-Za-z0-9]|[A-Za-z]")
+_MODIFIERS = english_modifiers()
+_GENERIC = english_generic()
 _LY_NOUNS = frozenset(
     "family supply assembly anomaly monopoly italy july reply ally rally belly jelly fly".split()  # noqa: SIM905
 )
 
 
+@lru_cache(maxsize=1 << 17)  # transcripts repeat their words: normalise each once
 def _singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -110,7 +119,9 @@ def _singular(word: str) -> str:
     return word
 
 
-def _content(word: str, rejects: frozenset[str]) -> bool:
+@lru_cache(maxsize=1 << 17)
+def _content(word: str) -> bool:
+    rejects = english_rejects()
     low = word.lower()
     if low in rejects or _singular(low) in rejects:
         return False
@@ -122,12 +133,12 @@ def _content(word: str, rejects: frozenset[str]) -> bool:
 
 
 def _english(cues: Sequence[str], k: int) -> list[Concept]:
-    rejects = english_rejects()
     phrase_count: Counter[str] = Counter()
     surface: dict[str, Counter[str]] = defaultdict(Counter)
     word_tf: Counter[str] = Counter()
     word_cues: dict[str, set[int]] = defaultdict(set)
     seen_lower: set[str] = set()  # words seen in lower case: not proper nouns
+    raw: Counter[tuple[str, ...]] = Counter()
     n_cues = 0
     for ci, cue in enumerate(cues):
         if _BOILERPLATE.search(cue):
@@ -140,14 +151,14 @@ def _english(cues: Sequence[str], k: int) -> list[Concept]:
             before_of: list[str] = []
             for word in [*_WORD.findall(sentence), ""]:
                 word = word.rstrip("'").removesuffix("'s")
-                if word and _content(word, rejects):
+                if word and _content(word):
                     run.append(word)
                     if word.islower():
                         seen_lower.add(word)
                     continue
                 for i in range(len(run)):
                     for n in range(1, min(3, len(run) - i) + 1):
-                        _count(run[i : i + n], phrase_count, surface)
+                        raw[tuple(run[i : i + n])] += 1
                     w = _singular(run[i].lower())
                     word_tf[w] += 1
                     word_cues[w].add(ci)
@@ -155,9 +166,15 @@ def _english(cues: Sequence[str], k: int) -> list[Concept]:
                     for m in range(1, min(2, len(run)) + 1):
                         for j in range(1, len(before_of) + 1):
                             if j + m <= 3:
-                                _count([*before_of[-j:], "of", *run[:m]], phrase_count, surface)
+                                raw[(*before_of[-j:], "of", *run[:m])] += 1
                 before_of = run[-2:] if run and word.lower() == "of" else []
                 run = []
+    # Surface n-grams are counted first (cheap); terms are keyed once per distinct form.
+    for words, count in raw.items():
+        key = _term_key(words)
+        if key:
+            phrase_count[key] += count
+            surface[key][" ".join(words)] += count
     if not phrase_count:
         return []
     n_cues = max(n_cues, 1)
@@ -201,11 +218,19 @@ def _key(name: str) -> str:
     return " ".join([*words[:-1], _singular(words[-1])]) if words else ""
 
 
-def _count(words: list[str], counts: Counter[str], surface: dict[str, Counter[str]]) -> None:
+def _term_key(words: tuple[str, ...]) -> str | None:
+    """The term an n-gram counts for (lower case, last word singular), or None.
+
+    A term ends in a noun and holds a specific word: "second law", "boiling point",
+    but not "second", "point" or "simple" alone.
+    """
     key_words = [w.lower() for w in words]
-    key = " ".join([*key_words[:-1], _singular(key_words[-1])])
-    counts[key] += 1
-    surface[key][" ".join(words)] += 1
+    content = [w for w in key_words if w != "of"]
+    if key_words[-1] in _MODIFIERS or not any(
+        w not in _MODIFIERS and _singular(w) not in _GENERIC for w in content
+    ):
+        return None
+    return " ".join([*key_words[:-1], _singular(key_words[-1])])
 
 
 def _contains(longer: str, shorter: str) -> bool:
