@@ -221,3 +221,15 @@ def test_openedx_missing_course_is_recorded(mooc_demo, run_spider) -> None:
     )
     assert result.returncode == 0 and result.items == []
     assert result.stat("mooc/openedx/about_failed") == 1
+
+
+def test_xuetangx_rate_limit_exhausted_is_recorded(mooc_demo, run_spider) -> None:
+    result = run_spider(
+        "xuetangx",
+        args={"base_url": f"{mooc_demo}/mooc/xuetangx"},
+        settings={"RETRY_AFTER_TIMES": 0},
+    )
+    videos = _videos(result.items)
+    assert videos[1]["text"] == [] and "HTTP 429" in videos[1]["transcript_error"]
+    assert result.stat("retry_after/gave_up") == 1
+    assert videos[0]["text"] and videos[2]["text"]  # the other videos are unaffected
