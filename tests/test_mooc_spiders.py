@@ -140,6 +140,8 @@ def _check_xuetangx(result) -> None:
     courses = {i["id"]: i for i in result.items if i["entity"] == "course"}
     assert len(courses) == 3  # one with videos, one empty, one removed (404)
     assert courses["C_DemoGONE0000001+1003"]["meta"]["error"] == "chapters: HTTP 404"
+    teachers = {i["id"]: i for i in result.items if i["entity"] == "teacher"}
+    assert teachers["T_邓老师"]["about"] == "教授"
     assert result.stat("mooc/courses/empty") == 2
     assert result.stat("mooc/xuetangx/http_404") == 1
 

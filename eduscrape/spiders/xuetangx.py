@@ -179,7 +179,11 @@ class XuetangxSpider(MoocSpider):
                     "name": " ".join(card.css(".course-name ::text").getall()).strip(),
                     "org": {"name": " ".join(card.css(".course-org ::text").getall()).strip()},
                     "teacher": [
-                        {"name": t.strip()} for t in card.css(".course-teacher::text").getall()
+                        {
+                            "name": t.css("::text").get("").strip(),
+                            "job_title": t.attrib.get("title", ""),
+                        }
+                        for t in card.css(".course-teacher")
                     ],
                     "short_intro": " ".join(card.css(".course-intro ::text").getall()).strip(),
                 }
@@ -192,11 +196,13 @@ class XuetangxSpider(MoocSpider):
             self.crawler.stats.inc_value("mooc/xuetangx/product_without_id")
             return
         org = product.get("org") or {}
-        teachers = [
-            str(t.get("name", "")).strip()
-            for t in product.get("teacher") or []
-            if isinstance(t, dict) and t.get("name")
-        ]
+        staff = [t for t in product.get("teacher") or [] if isinstance(t, dict) and t.get("name")]
+        teachers = [str(t["name"]).strip() for t in staff]
+        # Teacher "about": the platform's short profile, else the job title.
+        about = {
+            str(t["name"]).strip(): str(t.get("about") or t.get("job_title") or "").strip()
+            for t in staff
+        }
         course = MoocCourseItem(
             id=course_id(f"{sign}+{cid}" if sign else str(cid)),
             name=str(_first(product, "name", "course_name", "product_name", default=sign)),
@@ -210,10 +216,17 @@ class XuetangxSpider(MoocSpider):
         )
         query = urlencode({"cid": cid, "sign": sign})
         yield self._api(
-            f"/learn/course/chapter?{query}", self.parse_chapters, cb_kwargs={"course": course}
+            f"/learn/course/chapter?{query}",
+            self.parse_chapters,
+            cb_kwargs={"course": course, "teacher_about": about},
         )
 
-    def parse_chapters(self, response: Response, course: MoocCourseItem) -> Iterator[Any]:
+    def parse_chapters(
+        self,
+        response: Response,
+        course: MoocCourseItem,
+        teacher_about: dict[str, str] | None = None,
+    ) -> Iterator[Any]:
         data = self._json(response, f"chapters of {course.id}")
         if data is None:
             course.meta["error"] = f"chapters: HTTP {response.status}"
@@ -249,7 +262,7 @@ class XuetangxSpider(MoocSpider):
         self.crawler.stats.inc_value("mooc/courses")
         if not videos:
             self.crawler.stats.inc_value("mooc/courses/empty")
-        yield from course_records(course)
+        yield from course_records(course, teacher_about=teacher_about)
         for video, leaf in videos:
             yield self._api(
                 f"/learn/leaf_info/{cid}/{leaf}/?{urlencode({'sign': sign})}",

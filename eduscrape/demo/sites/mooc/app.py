@@ -265,7 +265,7 @@ def _xuetangx(request: DemoRequest, path: str) -> DemoResponse | None:
                 "sign": c["sign"],
                 "name": c["name"],
                 "org": {"name": c["org"]},
-                "teacher": [{"name": t} for t in c["teachers"]],
+                "teacher": [{"name": t, "job_title": "教授"} for t in c["teachers"]],
                 "short_intro": c["intro"],
             }
             for c in chunk
@@ -366,7 +366,7 @@ _CATALOGUE = """<h1>课程目录</h1><div id="catalogue"><p class="loading">加�
       const org = document.createElement("span"); org.className = "course-org"; org.textContent = p.org.name;
       a.append(name, org);
       for (const t of p.teacher) {
-        const s = document.createElement("span"); s.className = "course-teacher"; s.textContent = t.name; a.append(s);
+        const s = document.createElement("span"); s.className = "course-teacher"; s.title = t.job_title || ""; s.textContent = t.name; a.append(s);
       }
       const intro = document.createElement("p"); intro.className = "course-intro"; intro.textContent = p.short_intro;
       a.append(intro);
