@@ -312,3 +312,19 @@ def test_coursera_replies() -> None:
     assert (
         course_slugs(load("list-courses-input.json")) == load("list-courses-output.json")["courses"]
     )
+
+
+def test_participles_start_terms() -> None:
+    names = [
+        c.name
+        for c in extract_concepts(
+            [
+                "Standing waves form when two identical waves travel in opposite directions.",
+                "The standing wave has nodes. A traveling wave carries energy.",
+                "A traveling wave on a string. The standing waves are going to ring.",
+                "Language teaching is hard. Good language teaching takes time.",
+            ]
+        )
+    ]
+    assert {"standing waves", "traveling wave", "language teaching"} <= set(names)
+    assert not {"standing", "traveling", "going"} & set(names)

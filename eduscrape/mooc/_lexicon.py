@@ -104,9 +104,29 @@ def english_stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+# -ing nouns that are real concept heads ("machine learning", "language teaching").
+_ING_NOUNS = frozenset(
+    {"learning", "teaching", "programming", "computing", "reading", "writing", "speaking"}
+)
+
+
+@cache
+def _verb_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """(finite forms, participles) of the listed verbs."""
+    finite: set[str] = set(_IRREGULAR.split())
+    participles: set[str] = set()
+    for verb in _VERBS.split():
+        for form in _inflect(verb):
+            (participles if form.endswith(("ing", "ed")) and form != verb else finite).add(form)
+    return frozenset(finite), frozenset(participles)
+
+
 @cache
 def english_modifiers() -> frozenset[str]:
-    return frozenset(_MODIFIERS.split())
+    # Participles start terms too ("standing wave", "fixed point", "forced oscillation"),
+    # unless they are stopwords or fillers ("going", "used").
+    participles = _verb_forms()[1] - english_stopwords() - set(_FILLERS.split()) - _ING_NOUNS
+    return frozenset(_MODIFIERS.split()) | participles
 
 
 @cache
@@ -117,12 +137,9 @@ def english_generic() -> frozenset[str]:
 @cache
 def english_rejects() -> frozenset[str]:
     """Words that cannot be part of a concept: stopwords, fillers, verbs."""
-    verbs: set[str] = set(_IRREGULAR.split())
-    for verb in _VERBS.split():
-        verbs |= _inflect(verb)
-    # -ing nouns that are real concept heads ("machine learning", "language teaching").
-    verbs -= {"learning", "teaching", "programming", "computing", "reading", "writing", "speaking"}
-    words = english_stopwords() | set(_FILLERS.split()) | verbs
+    finite, participles = _verb_forms()
+    words = english_stopwords() | set(_FILLERS.split()) | finite | participles
+    words -= _ING_NOUNS
     # Modifiers and generic nouns have their own, narrower, rules.
     return frozenset(words - english_modifiers() - english_generic())
 
