@@ -1,6 +1,6 @@
 """``ocw``: an OpenCourseWare-style course site into MOOCCube records.
 
-    scrapy crawl ocw -a start_url=https://ocw.example.edu/courses/21g-107/ [-a school=...]
+    scrapy crawl ocw -a start_url=https://ocw.example.edu/courses/21g-107/[,URL...] [-a school=...]
 
 Course page (title, description, instructors, number, term, department,
 topics), the lecture video gallery in course order, every video page, and its
@@ -46,11 +46,14 @@ class OcwSpider(MoocSpider):
         if not start_url:
             raise ValueError("the ocw spider needs -a start_url=URL (the course home page)")
         self.start_url = start_url
+        # Several courses: URLs separated by commas or spaces.
+        self.start_urls = [u for u in re.split(r"[\s,]+", start_url) if u]
         self.school = school
         self.school_key = school_key
 
     async def start(self) -> AsyncIterator[Any]:
-        yield scrapy.Request(self.start_url, callback=self.parse_course, errback=self.failed_course)
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse_course, errback=self.failed_course)
 
     def failed_course(self, failure: Any) -> None:
         self.crawler.stats.inc_value("mooc/courses/page_failed")

@@ -1,6 +1,6 @@
 """``openedx``: an Open edX course (edX, XuetangX's LMS) into MOOCCube records.
 
-    scrapy crawl openedx -a start_url=https://lms.example.org/courses/course-v1:X+Y+Z/about
+    scrapy crawl openedx -a start_url=https://lms.example.org/courses/course-v1:X+Y+Z/about[,URL...]
         [-a courseware_url=...] [-a language=en] [-a school=...]
 
 The about page gives name, description, staff and organization; the courseware
@@ -12,6 +12,7 @@ handler as edX ``{start, end, text}`` JSON (milliseconds).
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 from urllib.parse import urljoin
@@ -50,6 +51,8 @@ class OpenEdxSpider(MoocSpider):
         if not start_url:
             raise ValueError("the openedx spider needs -a start_url=URL (course about page)")
         self.start_url = start_url
+        # Several courses: URLs separated by commas or spaces.
+        self.start_urls = [u for u in re.split(r"[\s,]+", start_url) if u]
         self.courseware_url = courseware_url
         self.language = language
         self.school = school
@@ -59,7 +62,8 @@ class OpenEdxSpider(MoocSpider):
         self.blocks: dict[str, dict[int, list[VideoBlock]]] = {}
 
     async def start(self) -> AsyncIterator[Any]:
-        yield scrapy.Request(self.start_url, callback=self.parse_about, errback=self.failed_about)
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse_about, errback=self.failed_about)
 
     def failed_about(self, failure: Any) -> None:
         self.crawler.stats.inc_value("mooc/openedx/about_failed")
@@ -171,7 +175,7 @@ class OpenEdxSpider(MoocSpider):
             self.crawler.stats.inc_value("mooc/courses/empty")
             self.logger.warning("course %s has no video blocks", course.id)
         yield from course_records(course)
-        base = course.url or self.start_url
+        base = course.url or self.start_urls[0]
         for block, video in zip(ordered, videos, strict=True):
             url = block.transcript_url(base, self.language or None)
             if not url:
