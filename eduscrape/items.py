@@ -53,6 +53,31 @@ class PageItem:
 
 # ``entity`` is a real field (exported to MongoDB and feeds) fixed per class;
 # ``dataclasses.field`` is spelled out because some items have a ``field`` attribute.
+# One CSV layout for every MOOC item: a crawl's feed mixes entities and relations,
+# and a CSV feed takes its header from the first item.
+MOOC_CSV_FIELDS: tuple[str, ...] = (
+    "entity",
+    "id",
+    "name",
+    "type",
+    "head",
+    "tail",
+    "course_id",
+    "order",
+    "score",
+    "school",
+    "teachers",
+    "video_order",
+    "concepts",
+    "duration",
+    "language",
+    "field",
+    "about",
+    "transcript_error",
+    "url",
+)
+
+
 @dataclass
 class _MoocEntity:
     """Base of the MOOC entities: ``entity`` names the kind, ``id`` is MOOCCube's id.
@@ -62,6 +87,7 @@ class _MoocEntity:
 
     mongo_collection: ClassVar[str] = ""
     mongo_key: ClassVar[tuple[str, ...]] = ("id",)
+    csv_fields: ClassVar[tuple[str, ...]] = MOOC_CSV_FIELDS
 
     def mongo_target(self) -> tuple[str, tuple[str, ...]]:
         return self.mongo_collection, self.mongo_key
@@ -70,16 +96,6 @@ class _MoocEntity:
 @dataclass
 class MoocCourseItem(_MoocEntity):
     mongo_collection: ClassVar[str] = "mooc_course"
-    csv_fields: ClassVar[tuple[str, ...]] = (
-        "entity",
-        "id",
-        "name",
-        "school",
-        "teachers",
-        "video_order",
-        "concepts",
-        "url",
-    )
 
     id: str
     name: str
@@ -101,17 +117,6 @@ class MoocCourseItem(_MoocEntity):
 @dataclass
 class MoocVideoItem(_MoocEntity):
     mongo_collection: ClassVar[str] = "mooc_video"
-    csv_fields: ClassVar[tuple[str, ...]] = (
-        "entity",
-        "id",
-        "name",
-        "course_id",
-        "order",
-        "duration",
-        "language",
-        "concepts",
-        "url",
-    )
 
     id: str
     name: str
@@ -136,7 +141,6 @@ class MoocVideoItem(_MoocEntity):
 @dataclass
 class MoocConceptItem(_MoocEntity):
     mongo_collection: ClassVar[str] = "mooc_concept"
-    csv_fields: ClassVar[tuple[str, ...]] = ("entity", "id", "name", "field", "explanation")
 
     id: str
     name: str
@@ -151,7 +155,6 @@ class MoocTeacherItem(_MoocEntity):
     """A teacher (``T_<name>``); :class:`MoocSchoolItem` has the same fields."""
 
     mongo_collection: ClassVar[str] = "mooc_teacher"
-    csv_fields: ClassVar[tuple[str, ...]] = ("entity", "id", "name", "about")
 
     id: str
     name: str
@@ -170,8 +173,8 @@ class MoocRelationItem:
     """A MOOCCube relation ``type``: ``head`` -> ``tail`` (e.g. course-video)."""
 
     mongo_collection: ClassVar[str] = "mooc_relation"
+    csv_fields: ClassVar[tuple[str, ...]] = MOOC_CSV_FIELDS
     mongo_key: ClassVar[tuple[str, ...]] = ("type", "head", "tail")
-    csv_fields: ClassVar[tuple[str, ...]] = ("entity", "type", "head", "tail", "order", "score")
 
     type: str
     head: str

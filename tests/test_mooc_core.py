@@ -328,3 +328,16 @@ def test_participles_start_terms() -> None:
     ]
     assert {"standing waves", "traveling wave", "language teaching"} <= set(names)
     assert not {"standing", "traveling", "going"} & set(names)
+
+
+def test_every_mooc_item_has_entity_and_one_csv_layout() -> None:
+    from dataclasses import fields
+
+    from eduscrape.items import MOOC_CSV_FIELDS, MOOC_ITEM_TYPES
+
+    for cls in MOOC_ITEM_TYPES:
+        names = {f.name for f in fields(cls)}
+        assert "entity" in names, cls
+        assert cls.csv_fields == MOOC_CSV_FIELDS  # a mixed feed keeps one header
+        assert set(cls.csv_fields) & names >= {"entity"}
+    assert {"type", "head", "tail", "id", "concepts"} <= set(MOOC_CSV_FIELDS)
