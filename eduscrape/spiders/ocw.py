@@ -109,8 +109,18 @@ class OcwSpider(MoocSpider):
             yield from course_records(course, school_key=self.school_key)
             return
         yield response.follow(
-            galleries[0], callback=self.parse_gallery, cb_kwargs={"course": course}
+            galleries[0],
+            callback=self.parse_gallery,
+            errback=self.failed_gallery,
+            cb_kwargs={"course": course},
         )
+
+    def failed_gallery(self, failure: Any) -> Iterator[Any]:
+        """The video gallery failed: the course is still stored, without videos."""
+        course: MoocCourseItem = failure.request.cb_kwargs["course"]
+        self.crawler.stats.inc_value("mooc/courses/gallery_failed")
+        course.meta["error"] = f"video gallery: {failure.getErrorMessage()}"[:300]
+        yield from course_records(course, school_key=self.school_key)
 
     def parse_gallery(self, response: Response, course: MoocCourseItem) -> Iterator[Any]:
         order = 0
