@@ -12,6 +12,7 @@ folded into their longer term. Chinese: jieba TF-IDF with a stoplist.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -284,14 +285,26 @@ def _chinese(text: str, k: int) -> list[Concept]:
     return out
 
 
+_PRONOUN_START = "我你他她它这那"
+_LONG_STOPWORDS = tuple(w for w in CHINESE_STOPWORDS if len(w) >= 2)
+
+
 def _chinese_noun(word: str, tag: str | None) -> bool:
-    if tag is not None:
-        return tag.startswith("n") or tag in ("vn", "nz", "eng", "j", "t")
     if word.isascii():
         return True  # "Lingt", "MIT": names and terms kept in Latin script
-    # Out-of-vocabulary: names and terms are usually 3+ characters; 2-character
-    # OOV words are segmentation fragments ("我要", "人会").
-    return len(word) >= 3 and word[0] not in "我你他她它这那就还也都不没"
+    if word[0] in _PRONOUN_START and len(word) <= 2:
+        return False  # "我会", "这些": pronoun compounds even where the dictionary says noun
+    if tag is not None:
+        return tag.startswith("n") or tag in ("vn", "nz", "eng", "j", "t")
+    # Out-of-vocabulary: names and terms are usually 3+ characters; 2-character OOV
+    # words are segmentation fragments ("人会"), and so are OOV words holding a
+    # stopword ("觉得很有") or a doubled character (PDF artefacts: "联联到").
+    return (
+        len(word) >= 3
+        and word[0] not in _PRONOUN_START + "就还也都不没"
+        and not any(a == b for a, b in itertools.pairwise(word))
+        and not any(stop in word for stop in _LONG_STOPWORDS)
+    )
 
 
 # -- Baseline and aggregation ---------------------------------------------------------
