@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 
 from eduscrape.mooc._lexicon import (
     CHINESE_STOPWORDS,
@@ -147,29 +148,31 @@ def _english(cues: Sequence[str], k: int) -> list[Concept]:
         n_cues += 1
         cue = _SPEAKER.sub("", cue.replace("’", "'"))
         for sentence in _SPLIT.split(cue):
-            run: list[str] = []
             # "sieve of Eratosthenes": the words before an "of" wait for the next run.
-            before_of: list[str] = []
-            for word in [*_WORD.findall(sentence), ""]:
-                word = word.rstrip("'").removesuffix("'s")
-                if word and _content(word):
-                    run.append(word)
-                    if word.islower():
-                        seen_lower.add(word)
+            before_of: tuple[str, ...] = ()
+            words = [w.rstrip("'").removesuffix("'s") for w in _WORD.findall(sentence)]
+            for is_content, group in groupby(words, key=_content):
+                if not is_content:
+                    # Only a lone "of" between two runs bridges them.
+                    before_of = before_of if _group_is_of(group) else ()
                     continue
-                for i in range(len(run)):
-                    for n in range(1, min(3, len(run) - i) + 1):
-                        raw[tuple(run[i : i + n])] += 1
-                    w = _singular(run[i].lower())
+                run = tuple(group)
+                size = len(run)
+                for i in range(size):
+                    for n in range(1, min(3, size - i) + 1):
+                        raw[run[i : i + n]] += 1
+                    low = run[i].lower()
+                    if low == run[i]:
+                        seen_lower.add(low)
+                    w = _singular(low)
                     word_tf[w] += 1
                     word_cues[w].add(ci)
-                if before_of and run:
-                    for m in range(1, min(2, len(run)) + 1):
+                if before_of:
+                    for m in range(1, min(2, size) + 1):
                         for j in range(1, len(before_of) + 1):
                             if j + m <= 3:
                                 raw[(*before_of[-j:], "of", *run[:m])] += 1
-                before_of = run[-2:] if run and word.lower() == "of" else []
-                run = []
+                before_of = run[-2:]
     # Surface n-grams are counted first (cheap); terms are keyed once per distinct form.
     for words, count in raw.items():
         key = _term_key(words)
@@ -217,6 +220,12 @@ def _key(name: str) -> str:
     """Aggregation key: case and a final plural do not make another concept."""
     words = name.lower().split()
     return " ".join([*words[:-1], _singular(words[-1])]) if words else ""
+
+
+def _group_is_of(group: Iterable[str]) -> bool:
+    """True when the non-content words between two runs are exactly one "of"."""
+    words = list(group)
+    return len(words) == 1 and words[0].lower() == "of"
 
 
 def _term_key(words: tuple[str, ...]) -> str | None:
@@ -294,16 +303,17 @@ def _chinese_noun(word: str, tag: str | None) -> bool:
         return True  # "Lingt", "MIT": names and terms kept in Latin script
     if word[0] in _PRONOUN_START and len(word) <= 2:
         return False  # "我会", "这些": pronoun compounds even where the dictionary says noun
+    if len(word) >= 3 and any(stop in word for stop in _LONG_STOPWORDS):
+        return False  # "觉得很有": a phrase around a stopword, even in the dictionary
     if tag is not None:
         return tag.startswith("n") or tag in ("vn", "nz", "eng", "j", "t")
     # Out-of-vocabulary: names and terms are usually 3+ characters; 2-character OOV
-    # words are segmentation fragments ("人会"), and so are OOV words holding a
-    # stopword ("觉得很有") or a doubled character (PDF artefacts: "联联到").
+    # words are segmentation fragments ("人会"), and so are OOV words with a doubled
+    # character (PDF artefacts: "联联到").
     return (
         len(word) >= 3
         and word[0] not in _PRONOUN_START + "就还也都不没"
         and not any(a == b for a, b in itertools.pairwise(word))
-        and not any(stop in word for stop in _LONG_STOPWORDS)
     )
 
 
