@@ -150,7 +150,7 @@ def test_xuetangx_api_with_rate_limit(mooc_demo, run_spider) -> None:
     result = run_spider(
         "xuetangx",
         args={"base_url": f"{mooc_demo}/mooc/xuetangx"},
-        settings={"XUETANGX_COOKIE": "sessionid=secret-value"},
+        settings={"XUETANGX_COOKIE": "sessionid=secret-value; csrftoken=tok123"},
     )
     _check_xuetangx(result)
     assert result.stat("retry_after/retried") == 1

@@ -85,6 +85,10 @@ class XuetangxSpider(MoocSpider):
         cookie = self.crawler.settings.get("XUETANGX_COOKIE")
         if cookie:
             headers["Cookie"] = cookie  # never logged: Scrapy logs URLs, not headers
+            # Django's CSRF check on POSTs wants the csrftoken cookie echoed in a header.
+            token = re.search(r"(?:^|;\s*)csrftoken=([^;]+)", cookie)
+            if token:
+                headers["X-CSRFToken"] = token[1]
         return headers
 
     def _api(self, path: str, callback: Any, *, cb_kwargs: dict[str, Any], **kw: Any) -> Any:

@@ -253,6 +253,11 @@ def _xuetangx(request: DemoRequest, path: str) -> DemoResponse | None:
         return None
     if request.headers.get("xtbz", request.headers.get("Xtbz")) != "xt":
         return DemoResponse.json({"success": False, "msg": "missing xtbz header"}, 403)
+    cookie = request.headers.get("cookie", "")
+    if "csrftoken=" in cookie and request.method == "POST":
+        token = re.search(r"csrftoken=([^;]+)", cookie)
+        if not token or request.headers.get("x-csrftoken") != token[1]:
+            return DemoResponse.json({"success": False, "msg": "CSRF token missing"}, 403)
     api = rest.removeprefix("/api/v1/lms")
     if api.rstrip("/") == "/get_product_list":
         if request.method != "POST":
