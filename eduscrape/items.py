@@ -13,6 +13,7 @@ returning ``(collection, key_fields)`` instead.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -125,3 +126,152 @@ class HousingAdItem:
     fields: dict[str, Any] = field(default_factory=dict)
     field_sources: dict[str, str] = field(default_factory=dict)
     fetched_at: str | None = None
+
+
+# --- MOOC repository (MOOCCube-compatible; issue 6) ---------------------------------
+
+
+# ``entity`` is a real field (exported to MongoDB and feeds) fixed per class;
+# ``dataclasses.field`` is spelled out because some items have a ``field`` attribute.
+# One CSV layout for every MOOC item: a crawl's feed mixes entities and relations,
+# and a CSV feed takes its header from the first item.
+MOOC_CSV_FIELDS: tuple[str, ...] = (
+    "entity",
+    "id",
+    "name",
+    "type",
+    "head",
+    "tail",
+    "course_id",
+    "order",
+    "score",
+    "school",
+    "teachers",
+    "video_order",
+    "concepts",
+    "duration",
+    "language",
+    "field",
+    "about",
+    "transcript_error",
+    "url",
+)
+
+
+@dataclass
+class _MoocEntity:
+    """Base of the MOOC entities: ``entity`` names the kind, ``id`` is MOOCCube's id.
+
+    Stored in one collection per entity (``mooc_course``...), keyed on ``id``.
+    """
+
+    mongo_collection: ClassVar[str] = ""
+    mongo_key: ClassVar[tuple[str, ...]] = ("id",)
+    csv_fields: ClassVar[tuple[str, ...]] = MOOC_CSV_FIELDS
+
+    def mongo_target(self) -> tuple[str, tuple[str, ...]]:
+        return self.mongo_collection, self.mongo_key
+
+
+@dataclass
+class MoocCourseItem(_MoocEntity):
+    mongo_collection: ClassVar[str] = "mooc_course"
+
+    id: str
+    name: str
+    about: str = ""
+    teachers: list[str] = dataclasses.field(default_factory=list)  # names
+    school: str | None = None  # name
+    video_order: list[str] = dataclasses.field(default_factory=list)  # video ids, course order
+    video_name: list[str] = dataclasses.field(default_factory=list)
+    chapter: list[str] = dataclasses.field(default_factory=list)  # "<section>.<video>" per video
+    prerequisites: str = ""
+    field: str = ""  # MOOCCube concept field (subject), e.g. "Language"
+    concepts: list[str] = dataclasses.field(default_factory=list)  # aggregated from the videos
+    platform: str = ""
+    url: str | None = None
+    meta: dict[str, Any] = dataclasses.field(default_factory=dict)  # number, term, department...
+    entity: str = dataclasses.field(default="course", init=False)
+
+
+@dataclass
+class MoocVideoItem(_MoocEntity):
+    mongo_collection: ClassVar[str] = "mooc_video"
+
+    id: str
+    name: str
+    course_id: str
+    order: int  # 1-based position in the course
+    start: list[float] = dataclasses.field(default_factory=list)  # seconds
+    end: list[float] = dataclasses.field(default_factory=list)
+    text: list[str] = dataclasses.field(default_factory=list)
+    concepts: list[str] = dataclasses.field(default_factory=list)  # at most 10, best first
+    duration: float = 0.0
+    chapter: str = ""
+    section: list[str] = dataclasses.field(default_factory=list)  # section path (breadcrumbs)
+    language: str = ""
+    field: str = ""  # subject of the course, second part of the concept ids
+    transcript_url: str | None = None
+    transcript_error: str | None = None  # why there are no subtitles, when there are none
+    sources: list[str] = dataclasses.field(default_factory=list)  # video files / YouTube URLs
+    url: str | None = None
+    entity: str = dataclasses.field(default="video", init=False)
+
+
+@dataclass
+class MoocConceptItem(_MoocEntity):
+    mongo_collection: ClassVar[str] = "mooc_concept"
+
+    id: str
+    name: str
+    field: str = ""
+    en: str = ""
+    explanation: str = ""
+    entity: str = dataclasses.field(default="concept", init=False)
+
+
+@dataclass
+class MoocTeacherItem(_MoocEntity):
+    """A teacher (``T_<name>``); :class:`MoocSchoolItem` has the same fields."""
+
+    mongo_collection: ClassVar[str] = "mooc_teacher"
+
+    id: str
+    name: str
+    about: str = ""
+    entity: str = dataclasses.field(default="teacher", init=False)
+
+
+@dataclass
+class MoocSchoolItem(MoocTeacherItem):
+    mongo_collection: ClassVar[str] = "mooc_school"
+    entity: str = dataclasses.field(default="school", init=False)
+
+
+@dataclass
+class MoocRelationItem:
+    """A MOOCCube relation ``type``: ``head`` -> ``tail`` (e.g. course-video)."""
+
+    mongo_collection: ClassVar[str] = "mooc_relation"
+    csv_fields: ClassVar[tuple[str, ...]] = MOOC_CSV_FIELDS
+    mongo_key: ClassVar[tuple[str, ...]] = ("type", "head", "tail")
+
+    type: str
+    head: str
+    tail: str
+    order: int | None = None  # course-video: position of the video
+    score: float | None = None  # video-concept rank score, prerequisite RefD
+    entity: str = dataclasses.field(default="relation", init=False)
+
+    def mongo_target(self) -> tuple[str, tuple[str, ...]]:
+        return self.mongo_collection, self.mongo_key
+
+
+MOOC_ITEM_TYPES: tuple[type, ...] = (
+    MoocCourseItem,
+    MoocVideoItem,
+    MoocConceptItem,
+    MoocTeacherItem,
+    MoocSchoolItem,
+    MoocRelationItem,
+)

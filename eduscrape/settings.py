@@ -31,6 +31,7 @@ ITEM_PIPELINES = {
     # Domain pipelines (extraction, comparison, concepts) run at 100-800 and add
     # themselves here; storage always runs last.
     "eduscrape.pipelines.housing.HousingExtractionPipeline": 300,
+    "eduscrape.pipelines.concepts.ConceptsPipeline": 400,  # MOOC videos and courses
     "eduscrape.pipelines.mongo.MongoPipeline": 900,
 }
 
@@ -152,3 +153,35 @@ WRAPPER_MAX_PAGE_BYTES = 5_000_000
 # Pages whose fields could not be repaired are fetched once more (at most this many)
 # after the wrapper is repaired on another page of the crawl.
 WRAPPER_RETRY_PAGES = 20
+
+# --- MOOC repository (eduscrape.mooc, spiders ocw/openedx/xuetangx) -------------------
+
+# Concepts per video (MOOCCube keeps about 10).
+MOOC_CONCEPTS_TOP = 10
+# Concepts per course, aggregated from its videos.
+MOOC_COURSE_CONCEPTS_TOP = 30
+# Turn the concepts pipeline off (items keep the concepts the spider gave them).
+MOOC_CONCEPTS_ENABLED = True
+# Emit RefD prerequisite candidates between a course's concepts (prerequisite-dependency).
+MOOC_PREREQUISITES = True
+# Minimum RefD score of a prerequisite candidate (-1..1), between the course's
+# MOOC_PREREQUISITE_CONCEPTS best concepts; at most MOOC_PREREQUISITE_LIMIT pairs.
+MOOC_PREREQUISITE_THRESHOLD = 0.5
+MOOC_PREREQUISITE_CONCEPTS = 15
+MOOC_PREREQUISITE_LIMIT = 20
+# XuetangX session cookie ("sessionid=...; csrftoken=..."), needed where the API
+# wants a login. Read from the environment so it never lands in a command line.
+XUETANGX_COOKIE = os.environ.get("XUETANGX_COOKIE", "")
+# XuetangX: course list pages to read (POST get_product_list/?page=N); 0 = all.
+XUETANGX_MAX_PAGES = 0
+
+# --- Retry-After (eduscrape.middlewares.retry_after; enabled by the MOOC API spiders) ---
+
+# Statuses retried after the server's Retry-After (or a backoff when it has none).
+RETRY_AFTER_HTTP_CODES = [429, 503]
+# Retries per request before the response is handed to the spider.
+RETRY_AFTER_TIMES = 3
+# Backoff without a Retry-After header: RETRY_AFTER_BACKOFF * 2**n seconds.
+RETRY_AFTER_BACKOFF = 0.5
+# Never wait longer than this (s), whatever the server asks.
+RETRY_AFTER_MAX = 60.0

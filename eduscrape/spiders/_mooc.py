@@ -1,0 +1,107 @@
+"""Shared glue of the MOOC spiders (ocw, openedx, xuetangx): subtitles to items,
+bad input recorded in stats instead of raised."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.http import Response
+
+from eduscrape.items import MOOC_ITEM_TYPES, MoocVideoItem
+from eduscrape.mooc.subtitles import SubtitleError, Subtitles, parse_subtitles
+
+logger = logging.getLogger(__name__)
+
+
+class MoocSpider(scrapy.Spider):
+    """Base class: item types, subtitle parsing with counted failures."""
+
+    item_types: ClassVar[list[type]] = list(MOOC_ITEM_TYPES)
+    # `make demo`: after each MOOC crawl, export the repository in MOOCCube's layout.
+    demo_commands: ClassVar[list[list[str]]] = [["mooccube-export", "{output}/mooccube"]]
+
+    def parse_transcript(
+        self, data: str | bytes | dict[str, Any], hint: str, video: MoocVideoItem
+    ) -> bool:
+        """Fill *video* from transcript *data*; False (and a recorded reason) when unusable."""
+        stats = self.crawler.stats
+        try:
+            subs = parse_subtitles(data, hint) if not isinstance(data, dict) else _from_dict(data)
+        except SubtitleError as exc:
+            stats.inc_value("mooc/subtitles/malformed")
+            video.transcript_error = f"malformed subtitles ({hint}): {exc}"
+            logger.warning("malformed subtitles for %s (%s): %s", video.id, hint, exc)
+            return False
+        if subs.skipped:
+            stats.inc_value("mooc/subtitles/cues_skipped", subs.skipped)
+        if not len(subs):
+            stats.inc_value("mooc/subtitles/empty")
+            video.transcript_error = f"empty subtitles ({hint})"
+            return False
+        video.start, video.end, video.text = subs.start, subs.end, subs.text
+        video.duration = max(video.duration, subs.duration)
+        video.transcript_error = None
+        stats.inc_value("mooc/subtitles/parsed")
+        stats.inc_value("mooc/subtitles/cues", len(subs))
+        return True
+
+    def finish_video(self, video: MoocVideoItem) -> MoocVideoItem:
+        stats = self.crawler.stats
+        stats.inc_value("mooc/videos")
+        if not video.text:
+            stats.inc_value("mooc/videos/no_transcript")
+            video.transcript_error = video.transcript_error or "no transcript"
+        return video
+
+    def failed_transcript(self, failure: Any) -> Any:
+        """errback of transcript requests: the video is still emitted, with the reason."""
+        request = failure.request
+        video: MoocVideoItem = request.cb_kwargs["video"]
+        fallbacks: list[tuple[str, str]] = request.cb_kwargs.get("fallbacks", [])
+        response: Response | None = getattr(failure.value, "response", None)
+        reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
+        self.crawler.stats.inc_value("mooc/subtitles/fetch_failed")
+        video.transcript_error = f"transcript {request.url}: {reason}"
+        if fallbacks:
+            url, hint = fallbacks[0]
+            return self.transcript_request(url, hint, video, fallbacks[1:])
+        return self.finish_video(video)
+
+    def transcript_request(
+        self,
+        url: str,
+        hint: str,
+        video: MoocVideoItem,
+        fallbacks: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_transcript_response,
+            errback=self.failed_transcript,
+            cb_kwargs={"video": video, "hint": hint, "fallbacks": fallbacks or []},
+            dont_filter=True,
+            **kwargs,
+        )
+
+    def parse_transcript_response(
+        self,
+        response: Response,
+        video: MoocVideoItem,
+        hint: str,
+        fallbacks: list[tuple[str, str]],
+    ) -> Any:
+        video.transcript_url = response.url
+        if self.parse_transcript(response.body, hint, video) or not fallbacks:
+            yield self.finish_video(video)
+            return
+        url, next_hint = fallbacks[0]
+        yield self.transcript_request(url, next_hint, video, fallbacks[1:])
+
+
+def _from_dict(data: dict[str, Any]) -> Subtitles:
+    import json
+
+    return parse_subtitles(json.dumps(data), "json")

@@ -1,0 +1,184 @@
+"""``openedx``: an Open edX course (edX, XuetangX's LMS) into MOOCCube records.
+
+    scrapy crawl openedx -a start_url=https://lms.example.org/courses/course-v1:X+Y+Z/about[,URL...]
+        [-a courseware_url=...] [-a language=en] [-a school=...]
+
+The about page gives name, description, staff and organization; the courseware
+page and every sequence it links (``/courseware/<chapter>/<sequence>/``), in
+page order, give the video blocks (``data-metadata`` JSON or the older
+``data-*`` attributes). Each video's transcript is fetched from its translation
+handler as edX ``{start, end, text}`` JSON (milliseconds).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.http import Response
+
+from eduscrape.items import MoocCourseItem, MoocVideoItem
+from eduscrape.mooc.ids import course_id, video_id
+from eduscrape.mooc.openedx import VideoBlock, course_key_from_url, parse_about, parse_courseware
+from eduscrape.mooc.records import course_records
+from eduscrape.spiders._mooc import MoocSpider
+
+_KEY = "course-v1:Demo+PHY101x+2026_T1"
+
+
+class OpenEdxSpider(MoocSpider):
+    name = "openedx"
+    demo_args: ClassVar[dict[str, str]] = {
+        "start_url": "{demo}/mooc/edx/courses/" + _KEY + "/about",
+    }
+    custom_settings: ClassVar[dict[str, Any]] = {
+        "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.retry_after.RetryAfterMiddleware": 560},
+    }
+
+    def __init__(
+        self,
+        start_url: str | None = None,
+        courseware_url: str | None = None,
+        language: str = "",
+        school: str = "",
+        field: str = "General",
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        if not start_url:
+            raise ValueError("the openedx spider needs -a start_url=URL (course about page)")
+        self.start_url = start_url
+        # Several courses: URLs separated by commas or spaces.
+        self.start_urls = [u for u in re.split(r"[\s,]+", start_url) if u]
+        self.courseware_url = courseware_url
+        self.language = language
+        self.school = school
+        self.field = field
+        # Per-course crawl state: sequences still to parse, blocks found so far.
+        self.pending: dict[str, int] = {}
+        self.blocks: dict[str, dict[int, list[VideoBlock]]] = {}
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse_about, errback=self.failed_about)
+
+    def failed_about(self, failure: Any) -> None:
+        self.crawler.stats.inc_value("mooc/openedx/about_failed")
+        self.logger.error("course about page failed: %s (%s)", failure.request.url, failure.value)
+
+    def parse_about(self, response: Response) -> Iterator[Any]:
+        key = course_key_from_url(response.url) or response.url.rstrip("/").rsplit("/", 1)[-1]
+        info = parse_about(response.text)
+        org = info["school"] or self.school or (key.split(":")[-1].split("+")[0] if key else "")
+        course = MoocCourseItem(
+            id=course_id(key),
+            name=info["name"] or key,
+            about=info["about"],
+            teachers=info["teachers"],
+            school=org or None,
+            field=self.field,
+            platform="openedx",
+            url=response.url,
+            meta={"course_key": key},
+        )
+        courseware = (
+            self.courseware_url
+            or response.css("a[href*='/courseware']::attr(href)").get()
+            or urljoin(response.url, "../courseware/")
+        )
+        yield response.follow(
+            courseware,
+            callback=self.parse_courseware,
+            errback=self.failed_courseware,
+            cb_kwargs={"course": course},
+        )
+
+    def failed_courseware(self, failure: Any) -> Iterator[Any]:
+        """No courseware (enrolment needed, removed): the course is kept, without videos."""
+        course: MoocCourseItem = failure.request.cb_kwargs["course"]
+        self.crawler.stats.inc_value("mooc/openedx/courseware_failed")
+        course.meta["error"] = f"courseware: {failure.getErrorMessage()}"[:300]
+        self.blocks[course.id] = {}
+        yield from self._course_done(course)
+
+    def parse_courseware(self, response: Response, course: MoocCourseItem) -> Iterator[Any]:
+        # Sequence links: /courseware/<chapter>/<sequence>/ (chapter-only links are skipped).
+        sequences = [
+            response.urljoin(h)
+            for h in response.css("a[href*='/courseware/']::attr(href)").getall()
+            if len(h.split("/courseware/", 1)[1].strip("/").split("/")) >= 2
+        ]
+        sequences = [u for u in dict.fromkeys(sequences) if u != response.url]
+        self.blocks[course.id] = {0: parse_courseware(response.text)}
+        self.pending[course.id] = len(sequences)
+        if not sequences:
+            yield from self._course_done(course)
+            return
+        for index, url in enumerate(sequences, 1):
+            yield scrapy.Request(
+                url,
+                callback=self.parse_sequence,
+                errback=self.failed_sequence,
+                cb_kwargs={"course": course, "index": index},
+            )
+
+    def parse_sequence(
+        self, response: Response, course: MoocCourseItem, index: int
+    ) -> Iterator[Any]:
+        self.blocks[course.id][index] = parse_courseware(response.text)
+        yield from self._sequence_done(course)
+
+    def failed_sequence(self, failure: Any) -> Iterator[Any]:
+        self.crawler.stats.inc_value("mooc/openedx/sequence_failed")
+        self.logger.warning("sequence page failed: %s", failure.request.url)
+        kwargs = failure.request.cb_kwargs
+        yield from self._sequence_done(kwargs["course"])
+
+    def _sequence_done(self, course: MoocCourseItem) -> Iterator[Any]:
+        self.pending[course.id] -= 1
+        if self.pending[course.id] == 0:
+            yield from self._course_done(course)
+
+    def _course_done(self, course: MoocCourseItem) -> Iterator[Any]:
+        """All pages of the course are in: videos in page order, then their transcripts."""
+        by_page = self.blocks.pop(course.id, {})
+        ordered: list[VideoBlock] = []
+        seen: set[str] = set()
+        for index in sorted(by_page):
+            for block in by_page[index]:
+                if block.key not in seen:
+                    seen.add(block.key)
+                    ordered.append(block)
+        videos = [
+            MoocVideoItem(
+                id=video_id(block.key),
+                name=block.title or f"Video {order}",
+                course_id=course.id,
+                order=order,
+                chapter=str(order),
+                field=course.field,
+                sources=block.sources
+                + [f"https://www.youtube.com/watch?v={y}" for y in block.youtube_ids[:1]],
+                language=self.language or block.transcript_language,
+                url=course.url,
+            )
+            for order, block in enumerate(ordered, 1)
+        ]
+        course.video_order = [v.id for v in videos]
+        course.video_name = [v.name for v in videos]
+        course.chapter = [v.chapter for v in videos]
+        self.crawler.stats.inc_value("mooc/courses")
+        if not videos:
+            self.crawler.stats.inc_value("mooc/courses/empty")
+            self.logger.warning("course %s has no video blocks", course.id)
+        yield from course_records(course)
+        base = course.url or self.start_urls[0]
+        for block, video in zip(ordered, videos, strict=True):
+            url = block.transcript_url(base, self.language or None)
+            if not url:
+                yield self.finish_video(video)
+                continue
+            yield self.transcript_request(url, "edx.json", video)

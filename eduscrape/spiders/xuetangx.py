@@ -1,0 +1,303 @@
+"""``xuetangx``: XuetangX's JSON API into MOOCCube records.
+
+    scrapy crawl xuetangx [-a base_url=https://www.xuetangx.com] [-a catalogue_url=URL]
+        [-a max_pages=N]  (-s XUETANGX_COOKIE=... or the XUETANGX_COOKIE environment variable)
+
+Course list ``POST /api/v1/lms/get_product_list/?page=N``; chapters
+``GET /api/v1/lms/learn/course/chapter?cid=&sign=``; per video leaf
+``/api/v1/lms/learn/leaf_info/{cid}/{leaf}/?sign=`` gives the ``ccid``;
+subtitles ``/api/v1/lms/service/subtitle_parse/?c_d={ccid}&lg=0`` give
+``{start, end, text}``. With ``catalogue_url`` the course list is read from
+the catalogue page rendered in Chromium (scrapy-playwright), for platforms
+where only the browser sees it. API errors and rate limits (429 + Retry-After,
+handled by RetryAfterMiddleware) are recorded, never fatal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, ClassVar
+from urllib.parse import urlencode
+
+import scrapy
+from scrapy.http import Response
+
+from eduscrape.items import MoocCourseItem, MoocVideoItem
+from eduscrape.mooc.ids import course_id, video_id
+from eduscrape.mooc.records import course_records
+from eduscrape.playwright import PLAYWRIGHT_SETTINGS
+from eduscrape.spiders._mooc import MoocSpider
+
+_API = "/api/v1/lms"
+_CARD_LINK = re.compile(r"/course/([^/?#]+)/(\d+)")
+
+
+def _first(obj: dict[str, Any], *keys: str, default: Any = None) -> Any:
+    for key in keys:
+        if obj.get(key) not in (None, ""):
+            return obj[key]
+    return default
+
+
+class XuetangxSpider(MoocSpider):
+    name = "xuetangx"
+    demo_runs: ClassVar[list[dict[str, Any]]] = [
+        {"label": "api", "args": {"base_url": "{demo}/mooc/xuetangx"}},
+        {
+            "label": "catalogue",
+            "args": {
+                "base_url": "{demo}/mooc/xuetangx",
+                "catalogue_url": "{demo}/mooc/xuetangx/catalogue",
+            },
+        },
+    ]
+    custom_settings: ClassVar[dict[str, Any]] = {
+        **PLAYWRIGHT_SETTINGS,
+        "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.retry_after.RetryAfterMiddleware": 560},
+        # API replies with 4xx/5xx carry a JSON message worth recording.
+        "HTTPERROR_ALLOW_ALL": True,
+    }
+
+    def __init__(
+        self,
+        base_url: str = "https://www.xuetangx.com",
+        catalogue_url: str | None = None,
+        max_pages: str | int = 0,
+        field: str = "General",
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.base_url = base_url.rstrip("/")
+        self.catalogue_url = catalogue_url
+        self.max_pages = int(max_pages)
+        self.field = field
+
+    def _headers(self) -> dict[str, str]:
+        headers = {
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+            "x-client": "web",
+            "xtbz": "xt",
+            "django-language": "zh",
+        }
+        cookie = self.crawler.settings.get("XUETANGX_COOKIE")
+        if cookie:
+            headers["Cookie"] = cookie  # never logged: Scrapy logs URLs, not headers
+            # Django's CSRF check on POSTs wants the csrftoken cookie echoed in a header.
+            token = re.search(r"(?:^|;\s*)csrftoken=([^;]+)", cookie)
+            if token:
+                headers["X-CSRFToken"] = token[1]
+        return headers
+
+    def _api(self, path: str, callback: Any, *, cb_kwargs: dict[str, Any], **kw: Any) -> Any:
+        return scrapy.Request(
+            f"{self.base_url}{_API}{path}",
+            callback=callback,
+            errback=self.api_failed,
+            headers=self._headers(),
+            cb_kwargs=cb_kwargs,
+            dont_filter=True,
+            **kw,
+        )
+
+    async def start(self) -> AsyncIterator[Any]:
+        if not self.max_pages:
+            self.max_pages = self.crawler.settings.getint("XUETANGX_MAX_PAGES", 0)
+        if self.catalogue_url:
+            from scrapy_playwright.page import PageMethod
+
+            yield scrapy.Request(
+                self.catalogue_url,
+                callback=self.parse_catalogue,
+                meta={
+                    "playwright": True,
+                    "playwright_page_methods": [
+                        PageMethod("wait_for_selector", "a.course-card, .catalogue-empty"),
+                    ],
+                },
+            )
+            return
+        yield self._list_request(1)
+
+    def _list_request(self, page: int) -> Any:
+        body = {"query": "", "chief_org": [], "classify": [], "selling_type": [], "status": []}
+        return self._api(
+            f"/get_product_list/?page={page}",
+            self.parse_list,
+            cb_kwargs={"page": page},
+            method="POST",
+            body=json.dumps(body),
+        )
+
+    # -- API replies ---------------------------------------------------------------
+
+    def _json(self, response: Response, what: str) -> Any:
+        """The reply's ``data`` (or the whole object), or None after recording why."""
+        stats = self.crawler.stats
+        if response.status >= 400:
+            stats.inc_value(f"mooc/xuetangx/http_{response.status}")
+            self.logger.warning("%s: HTTP %s at %s", what, response.status, response.url)
+            return None
+        try:
+            obj = json.loads(response.text)
+        except ValueError:
+            stats.inc_value("mooc/xuetangx/bad_json")
+            self.logger.warning("%s: reply is not JSON (%s)", what, response.url)
+            return None
+        if isinstance(obj, dict) and obj.get("success") is False:
+            stats.inc_value("mooc/xuetangx/api_errors")
+            self.logger.warning("%s: API error %r", what, str(obj.get("msg", ""))[:200])
+            return None
+        return obj.get("data", obj) if isinstance(obj, dict) else obj
+
+    def api_failed(self, failure: Any) -> Iterator[Any]:
+        self.crawler.stats.inc_value("mooc/xuetangx/request_failed")
+        self.logger.warning("API request failed: %s (%s)", failure.request.url, failure.value)
+        video = failure.request.cb_kwargs.get("video")
+        if video is not None:
+            video.transcript_error = f"API request failed: {failure.getErrorMessage()}"
+            yield self.finish_video(video)
+
+    def parse_list(self, response: Response, page: int) -> Iterator[Any]:
+        data = self._json(response, "course list")
+        products = (data or {}).get("product_list") or [] if isinstance(data, dict) else []
+        for product in products:
+            if isinstance(product, dict):
+                yield from self._course(product)
+        if products and (not self.max_pages or page < self.max_pages):
+            yield self._list_request(page + 1)
+
+    def parse_catalogue(self, response: Response) -> Iterator[Any]:
+        cards = response.css("a.course-card")
+        self.crawler.stats.inc_value("mooc/xuetangx/catalogue_cards", len(cards))
+        for card in cards:
+            match = _CARD_LINK.search(card.attrib.get("href", ""))
+            if not match:
+                continue
+            yield from self._course(
+                {
+                    "sign": match[1],
+                    "classroom_id": match[2],
+                    "name": " ".join(card.css(".course-name ::text").getall()).strip(),
+                    "org": {"name": " ".join(card.css(".course-org ::text").getall()).strip()},
+                    "teacher": [
+                        {
+                            "name": t.css("::text").get("").strip(),
+                            "job_title": t.attrib.get("title", ""),
+                        }
+                        for t in card.css(".course-teacher")
+                    ],
+                    "short_intro": " ".join(card.css(".course-intro ::text").getall()).strip(),
+                }
+            )
+
+    def _course(self, product: dict[str, Any]) -> Iterator[Any]:
+        cid = _first(product, "classroom_id", "cid", "course_id")
+        sign = _first(product, "sign", "course_sign", default="")
+        if cid is None:
+            self.crawler.stats.inc_value("mooc/xuetangx/product_without_id")
+            return
+        org = product.get("org") or {}
+        staff = [t for t in product.get("teacher") or [] if isinstance(t, dict) and t.get("name")]
+        teachers = [str(t["name"]).strip() for t in staff]
+        # Teacher "about": the platform's short profile, else the job title.
+        about = {
+            str(t["name"]).strip(): str(t.get("about") or t.get("job_title") or "").strip()
+            for t in staff
+        }
+        course = MoocCourseItem(
+            id=course_id(f"{sign}+{cid}" if sign else str(cid)),
+            name=str(_first(product, "name", "course_name", "product_name", default=sign)),
+            about=str(_first(product, "short_intro", "about", default="")),
+            teachers=teachers,
+            school=(org.get("name") if isinstance(org, dict) else str(org)) or None,
+            field=self.field,
+            platform="xuetangx",
+            url=f"{self.base_url}/course/{sign}/{cid}",
+            meta={"cid": cid, "sign": sign},
+        )
+        query = urlencode({"cid": cid, "sign": sign})
+        yield self._api(
+            f"/learn/course/chapter?{query}",
+            self.parse_chapters,
+            cb_kwargs={"course": course, "teacher_about": about},
+        )
+
+    def parse_chapters(
+        self,
+        response: Response,
+        course: MoocCourseItem,
+        teacher_about: dict[str, str] | None = None,
+    ) -> Iterator[Any]:
+        data = self._json(response, f"chapters of {course.id}")
+        if data is None:
+            course.meta["error"] = f"chapters: HTTP {response.status}"
+        chapters = (data or {}).get("course_chapter") or [] if isinstance(data, dict) else []
+        videos: list[tuple[MoocVideoItem, Any]] = []
+        cid, sign = course.meta["cid"], course.meta["sign"]
+        for c_index, chapter in enumerate(chapters, 1):
+            sections = chapter.get("section_leaf_list") or []
+            s_index = 0
+            for section in sections:
+                # A section holds leaves; a bare leaf can also sit in the chapter.
+                leaves = section.get("leaf_list") if "leaf_list" in section else [section]
+                s_index += 1
+                for l_index, leaf in enumerate(leaves or [], 1):
+                    if leaf.get("leaf_type", 0) != 0:  # 0 = video; others are exercises...
+                        continue
+                    order = len(videos) + 1
+                    video = MoocVideoItem(
+                        id=video_id(f"xt{cid}_{leaf['id']}"),
+                        name=str(leaf.get("name") or f"Video {order}"),
+                        course_id=course.id,
+                        order=order,
+                        chapter=f"{c_index}.{s_index}.{l_index}",
+                        section=[str(chapter.get("name", "")), str(section.get("name", ""))],
+                        field=course.field,
+                        language="zh",
+                        url=course.url,
+                    )
+                    videos.append((video, leaf["id"]))
+        course.video_order = [v.id for v, _ in videos]
+        course.video_name = [v.name for v, _ in videos]
+        course.chapter = [v.chapter for v, _ in videos]
+        self.crawler.stats.inc_value("mooc/courses")
+        if not videos:
+            self.crawler.stats.inc_value("mooc/courses/empty")
+        yield from course_records(course, teacher_about=teacher_about)
+        for video, leaf in videos:
+            yield self._api(
+                f"/learn/leaf_info/{cid}/{leaf}/?{urlencode({'sign': sign})}",
+                self.parse_leaf,
+                cb_kwargs={"video": video},
+            )
+
+    def parse_leaf(self, response: Response, video: MoocVideoItem) -> Iterator[Any]:
+        data = self._json(response, f"leaf info of {video.id}")
+        media = {}
+        if isinstance(data, dict):
+            media = (data.get("content_info") or {}).get("media") or data
+        ccid = media.get("ccid") if isinstance(media, dict) else None
+        if not ccid:
+            video.transcript_error = f"no ccid in leaf info (HTTP {response.status})"
+            yield self.finish_video(video)
+            return
+        video.duration = float(media.get("duration") or 0)
+        video.sources = [f"ccid:{ccid}"]
+        query = urlencode({"c_d": ccid, "lg": 0})
+        yield self._api(
+            f"/service/subtitle_parse/?{query}",
+            self.parse_subtitle,
+            cb_kwargs={"video": video},
+        )
+
+    def parse_subtitle(self, response: Response, video: MoocVideoItem) -> Iterator[Any]:
+        video.transcript_url = response.url
+        if response.status >= 400:
+            self.crawler.stats.inc_value(f"mooc/xuetangx/http_{response.status}")
+            video.transcript_error = f"subtitles: HTTP {response.status}"
+        else:
+            self.parse_transcript(response.body, "xuetangx.json", video)
+        yield self.finish_video(video)

@@ -1,0 +1,237 @@
+"""MOOC spiders end to end: real HTTP servers, real crawls, real MongoDB."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from eduscrape.demo.server import serve
+from tests.conftest import PROJECT_DIR, crawl_env, shared_data
+
+
+@pytest.fixture
+def mooc_demo() -> Iterator[str]:
+    """A private demo web (fresh rate-limit state): base URL without trailing slash."""
+    server = serve()
+    yield server.base_url.rstrip("/")
+    server.shutdown()
+    server.server_close()
+
+
+def _by_entity(items: list[dict]) -> Counter:
+    return Counter(i["entity"] if i["entity"] != "relation" else i["type"] for i in items)
+
+
+def _videos(items: list[dict]) -> list[dict]:
+    return sorted((i for i in items if i["entity"] == "video"), key=lambda v: v["order"])
+
+
+def _course(items: list[dict]) -> dict:
+    # The last course item carries the aggregated concepts.
+    return [i for i in items if i["entity"] == "course"][-1]
+
+
+def test_ocw_spider_on_the_ocw_course(serve_folder, run_spider, mongo_uri) -> None:
+    root = shared_data("mooc", "dev", "ocw", "21g-107-chinese-i-streamlined-fall-2014")
+    expected = json.loads((root / "expected.json").read_text())
+    base = serve_folder(root / "site")
+    result = run_spider("ocw", args={"start_url": f"{base}/index.html"})
+    videos = _videos(result.items)
+    assert [v["id"] for v in videos] == [f"V_{v['youtube_id']}" for v in expected["videos"]]
+    assert [v["name"] for v in videos] == [v["title"] for v in expected["videos"]]
+    for got, want in zip(videos, expected["videos"], strict=True):
+        assert len(got["text"]) == want["n_cues"], want["slug"]
+        assert len(" ".join(got["text"])) == want["transcript_chars"]
+        assert round(got["start"][-1] * 1000) == want["last_start_ms"]
+        assert got["section"] == want["section_path"]
+        assert 1 <= len(got["concepts"]) <= 10
+        assert all(isinstance(x, float) for x in got["start"])
+    assert sum(len(v["text"]) for v in videos) == 569
+    course = _course(result.items)
+    assert course["id"] == "C_ocw+21G.107+Fall_2014"
+    assert course["name"] == expected["course"]["title"]
+    assert course["teachers"] == expected["course"]["instructors"]
+    assert course["about"] == expected["course"]["description"]
+    assert course["video_order"] == [v["id"] for v in videos]
+    assert course["concepts"] and course["field"] == "Language"
+    counts = _by_entity(result.items)
+    assert counts["course-video"] == 11 and counts["teacher-course"] == 1
+    assert counts["school-course"] == 1 and counts["school-teacher"] == 1
+    assert counts["video-concept"] == sum(len(v["concepts"]) for v in videos)
+    assert result.stat("mooc/subtitles/cues") == 569
+    # Stored: one collection per entity plus relations.
+    from pymongo import MongoClient
+
+    client: MongoClient = MongoClient(mongo_uri)
+    db = client[result.extra["database"]]
+    assert db.mooc_video.count_documents({}) == 11
+    assert db.mooc_relation.count_documents({"type": "course-video"}) == 11
+    client.close()
+
+
+def test_ocw_demo_bad_input_and_export(mooc_demo, run_spider, mongo_uri, tmp_path: Path) -> None:
+    result = run_spider("ocw", args={"start_url": f"{mooc_demo}/mooc/ocw/8-01-physics/"})
+    videos = _videos(result.items)
+    assert [v["order"] for v in videos] == [1, 2, 3, 4, 5, 6]
+    assert [bool(v["text"]) for v in videos] == [True, True, True, True, False, False]
+    assert "malformed" in videos[4]["transcript_error"]
+    assert videos[5]["transcript_error"] == "no transcript"
+    assert videos[0]["transcript_url"].endswith(".srt")
+    assert videos[2]["transcript_url"].endswith(".vtt")  # the only caption file there
+    assert videos[3]["transcript_url"].endswith("/lecture-4-momentum/")  # inline only
+    assert result.stat("mooc/subtitles/malformed") == 1
+    course = _course(result.items)
+    assert course["teachers"] == ["Ada Whitfield", "Tomás Rivera"]  # salutations removed
+    assert "instantaneous velocity" in videos[0]["concepts"][:3]
+    assert "normal force" in videos[1]["concepts"][:3]
+    out = tmp_path / "mooccube"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "mooccube-export", str(out)],
+        cwd=PROJECT_DIR,
+        env=crawl_env(mongo_uri, MONGO_DATABASE=result.extra["database"]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = (out / "relations" / "course-video.json").read_text().splitlines()
+    assert [line.split("\t") for line in lines] == [[course["id"], v["id"]] for v in videos]
+    exported = [json.loads(x) for x in (out / "entities" / "video.json").read_text().splitlines()]
+    assert [v["id"] for v in exported] == [v["id"] for v in videos]
+    assert exported[0]["text"] == videos[0]["text"]
+    concepts = [json.loads(x) for x in (out / "entities" / "concept.json").read_text().splitlines()]
+    assert all(c["id"].startswith("K_") and c["id"].endswith("_Physics") for c in concepts)
+    vc = (out / "relations" / "video-concept.json").read_text().splitlines()
+    assert len(vc) == sum(len(v["concepts"]) for v in videos)
+    assert (out / "entities" / "teacher.json").read_text().count("\n") == 2
+
+
+def test_openedx_demo(mooc_demo, run_spider) -> None:
+    key = "course-v1:Demo+PHY101x+2026_T1"
+    result = run_spider("openedx", args={"start_url": f"{mooc_demo}/mooc/edx/courses/{key}/about"})
+    videos = _videos(result.items)
+    assert [v["name"] for v in videos] == [
+        "Traveling Waves",
+        "Standing Waves",
+        "Interference and Diffraction",
+        "Lenses and Mirrors",
+    ]
+    assert videos[0]["start"][0] == 2.0  # edX milliseconds -> seconds
+    assert "HTTP 404" in videos[3]["transcript_error"]
+    course = _course(result.items)
+    assert course["id"] == f"C_{key}" and course["school"] == "DemoX University"
+    assert course["teachers"] == ["Grace Okafor", "Lin Wei"]
+    assert result.stat("mooc/subtitles/fetch_failed") == 1
+
+
+def _check_xuetangx(result) -> None:
+    videos = _videos(result.items)
+    assert [v["name"] for v in videos] == ["顺序表与链表", "栈和队列", "二叉树的遍历", "哈夫曼树"]
+    assert videos[1]["text"], "the rate-limited leaf was retried after Retry-After"
+    assert "malformed" in videos[3]["transcript_error"]
+    assert "链表" in videos[0]["concepts"][:3] and "二叉树" in videos[2]["concepts"][:3]
+    courses = {i["id"]: i for i in result.items if i["entity"] == "course"}
+    assert len(courses) == 3  # one with videos, one empty, one removed (404)
+    assert courses["C_DemoGONE0000001+1003"]["meta"]["error"] == "chapters: HTTP 404"
+    teachers = {i["id"]: i for i in result.items if i["entity"] == "teacher"}
+    assert teachers["T_邓老师"]["about"] == "教授"
+    assert result.stat("mooc/courses/empty") == 2
+    assert result.stat("mooc/xuetangx/http_404") == 1
+
+
+def test_xuetangx_api_with_rate_limit(mooc_demo, run_spider) -> None:
+    result = run_spider(
+        "xuetangx",
+        args={"base_url": f"{mooc_demo}/mooc/xuetangx"},
+        settings={"XUETANGX_COOKIE": "sessionid=secret-value; csrftoken=tok123"},
+    )
+    _check_xuetangx(result)
+    assert result.stat("retry_after/retried") == 1
+    assert result.stat("retry_after/waited_s") == 1.0
+    assert "secret-value" not in result.log
+
+
+def test_xuetangx_catalogue_through_chromium(mooc_demo, run_spider) -> None:
+    chromium = os.environ.get("EDUSCRAPE_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        pytest.fail(f"{chromium} is missing: `make test` installs it (apt-get install chromium)")
+    result = run_spider(
+        "xuetangx",
+        args={
+            "base_url": f"{mooc_demo}/mooc/xuetangx",
+            "catalogue_url": f"{mooc_demo}/mooc/xuetangx/catalogue",
+        },
+    )
+    assert result.stat("mooc/xuetangx/catalogue_cards") == 3  # only in the rendered DOM
+    assert result.stat("playwright/browser_count") == 1
+    _check_xuetangx(result)
+
+
+def test_ocw_export_matches_the_mooccube_sample(
+    serve_folder, run_spider, mongo_uri, tmp_path: Path
+) -> None:
+    """The crawl + export of 21G.107 has MOOCCube's layout, fields and ids, as the sample."""
+    root = shared_data("mooc", "dev", "ocw", "21g-107-chinese-i-streamlined-fall-2014")
+    sample = shared_data("mooc", "dev", "mooccube-sample")
+    base = serve_folder(root / "site")
+    result = run_spider("ocw", args={"start_url": f"{base}/index.html"})
+    out = tmp_path / "mooccube"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "mooccube-export", str(out)],
+        cwd=PROJECT_DIR,
+        env=crawl_env(mongo_uri, MONGO_DATABASE=result.extra["database"]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for name in ("course-video", "teacher-course", "school-course", "school-teacher"):
+        assert (out / "relations" / f"{name}.json").read_text() == (
+            sample / "relations" / f"{name}.json"
+        ).read_text(), name
+    for entity in ("course", "video", "concept", "teacher", "school"):
+        ours = [
+            json.loads(x) for x in (out / "entities" / f"{entity}.json").read_text().splitlines()
+        ]
+        theirs = [
+            json.loads(x) for x in (sample / "entities" / f"{entity}.json").read_text().splitlines()
+        ]
+        assert set(ours[0]) == set(theirs[0]), entity
+    ours = [json.loads(x) for x in (out / "entities" / "video.json").read_text().splitlines()]
+    theirs = [json.loads(x) for x in (sample / "entities" / "video.json").read_text().splitlines()]
+    assert [v["id"] for v in ours] == [v["id"] for v in theirs]
+    for mine, ref in zip(ours, theirs, strict=True):
+        assert mine["name"] == ref["name"] and mine["text"] == ref["text"]
+        assert mine["start"] == ref["start"] and mine["end"] == ref["end"]
+        assert mine["duration"] == ref["duration"]
+    course = json.loads((out / "entities" / "course.json").read_text())
+    ref = json.loads((sample / "entities" / "course.json").read_text())
+    for key in ("id", "name", "about", "video_order", "video_name", "chapter"):
+        assert course[key] == ref[key], key
+
+
+def test_openedx_missing_course_is_recorded(mooc_demo, run_spider) -> None:
+    result = run_spider(
+        "openedx", args={"start_url": f"{mooc_demo}/mooc/edx/courses/course-v1:No+Such+Run/about"}
+    )
+    assert result.returncode == 0 and result.items == []
+    assert result.stat("mooc/openedx/about_failed") == 1
+
+
+def test_xuetangx_rate_limit_exhausted_is_recorded(mooc_demo, run_spider) -> None:
+    result = run_spider(
+        "xuetangx",
+        args={"base_url": f"{mooc_demo}/mooc/xuetangx"},
+        settings={"RETRY_AFTER_TIMES": 0},
+    )
+    videos = _videos(result.items)
+    assert videos[1]["text"] == [] and "HTTP 429" in videos[1]["transcript_error"]
+    assert result.stat("retry_after/gave_up") == 1
+    assert videos[0]["text"] and videos[2]["text"]  # the other videos are unaffected
