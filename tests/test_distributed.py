@@ -309,3 +309,52 @@ def test_dupefilter_uses_scrapys_fingerprints(redis_url: str) -> None:
     assert other.request_seen(Request("http://example.test/a?a=1&b=2#x"))
     assert not other.request_seen(Request("http://example.test/a?a=1&b=3"))
     df.clear()
+
+
+def test_redis_command_push_and_status(redis_url: str) -> None:
+    run = f"t{uuid.uuid4().hex[:8]}"
+    base = [sys.executable, "-m", "scrapy", "redis"]
+    opts = ["-s", f"REDIS_START_URLS_KEY={run}:%(name)s:start_urls"]
+    opts += ["-s", f"SCHEDULER_QUEUE_KEY={run}:%(spider)s:requests"]
+    env = crawl_env(None, REDIS_URL=redis_url)
+    push = subprocess.run(
+        [*base, "push", "site", "http://a.test/", "http://b.test/", *opts],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert push.returncode == 0, push.stderr
+    assert "pushed 2 start URL(s); 2 waiting" in push.stdout
+    status = subprocess.run(
+        [*base, "status", "site", "--json", *opts],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    report = json.loads(status.stdout)
+    assert report["start_urls"] == 2 and report["queued"] == 0 and report["leased"] == 0
+    assert redis.Redis.from_url(redis_url).lrange(f"{run}:site:start_urls", 0, -1) == [
+        b"http://a.test/",
+        b"http://b.test/",
+    ]
+    missing = subprocess.run(
+        [*base, "status", "site"],
+        cwd=PROJECT_DIR,
+        env=crawl_env(None),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert missing.returncode != 0 and "REDIS_URL is not set" in missing.stderr + missing.stdout
+
+
+def test_redis_url_password_is_redacted() -> None:
+    # `scrapy redis status` and every log record go through the project's redaction.
+    from eduscrape._logging import redact
+
+    assert redact("redis://:s3cret@h.lan:6380/1") == "redis://:***@h.lan:6380/1"
+    assert redact("redis://u:s3cret@h.lan/0") == "redis://u:***@h.lan/0"
