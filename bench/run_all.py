@@ -158,6 +158,9 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
 
 def _headline(result: dict[str, Any]) -> str:
     metrics = _flatten(result)
+    # A nested figure repeated at top level (e.g. a headline copied out of a scenario) once.
+    top = {k: v for k, v in metrics if "." not in k}
+    metrics = [(k, v) for k, v in metrics if "." not in k or top.get(k.rsplit(".", 1)[1]) != v]
     # Ratios, rates, medians and quality figures first: they are what the table is for.
     keys = ("ratio", "speedup", "_vs_", "per_s", "median", "p90", "f1", "precision", "recall")
     metrics.sort(key=lambda kv: (not any(k in kv[0] for k in keys), kv[0].count(".")))
