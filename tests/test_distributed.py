@@ -253,7 +253,9 @@ def test_start_urls_pushed_to_redis(
     assert wait(w, 90) == 0, w.log.read_text()[-3000:]
     urls = set(w.urls())
     assert {f"{bench_web.base_url}/bench/n20/p/{i}.html" for i in range(20)} <= urls
-    assert w.stats().get("redis/start_urls") == 1  # the blank and malformed entries skipped
+    # The blank and the malformed entries are skipped and counted.
+    assert w.stats().get("redis/start_urls") == 1
+    assert w.stats().get("redis/start_urls_skipped") == 2
     assert server.llen(f"{run}:site:start_urls") == 0
 
 
@@ -358,3 +360,28 @@ def test_redis_url_password_is_redacted() -> None:
 
     assert redact("redis://:s3cret@h.lan:6380/1") == "redis://:***@h.lan:6380/1"
     assert redact("redis://u:s3cret@h.lan/0") == "redis://u:***@h.lan/0"
+
+
+@pytest.mark.parametrize("case", ["connection_refused", "http_404"])
+def test_failed_requests_release_their_lease(
+    case: str, tmp_path: Path, redis_url: str, mongo_uri: str, mongo_db: Any, bench_web: DemoServer
+) -> None:
+    """A request that never reaches the spider's callback is still acknowledged: no hang."""
+    from conftest import free_port
+
+    run = f"t{uuid.uuid4().hex[:8]}"
+    if case == "connection_refused":
+        start, extra = f"http://127.0.0.1:{free_port()}/x.html", {"RETRY_TIMES": 1}
+    else:  # the HttpError middleware drops it (the site spider normally records error pages)
+        start, extra = f"{bench_web.base_url}/bench/n10/p/99.html", {"HTTPERROR_ALLOW_ALL": False}
+    t0 = time.monotonic()
+    w = start_worker(
+        tmp_path, "w", start, redis_url, mongo_uri, mongo_db.name, **keys_for(run), **extra
+    )
+    assert wait(w, 60) == 0, w.log.read_text()[-3000:]
+    stats = w.stats()
+    assert stats["finish_reason"] == "finished"
+    assert stats.get("redis/lease_ack_timeout", 0) == 0
+    assert stats.get("redis/lease_acked", 0) >= 1
+    assert time.monotonic() - t0 < 40  # well under EDUSCRAPE_REDIS_ACK_TIMEOUT
+    assert not redis.Redis.from_url(redis_url).keys(f"{run}:*")
