@@ -42,7 +42,7 @@ format: $(VENV)/.installed-dev
 
 ## bench: every benchmark, one JSON file (bench/results/latest.json) and a table
 bench: system-deps-test $(VENV)/.installed-dev
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py --update-readme
 
 clean:
 	rm -rf output .eduscrape .pytest_cache build *.egg-info

@@ -9,7 +9,7 @@ each worker's share, in two scenarios: no delay (CPU-bound on this machine) and
 politeness-bound (``DOWNLOAD_DELAY``, the usual limit of a real crawl). On a machine with fewer free cores than workers the
 speedup is bounded by CPU, not by the design.
 
-    python bench/bench_distributed.py      # BENCH_DIST_PAGES=1000, BENCH_DIST_REPEAT=1
+    python bench/bench_distributed.py      # BENCH_DIST_PAGES=1000, BENCH_DIST_REPEAT=3 (medians)
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from bench._common import (
 )
 
 N_PAGES = int(os.environ.get("BENCH_DIST_PAGES", "1000"))
-REPEAT = int(os.environ.get("BENCH_DIST_REPEAT", "1"))
+REPEAT = int(os.environ.get("BENCH_DIST_REPEAT", "3"))
 # Per-request delay of the politeness-bound scenario (seconds, randomised 0.5-1.5x by Scrapy).
 POLITE_DELAY = float(os.environ.get("BENCH_DIST_DELAY", "0.025"))
 

@@ -1,7 +1,7 @@
 """Run every benchmark (``bench/bench_*.py``) and write one report.
 
     python bench/run_all.py                      # all, results in bench/results/
-    python bench/run_all.py -k mongo -k dist     # only names containing these
+    python bench/run_all.py -k mongo -k dist     # only these (others keep their last results)
     python bench/run_all.py --update-readme      # also refresh README's table
     python bench/run_all.py --timeout 900        # per-benchmark limit (s)
     python bench/run_all.py --readme-only        # README table from the last results
@@ -19,6 +19,7 @@ fatal. Outputs:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -158,6 +159,9 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
 
 def _headline(result: dict[str, Any]) -> str:
     metrics = _flatten(result)
+    # A nested figure repeated at top level (e.g. a headline copied out of a scenario) once.
+    top = {k: v for k, v in metrics if "." not in k}
+    metrics = [(k, v) for k, v in metrics if "." not in k or top.get(k.rsplit(".", 1)[1]) != v]
     # Ratios, rates, medians and quality figures first: they are what the table is for.
     keys = ("ratio", "speedup", "_vs_", "per_s", "median", "p90", "f1", "precision", "recall")
     metrics.sort(key=lambda kv: (not any(k in kv[0] for k in keys), kv[0].count(".")))
@@ -243,9 +247,14 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "benchmarks": {},
     }
+    if args.k and args.output.exists():
+        # A partial run (-k) updates those entries and keeps the others' last results.
+        with contextlib.suppress(ValueError):
+            report["benchmarks"] = json.loads(args.output.read_text()).get("benchmarks", {})
     for path in benches:
         print(f"[bench] {path.stem} ...", file=sys.stderr, flush=True)
         entry = run_benchmark(path, args.timeout)
+        entry["ran_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         report["benchmarks"][path.stem] = entry
         print(
             f"[bench] {path.stem}: {entry['status']} in {entry.get('seconds')} s"

@@ -57,4 +57,6 @@ def test_run_all_records_results_failures_and_timeouts(tmp_path: Path) -> None:
         check=True,
     )
     text = readme.read_text()
-    assert text.count("<!-- bench:start -->") == 1 and "`bench_bad`" not in text
+    assert text.count("<!-- bench:start -->") == 1 and text.count("`bench_good`") == 1
+    # ... and keeps the results of the benchmarks it did not run.
+    assert json.loads(out.read_text())["benchmarks"]["bench_bad"]["status"] == "failed"

@@ -253,7 +253,9 @@ def test_start_urls_pushed_to_redis(
     assert wait(w, 90) == 0, w.log.read_text()[-3000:]
     urls = set(w.urls())
     assert {f"{bench_web.base_url}/bench/n20/p/{i}.html" for i in range(20)} <= urls
-    assert w.stats().get("redis/start_urls") == 1  # the blank and malformed entries skipped
+    # The blank and the malformed entries are skipped and counted.
+    assert w.stats().get("redis/start_urls") == 1
+    assert w.stats().get("redis/start_urls_skipped") == 2
     assert server.llen(f"{run}:site:start_urls") == 0
 
 
@@ -309,3 +311,77 @@ def test_dupefilter_uses_scrapys_fingerprints(redis_url: str) -> None:
     assert other.request_seen(Request("http://example.test/a?a=1&b=2#x"))
     assert not other.request_seen(Request("http://example.test/a?a=1&b=3"))
     df.clear()
+
+
+def test_redis_command_push_and_status(redis_url: str) -> None:
+    run = f"t{uuid.uuid4().hex[:8]}"
+    base = [sys.executable, "-m", "scrapy", "redis"]
+    opts = ["-s", f"REDIS_START_URLS_KEY={run}:%(name)s:start_urls"]
+    opts += ["-s", f"SCHEDULER_QUEUE_KEY={run}:%(spider)s:requests"]
+    env = crawl_env(None, REDIS_URL=redis_url)
+    push = subprocess.run(
+        [*base, "push", "site", "http://a.test/", "http://b.test/", *opts],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert push.returncode == 0, push.stderr
+    assert "pushed 2 start URL(s); 2 waiting" in push.stdout
+    status = subprocess.run(
+        [*base, "status", "site", "--json", *opts],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    report = json.loads(status.stdout)
+    assert report["start_urls"] == 2 and report["queued"] == 0 and report["leased"] == 0
+    assert redis.Redis.from_url(redis_url).lrange(f"{run}:site:start_urls", 0, -1) == [
+        b"http://a.test/",
+        b"http://b.test/",
+    ]
+    missing = subprocess.run(
+        [*base, "status", "site"],
+        cwd=PROJECT_DIR,
+        env=crawl_env(None),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert missing.returncode != 0 and "REDIS_URL is not set" in missing.stderr + missing.stdout
+
+
+def test_redis_url_password_is_redacted() -> None:
+    # `scrapy redis status` and every log record go through the project's redaction.
+    from eduscrape._logging import redact
+
+    assert redact("redis://:s3cret@h.lan:6380/1") == "redis://:***@h.lan:6380/1"
+    assert redact("redis://u:s3cret@h.lan/0") == "redis://u:***@h.lan/0"
+
+
+@pytest.mark.parametrize("case", ["connection_refused", "http_404"])
+def test_failed_requests_release_their_lease(
+    case: str, tmp_path: Path, redis_url: str, mongo_uri: str, mongo_db: Any, bench_web: DemoServer
+) -> None:
+    """A request that never reaches the spider's callback is still acknowledged: no hang."""
+    from conftest import free_port
+
+    run = f"t{uuid.uuid4().hex[:8]}"
+    if case == "connection_refused":
+        start, extra = f"http://127.0.0.1:{free_port()}/x.html", {"RETRY_TIMES": 1}
+    else:  # the HttpError middleware drops it (the site spider normally records error pages)
+        start, extra = f"{bench_web.base_url}/bench/n10/p/99.html", {"HTTPERROR_ALLOW_ALL": False}
+    t0 = time.monotonic()
+    w = start_worker(
+        tmp_path, "w", start, redis_url, mongo_uri, mongo_db.name, **keys_for(run), **extra
+    )
+    assert wait(w, 60) == 0, w.log.read_text()[-3000:]
+    stats = w.stats()
+    assert stats["finish_reason"] == "finished"
+    assert stats.get("redis/lease_ack_timeout", 0) == 0
+    assert stats.get("redis/lease_acked", 0) >= 1
+    assert time.monotonic() - t0 < 40  # well under EDUSCRAPE_REDIS_ACK_TIMEOUT
+    assert not redis.Redis.from_url(redis_url).keys(f"{run}:*")

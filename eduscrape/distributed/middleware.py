@@ -73,6 +73,8 @@ class RedisStartMiddleware:
         requests = [r for r in map(request_from_pushed, entries) if r is not None]
         if requests:
             self.crawler.stats.inc_value("redis/start_urls", len(requests))
+        if len(requests) < len(entries):
+            self.crawler.stats.inc_value("redis/start_urls_skipped", len(entries) - len(requests))
         return requests
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
