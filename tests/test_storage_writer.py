@@ -112,3 +112,31 @@ def test_operator_like_keys_are_stored_escaped(mongo_uri: str, mongo_db, tmp_pat
     assert writer.counts["rejected"] == 0
     stored = mongo_db.pages.find_one({"url": "j"}, {"_id": 0, "_updated": 0})
     assert unescape_keys(stored) == doc
+
+
+def test_concurrent_writers_of_the_same_new_keys_do_not_duplicate(
+    mongo_uri: str, mongo_db, tmp_path: Path
+) -> None:
+    import threading
+
+    writers = [
+        make_writer(mongo_uri, mongo_db.name, tmp_path / str(n), batch_size=100) for n in range(2)
+    ]
+    writers[0].ensure_indexes([PAGES])
+
+    def fill(writer: MongoWriter) -> None:
+        for i in range(300):
+            writer.put(PAGES, {"url": f"http://race/{i}", "n": i})
+        writer.start()
+        writer.close()
+
+    threads = [threading.Thread(target=fill, args=(w,)) for w in writers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    for w in writers:
+        w.disconnect()
+        assert w.counts["rejected"] == 0 and w.counts["spooled"] == 0
+        assert w.counts["written"] == 300
+    assert mongo_db.pages.count_documents({}) == 300

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from pymongo import ASCENDING, MongoClient, ReplaceOne
+from pymongo import ASCENDING, InsertOne, MongoClient, ReplaceOne
 from pymongo.errors import (
     AutoReconnect,
     BulkWriteError,
@@ -332,7 +332,12 @@ class MongoWriter:
                 written += self._bulk_upsert(collection, pending)
                 return written, []
             except BulkWriteError as exc:
-                written += exc.details.get("nUpserted", 0) + exc.details.get("nMatched", 0)
+                details = exc.details
+                written += (
+                    details.get("nUpserted", 0)
+                    + details.get("nMatched", 0)
+                    + details.get("nInserted", 0)
+                )
                 retry, rejected = [], []
                 for err in exc.details.get("writeErrors", []):
                     w = pending[err["index"]]
@@ -348,6 +353,8 @@ class MongoWriter:
                     self._count("rejected", len(rejected))
                     self._spool([w for w, _ in rejected], message)
                 pending = [w for w, _ in retry]
+                for w in pending:
+                    w.attempts += 1  # retried as an upsert (see _bulk_upsert)
                 attempt += 1
                 if pending and attempt > self.retry_times:
                     return written, self._fail(pending, exc, spool_on_failure)
@@ -374,12 +381,30 @@ class MongoWriter:
             for w in writes
         ]
 
+    def _existing_keys(self, collection: str, writes: list[_Write]) -> set[tuple[Any, ...]]:
+        """Keys of *writes* already stored: one indexed ``$in`` query on the first key field."""
+        fields = tuple(writes[0].key)
+        values = list({repr(w.key[fields[0]]): w.key[fields[0]] for w in writes}.values())
+        projection = dict.fromkeys(fields, 1)
+        cursor = self.db[collection].find({fields[0]: {"$in": values}}, projection)
+        return {tuple(doc.get(f) for f in fields) for doc in cursor}
+
     def _bulk_upsert(self, collection: str, writes: list[_Write]) -> int:
         self._ensure_index(collection, tuple(writes[0].key))
         now = datetime.now(timezone.utc)
         # Replace, not $set: a re-crawl leaves exactly the new document (no stale
         # fields), and nx-27017 keeps BSON types on replace (its $set path turns
-        # booleans into 0/1 and datetimes into strings).
-        ops = [ReplaceOne(w.key, {**w.document, "_updated": now}, upsert=True) for w in writes]
+        # booleans into 0/1 and datetimes into strings). New keys are inserted
+        # rather than upserted: an upsert that matches nothing costs a scan of the
+        # collection on nx-27017 (and more than an insert anywhere). A key inserted
+        # meanwhile by another worker fails with 11000 and is retried as an upsert.
+        existing = self._existing_keys(collection, writes) if writes[0].key else set()
+        ops: list[ReplaceOne[Any] | InsertOne[Any]] = []
+        for w in writes:
+            document = {**w.document, "_updated": now}
+            if w.attempts or tuple(w.key.values()) in existing:
+                ops.append(ReplaceOne(w.key, document, upsert=True))
+            else:
+                ops.append(InsertOne(document))
         result = self.db[collection].bulk_write(ops, ordered=False)
-        return result.upserted_count + result.matched_count
+        return result.upserted_count + result.matched_count + result.inserted_count
