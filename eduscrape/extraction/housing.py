@@ -506,12 +506,31 @@ _SIZE_LABEL = _g(
 )
 
 
+# Sizes that are not the unit's living area: the upper end of a range ("619 - 636 sq
+# ft", "580-613sq. ft."), a bound ("up to 1300 sq. ft.", "over 1100 sq ft") or the
+# size of one room ("about 222 sf) kitchen").
+_SIZE_RANGE_BEFORE = re.compile(
+    r"(?:\d[\d,]*\s*(?:-|–|to)\s*|\b(?:up\s+to|over|more\s+than|under|less\s+than|nearly|"
+    r"almost|between|from)\s+(?:approx\w*\.?\s+|about\s+)?)$"
+)
+_SIZE_ROOM_AFTER = re.compile(
+    r"^\)?[ \t]*(?:kitchen|bedroom|living|dining|deck|patio|porch|yard|lot|garage|basement|"
+    r"storage|office|room|closet|balcony|studio\s+space)"
+)
+
+
 def _sizes(text: str) -> list[int]:
-    found = [(start, raw) for raw, start, _ in _unit_numbers(text, _SIZE_UNIT, _SIZE_BACK, 16)]
-    found.extend((m.start(), m.group(1)) for m in _SIZE_LABEL.finditer(text))
+    found = [
+        (start, end, raw) for raw, start, end in _unit_numbers(text, _SIZE_UNIT, _SIZE_BACK, 16)
+    ]
+    found.extend((m.start(1), m.end(), m.group(1)) for m in _SIZE_LABEL.finditer(text))
     found.sort()
     out: list[int] = []
-    for _, raw in found:
+    for start, end, raw in found:
+        if _SIZE_RANGE_BEFORE.search(text, max(0, start - 24), start) or _SIZE_ROOM_AFTER.match(
+            text[end : end + 20]
+        ):
+            continue
         v = number_value(raw)
         if v is not None and 100 <= v <= 20000:
             out.append(v)
