@@ -759,7 +759,7 @@ _LAUNDRY = [
             r"\bw\s*/\s*d\s+in[\s-]*(?:unit|suite|home)|\bin[\s-]*(?:unit|suite|home)\s+(?:laundry|"
             r"washer|w\s*/\s*d)|(?:washer|dryer|laundry)s?\s+(?:are\s+|is\s+)?(?:in[\s-]*(?:each\s+|"
             r"the\s+|every\s+|your\s+)?(?:unit|suite|home|apartment)|included|provided)|"
-            r"laundry\s*:\s*in[\s-]*unit|stackable",
+            r"laundry\s*:\s*in[\s-]*unit|stackable(?![^.\n]{0,25}(?:hook|connection))",
             "unit",
             "suite",
             "home",
@@ -772,16 +772,18 @@ _LAUNDRY = [
         "w/d hookups",
         _g(
             r"hook[\s-]*ups?\b|hook[\s-]*up\s+for|connections?\s+for\s+(?:a\s+)?washer|"
-            r"(?:washer|dryer)\s+connections?",
+            r"(?:washer|dryer)\s+connections?|room\s+for\s+(?:a\s+)?washer",
             "hook",
             "connection",
+            "room for",
         ),
     ),
     # A bare "washer/dryer" amenity: in unit, unless followed by hookups or a shared room.
     (
         "w/d in unit",
         _g(
-            r"full[\s-]*size\s+washer|(?:washer\s*(?:/|and|&|\+)\s*dryer|\bw\s*/\s*d)\b"
+            r"(?<!coin-operated )(?<!coin-op )(?<!coin operated )(?<!shared )(?<!common )"
+            r"(?:full[\s-]*size\s+washer|(?:washer\s*(?:/|and|&|\+)\s*dryer|\bw\s*/\s*d)\b)"
             r"(?!\s*(?:hook|connect|coin|in\s+(?:the\s+)?(?:basement|building|bldg)|on[\s-]*site))",
             "washer",
             "w/d",
@@ -811,10 +813,22 @@ _LAUNDRY = [
 ]
 
 
+# "w/d hookups in select 3 bedrooms", "connections only in 2bedrooms": a feature of
+# some of the community's units, not necessarily this one.
+_LAUNDRY_HEDGE = re.compile(
+    r"[^.\n*]{0,30}?(?:\bonly\s+(?:in|for|available)|\bin\s+select|\bselect\s+"
+    r"(?:units|homes|apartments)|\bnot\s+available|\bin\s+some\b)"
+)
+
+
+def _laundry_found(rx: _Gated, text: str) -> bool:
+    return any(not _LAUNDRY_HEDGE.match(text, m.end(), m.end() + 40) for m in rx.finditer(text))
+
+
 def _laundry(title: str, body: str) -> str | None:
     """The first pattern of :data:`_LAUNDRY` (priority order) found in title or body."""
     for value, rx in _LAUNDRY:
-        if rx.search(title) or rx.search(body):
+        if _laundry_found(rx, title) or _laundry_found(rx, body):
             return value
     return None
 
