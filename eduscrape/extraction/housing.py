@@ -873,6 +873,43 @@ def _categorical(text: str, table: list[tuple[str, re.Pattern[str]]]) -> list[st
     return [v for _, v in hits]
 
 
+# "parking: street parking", "parking type: attached garage": the ad's own field line.
+_PARKING_LINE = _g(r"\bparking(?:\s+type)?\s*::?[ \t]*([^\n]*)", "parking")
+# "off-street or garage parking", "garage or off street": the tenant's choice, not one value.
+_OR = re.compile(r"\s+(?:or|and/or)\s+")
+
+
+def _parking(text: str) -> list[str]:
+    """Parking values of one text segment (see :func:`_categorical`), with these rules:
+    a "parking: X" field line decides alone (a list of several values there means
+    several kinds on offer: none); two values joined by "or" and plural garages
+    are dropped.
+    """
+    if "parking" in text:
+        for m in _PARKING_LINE.finditer(text):
+            values = set(_categorical(m.group(1)[:80], _PARKING))
+            if len(values) == 1:
+                return list(values)
+            if len(values) > 1:
+                return []
+    hits: list[tuple[int, int, str]] = []
+    for value, rx in _PARKING:
+        for m in rx.finditer(text):
+            # "detached garages", "villas with attached garages": what a community
+            # offers (often at extra rent), not this unit's parking.
+            if not (value.endswith("garage") and text.startswith("s", m.end())):
+                hits.append((m.start(), m.end(), value))
+    if len(hits) < 2:
+        return [v for _, _, v in hits]
+    hits.sort()
+    drop: set[int] = set()
+    for i in range(len(hits) - 1):
+        (_, end, a), (start, _, b) = hits[i], hits[i + 1]
+        if a != b and 0 <= start - end < 30 and _OR.search(text, end, start):
+            drop.update((i, i + 1))
+    return [v for i, (_, _, v) in enumerate(hits) if i not in drop]
+
+
 def _types(text: str) -> list[str]:
     return _categorical(_APT_HOME.sub("apartment", text), _TYPE)
 
@@ -1080,9 +1117,7 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
 
     out["type"] = _merge(_types(title), _types(body))
     out["laundry"] = _laundry(title, body)
-    out["parking"] = _merge(
-        _categorical(title, _PARKING), _categorical(body, _PARKING), title_first=False
-    )
+    out["parking"] = _merge(_parking(title), _parking(body), title_first=False)
 
     text = f"{title}\n{body}"
     out["cats_ok"], out["dogs_ok"] = _pets(text)
