@@ -372,7 +372,7 @@ _BATH_LIST = _list_patterns(r"(?:bath|ba)")
 # Rooms that are not bedrooms: "fitness studio", "yoga studio".
 _NOT_STUDIO = re.compile(
     r"(?:fitness|yoga|pilates|art|dance|music|recording|tanning|photo|spin|cycling|wellness|"
-    r"resident|pet|grooming|media|podcast)\s*$"
+    r"resident|pet|grooming|media|podcast|creative|sound|game)\s*$"
 )
 
 
@@ -453,10 +453,20 @@ def _word_number(word: str) -> int | None:
         return None
 
 
+# Counts that are not this unit's: "at least 2 bedrooms" (a wanted ad), "some one
+# bedroom units are also available", "not available for one bedroom".
+_BED_OTHER_BEFORE = re.compile(
+    r"\b(?:at\s+least|up\s+to|not\s+available\s+(?:for|in)|except|excluding|some)\s+$"
+)
+
+
 def _bedrooms(text: str) -> list[int]:
     found: list[tuple[int, int]] = []
     for raw, start, end in _unit_numbers(text, _BED_UNIT, _BED_BACK, 16):
-        if not _in_list(text, start, end, _BED_LIST):
+        if not (
+            _in_list(text, start, end, _BED_LIST)
+            or _BED_OTHER_BEFORE.search(text, max(0, start - 24), start)
+        ):
             v = _num(raw)
             if v is not None and 0 <= v <= 10 and v == int(v):
                 found.append((start, int(v)))
