@@ -897,11 +897,12 @@ def _parking(text: str) -> list[str]:
     """
     if "parking" in text:
         for m in _PARKING_LINE.finditer(text):
-            values = set(_categorical(m.group(1)[:80], _PARKING))
-            if len(values) == 1:
-                return list(values)
-            if len(values) > 1:
+            line = m.group(1)[:80]
+            values = set(_categorical(line, _PARKING))
+            if len(values) > 1 or (values and "," in line):
                 return []
+            if values:
+                return list(values)
     hits: list[tuple[int, int, str]] = []
     for value, rx in _PARKING:
         for m in rx.finditer(text):
