@@ -85,17 +85,17 @@ def test_attributes_match_gold_on_all_pages() -> None:
 
 
 # Measured on ads/dev (README "Housing ads"). Fields at or above the target are held
-# to the target; the others (rent, bedrooms, size, laundry, parking, street address, postal
-# code) are held to their measured level so that regressions fail.
+# to the target (size, laundry, parking overall); the others (rent, bedrooms, street address,
+# postal code) are held to their measured level minus a small margin so that regressions fail.
 MIN_F1 = {
-    "rent": 0.91,
-    "bedrooms": 0.89,
+    "rent": 0.92,
+    "bedrooms": 0.91,
     "bathrooms": 0.95,
-    "size_sqft": 0.91,
+    "size_sqft": 0.95,
     "available_date": 0.85,
     "type": 0.85,
-    "laundry": 0.8,
-    "parking": 0.83,
+    "laundry": 0.85,
+    "parking": 0.85,
     "cats_ok": 0.85,
     "dogs_ok": 0.85,
     "smoking": 0.90,
@@ -115,6 +115,9 @@ def test_text_extraction_quality_on_dev() -> None:
     held = score(heldout, predict_all(heldout, extract_fields))
     for field in ("rent", "bedrooms", "bathrooms", "size_sqft", "type", "available_date"):
         assert held[field]["f1"] >= 0.85, (field, held[field])
+    # Held-out laundry/parking are below target (0.81 / 0.73 measured): guard regressions.
+    assert held["laundry"]["f1"] >= 0.78, held["laundry"]
+    assert held["parking"]["f1"] >= 0.70, held["parking"]
 
 
 def test_same_value_conventions() -> None:

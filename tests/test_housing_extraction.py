@@ -109,6 +109,36 @@ def test_laundry_parking_vocabulary() -> None:
     assert extract_fields("", "Driveway parking for 2.")["parking"] == "off-street parking"
 
 
+def test_sizes_that_are_not_the_living_area_are_skipped() -> None:
+    # The upper end of a range, a bound and one room's size say nothing exact.
+    assert extract_fields("", "1 bedroom / 1 bath / 619 - 636 sq ft / $1124")["size_sqft"] is None
+    assert extract_fields("", "Huge floorplans up to 1300 sq. ft.")["size_sqft"] is None
+    assert extract_fields("", "A big (about 222 sf) kitchen.")["size_sqft"] is None
+    out = extract_fields("", "2 bed, 2 bath, approximately 1192 Sq. Ft.\n\nOffice hours: 9-5")
+    assert out["size_sqft"] == 1192
+
+
+def test_hedged_laundry_and_parking_phrases() -> None:
+    # Hookups "only in" some floor plans: the shared laundry is what every unit has.
+    body = "W/D hookups in select 3 bedrooms. Remodeled laundry facilities on site."
+    assert extract_fields("", body)["laundry"] == "laundry on site"
+    assert extract_fields("", "Coin-operated washer and dryer.")["laundry"] != "w/d in unit"
+    assert extract_fields("", "Room for washer and dryer.")["laundry"] == "w/d hookups"
+    # The ad's own "parking:" line decides; a list of kinds there means none.
+    body = "Parking:: street parking\n\nTwo off-street spots for the landlord."
+    assert extract_fields("", body)["parking"] == "street parking"
+    assert extract_fields("", "Parking type: garage, covered, off-street")["parking"] is None
+    # A community's plural garages and "X or Y" choices are not this unit's parking.
+    assert extract_fields("", "Villas with attached garages, pool.")["parking"] is None
+    assert extract_fields("", "Off-street or garage parking.")["parking"] is None
+
+
+def test_bedroom_counts_of_other_units_are_skipped() -> None:
+    assert extract_fields("", "Looking for a house with at least 2 bedrooms.")["bedrooms"] is None
+    assert extract_fields("", "Some one bedroom units are also available.")["bedrooms"] is None
+    assert extract_fields("", "Dedicated creative studio with sound booths.")["bedrooms"] is None
+
+
 # Hand-labelled ads (written for these tests) for the fields without site labels:
 # deposit, phone, email, built year, floors. null = the ad does not state it.
 LABELLED = [

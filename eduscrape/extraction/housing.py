@@ -372,7 +372,7 @@ _BATH_LIST = _list_patterns(r"(?:bath|ba)")
 # Rooms that are not bedrooms: "fitness studio", "yoga studio".
 _NOT_STUDIO = re.compile(
     r"(?:fitness|yoga|pilates|art|dance|music|recording|tanning|photo|spin|cycling|wellness|"
-    r"resident|pet|grooming|media|podcast)\s*$"
+    r"resident|pet|grooming|media|podcast|creative|sound|game)\s*$"
 )
 
 
@@ -453,10 +453,20 @@ def _word_number(word: str) -> int | None:
         return None
 
 
+# Counts that are not this unit's: "at least 2 bedrooms" (a wanted ad), "some one
+# bedroom units are also available", "not available for one bedroom".
+_BED_OTHER_BEFORE = re.compile(
+    r"\b(?:at\s+least|up\s+to|not\s+available\s+(?:for|in)|except|excluding|some)\s+$"
+)
+
+
 def _bedrooms(text: str) -> list[int]:
     found: list[tuple[int, int]] = []
     for raw, start, end in _unit_numbers(text, _BED_UNIT, _BED_BACK, 16):
-        if not _in_list(text, start, end, _BED_LIST):
+        if not (
+            _in_list(text, start, end, _BED_LIST)
+            or _BED_OTHER_BEFORE.search(text, max(0, start - 24), start)
+        ):
             v = _num(raw)
             if v is not None and 0 <= v <= 10 and v == int(v):
                 found.append((start, int(v)))
@@ -506,12 +516,31 @@ _SIZE_LABEL = _g(
 )
 
 
+# Sizes that are not the unit's living area: the upper end of a range ("619 - 636 sq
+# ft", "580-613sq. ft."), a bound ("up to 1300 sq. ft.", "over 1100 sq ft") or the
+# size of one room ("about 222 sf) kitchen").
+_SIZE_RANGE_BEFORE = re.compile(
+    r"(?:\d[\d,]*\s*(?:-|–|to)\s*|\b(?:up\s+to|over|more\s+than|under|less\s+than|nearly|"
+    r"almost|between|from)\s+(?:approx\w*\.?\s+|about\s+)?)$"
+)
+_SIZE_ROOM_AFTER = re.compile(
+    r"^\)?[ \t]*(?:kitchen|bedroom|living|dining|deck|patio|porch|yard|lot|garage|basement|"
+    r"storage|office|room|closet|balcony|studio\s+space)"
+)
+
+
 def _sizes(text: str) -> list[int]:
-    found = [(start, raw) for raw, start, _ in _unit_numbers(text, _SIZE_UNIT, _SIZE_BACK, 16)]
-    found.extend((m.start(), m.group(1)) for m in _SIZE_LABEL.finditer(text))
+    found = [
+        (start, end, raw) for raw, start, end in _unit_numbers(text, _SIZE_UNIT, _SIZE_BACK, 16)
+    ]
+    found.extend((m.start(1), m.end(), m.group(1)) for m in _SIZE_LABEL.finditer(text))
     found.sort()
     out: list[int] = []
-    for _, raw in found:
+    for start, end, raw in found:
+        if _SIZE_RANGE_BEFORE.search(text, max(0, start - 24), start) or _SIZE_ROOM_AFTER.match(
+            text[end : end + 20]
+        ):
+            continue
         v = number_value(raw)
         if v is not None and 100 <= v <= 20000:
             out.append(v)
@@ -740,7 +769,7 @@ _LAUNDRY = [
             r"\bw\s*/\s*d\s+in[\s-]*(?:unit|suite|home)|\bin[\s-]*(?:unit|suite|home)\s+(?:laundry|"
             r"washer|w\s*/\s*d)|(?:washer|dryer|laundry)s?\s+(?:are\s+|is\s+)?(?:in[\s-]*(?:each\s+|"
             r"the\s+|every\s+|your\s+)?(?:unit|suite|home|apartment)|included|provided)|"
-            r"laundry\s*:\s*in[\s-]*unit|stackable",
+            r"laundry\s*:\s*in[\s-]*unit|stackable(?![^.\n]{0,25}(?:hook|connection))",
             "unit",
             "suite",
             "home",
@@ -753,16 +782,18 @@ _LAUNDRY = [
         "w/d hookups",
         _g(
             r"hook[\s-]*ups?\b|hook[\s-]*up\s+for|connections?\s+for\s+(?:a\s+)?washer|"
-            r"(?:washer|dryer)\s+connections?",
+            r"(?:washer|dryer)\s+connections?|room\s+for\s+(?:a\s+)?washer",
             "hook",
             "connection",
+            "room for",
         ),
     ),
     # A bare "washer/dryer" amenity: in unit, unless followed by hookups or a shared room.
     (
         "w/d in unit",
         _g(
-            r"full[\s-]*size\s+washer|(?:washer\s*(?:/|and|&|\+)\s*dryer|\bw\s*/\s*d)\b"
+            r"(?<!coin-operated )(?<!coin-op )(?<!coin operated )(?<!shared )(?<!common )"
+            r"(?:full[\s-]*size\s+washer|(?:washer\s*(?:/|and|&|\+)\s*dryer|\bw\s*/\s*d)\b)"
             r"(?!\s*(?:hook|connect|coin|in\s+(?:the\s+)?(?:basement|building|bldg)|on[\s-]*site))",
             "washer",
             "w/d",
@@ -792,10 +823,22 @@ _LAUNDRY = [
 ]
 
 
+# "w/d hookups in select 3 bedrooms", "connections only in 2bedrooms": a feature of
+# some of the community's units, not necessarily this one.
+_LAUNDRY_HEDGE = re.compile(
+    r"[^.\n*]{0,30}?(?:\bonly\s+(?:in|for|available)|\bin\s+select|\bselect\s+"
+    r"(?:units|homes|apartments)|\bnot\s+available|\bin\s+some\b)"
+)
+
+
+def _laundry_found(rx: _Gated, text: str) -> bool:
+    return any(not _LAUNDRY_HEDGE.match(text, m.end(), m.end() + 40) for m in rx.finditer(text))
+
+
 def _laundry(title: str, body: str) -> str | None:
     """The first pattern of :data:`_LAUNDRY` (priority order) found in title or body."""
     for value, rx in _LAUNDRY:
-        if rx.search(title) or rx.search(body):
+        if _laundry_found(rx, title) or _laundry_found(rx, body):
             return value
     return None
 
@@ -838,6 +881,44 @@ def _categorical(text: str, table: list[tuple[str, re.Pattern[str]]]) -> list[st
         hits.extend((m.start(), value) for m in rx.finditer(text))
     hits.sort()
     return [v for _, v in hits]
+
+
+# "parking: street parking", "parking type: attached garage": the ad's own field line.
+_PARKING_LINE = _g(r"\bparking(?:\s+type)?\s*::?[ \t]*([^\n]*)", "parking")
+# "off-street or garage parking", "garage or off street": the tenant's choice, not one value.
+_OR = re.compile(r"\s+(?:or|and/or)\s+")
+
+
+def _parking(text: str) -> list[str]:
+    """Parking values of one text segment (see :func:`_categorical`), with these rules:
+    a "parking: X" field line decides alone (a list of several values there means
+    several kinds on offer: none); two values joined by "or" and plural garages
+    are dropped.
+    """
+    if "parking" in text:
+        for m in _PARKING_LINE.finditer(text):
+            line = m.group(1)[:80]
+            values = set(_categorical(line, _PARKING))
+            if len(values) > 1 or (values and "," in line):
+                return []
+            if values:
+                return list(values)
+    hits: list[tuple[int, int, str]] = []
+    for value, rx in _PARKING:
+        for m in rx.finditer(text):
+            # "detached garages", "villas with attached garages": what a community
+            # offers (often at extra rent), not this unit's parking.
+            if not (value.endswith("garage") and text.startswith("s", m.end())):
+                hits.append((m.start(), m.end(), value))
+    if len(hits) < 2:
+        return [v for _, _, v in hits]
+    hits.sort()
+    drop: set[int] = set()
+    for i in range(len(hits) - 1):
+        (_, end, a), (start, _, b) = hits[i], hits[i + 1]
+        if a != b and 0 <= start - end < 30 and _OR.search(text, end, start):
+            drop.update((i, i + 1))
+    return [v for i, (_, _, v) in enumerate(hits) if i not in drop]
 
 
 def _types(text: str) -> list[str]:
@@ -1047,9 +1128,7 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
 
     out["type"] = _merge(_types(title), _types(body))
     out["laundry"] = _laundry(title, body)
-    out["parking"] = _merge(
-        _categorical(title, _PARKING), _categorical(body, _PARKING), title_first=False
-    )
+    out["parking"] = _merge(_parking(title), _parking(body), title_first=False)
 
     text = f"{title}\n{body}"
     out["cats_ok"], out["dogs_ok"] = _pets(text)
