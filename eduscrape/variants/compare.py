@@ -149,7 +149,7 @@ def compare_pages(
             )
         )
         if len(diff) > MAX_DIFF_LINES:
-            diff = diff[:MAX_DIFF_LINES] + [f"... ({len(diff) - MAX_DIFF_LINES} more lines)"]
+            diff = [*diff[:MAX_DIFF_LINES], f"... ({len(diff) - MAX_DIFF_LINES} more lines)"]
         result.tag_diff = "\n".join(diff)
 
     result.consistent = not (result.type1 or result.type2 or result.nonstructural)

@@ -19,9 +19,10 @@ FAKE_HOST = "http://pair.test"
 
 
 def compare_trees(
-    pair_dir: Path, left: str, right: str, criteria: Criteria = Criteria()
+    pair_dir: Path, left: str, right: str, criteria: Criteria | None = None
 ) -> dict[str, Comparison]:
     """Compare every page of ``pair_dir/left`` with ``pair_dir/right`` by relative path."""
+    criteria = criteria or Criteria()
     roots = [f"{FAKE_HOST}/{left}/index.html", f"{FAKE_HOST}/{right}/index.html"]
     mapper = VariantMapper(roots, criteria=criteria)
     lpages = {p.relative_to(pair_dir / left).as_posix() for p in (pair_dir / left).rglob("*.html")}
@@ -58,11 +59,7 @@ def score_mutated(labels: dict[str, Any], results: Mapping[str, Any]) -> dict[st
         entry["n"] += 1
         if kind in ("text_only", "ver_only"):
             ok = page in results and _flags(results[page])["consistent"]
-        elif kind in ("remove_page",):
-            lost = [page, *m.get("affected", [])]
-            ok = all(p in results and _flags(results[p])["type1"] for p in lost)
-            expected_pages.update(lost)
-        elif kind == "add_page":
+        elif kind in ("remove_page",) or kind == "add_page":
             lost = [page, *m.get("affected", [])]
             ok = all(p in results and _flags(results[p])["type1"] for p in lost)
             expected_pages.update(lost)

@@ -79,9 +79,9 @@ class VariantMapper:
         self,
         roots: list[str],
         rule: Rule | str | None = "auto",
-        criteria: Criteria = Criteria(),
+        criteria: Criteria | None = None,
     ):
-        self.criteria = criteria
+        self.criteria = criteria or Criteria()
         self.roots = [normalize_url(r, Criteria(ignore_fragments=True)) for r in roots]
         if rule == "auto":
             self.rule: Rule | None = detect_rule(self.roots)
@@ -114,10 +114,10 @@ class VariantMapper:
                     if mark not in url[len(base) - 1 :]:
                         continue
                 best = (i, len(base))
-        if best is None and self.rule is not None and len(set(self.bases)) < self.n:
+        shared = self.rule is not None and len(set(self.bases)) < self.n
+        if best is None and shared and any(url.startswith(b) for b in self.bases):
             # A page of the shared folder without any token: belongs to all; say reference.
-            if any(url.startswith(b) for b in self.bases):
-                return 0
+            return 0
         return best[0] if best else None
 
     def key(self, url: str) -> str:
@@ -172,15 +172,17 @@ class VariantMapper:
         self._overrides[norm] = key
         self._urls.setdefault(key, {})[variant] = norm
 
-    def alternate_for(self, page: PageStructure, variant: int, langs: list[str | None]) -> str | None:
+    def alternate_for(
+        self, page: PageStructure, variant: int, langs: list[str | None]
+    ) -> str | None:
         """The counterpart URL *page* declares for *variant* through hreflang links."""
         lang = langs[variant]
         if not lang:
             return None
         for code, url in page.alternates.items():
-            if code == lang or code.split("-")[0] == lang.split("-")[0]:
-                if self.variant_of(url) == variant:
-                    return url
+            same = code == lang or code.split("-")[0] == lang.split("-")[0]
+            if same and self.variant_of(url) == variant:
+                return url
         return None
 
 

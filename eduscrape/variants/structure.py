@@ -47,14 +47,57 @@ DEFAULT_IGNORED_TAGS = frozenset(
 # freely, so between variants in different languages it is not compared (see
 # Criteria.for_translation). Between same-language variants (mirrors, copies) it is.
 PHRASE_TAGS = frozenset(
-    {"em", "i", "b", "strong", "code", "var", "kbd", "samp", "cite", "q", "dfn", "sup", "sub", "mark"}
+    {
+        "em",
+        "i",
+        "b",
+        "strong",
+        "code",
+        "var",
+        "kbd",
+        "samp",
+        "cite",
+        "q",
+        "dfn",
+        "sup",
+        "sub",
+        "mark",
+    }
 )
 # Elements that make a block: anchors inside one block may be reordered by a
 # translation (word order), see Criteria.tolerate_block_reorder.
 BLOCK_TAGS = frozenset(
-    {"p", "li", "dd", "dt", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
-     "div", "caption", "figcaption", "section", "article", "header", "footer", "nav", "main",
-     "aside", "table", "ul", "ol", "dl", "body"}
+    {
+        "p",
+        "li",
+        "dd",
+        "dt",
+        "td",
+        "th",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "blockquote",
+        "div",
+        "caption",
+        "figcaption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "aside",
+        "table",
+        "ul",
+        "ol",
+        "dl",
+        "body",
+    }
 )
 # Subtrees that are never compared (not rendered text structure, or the <head>).
 DEFAULT_SKIPPED_SUBTREES = frozenset({"head", "script", "style", "noscript", "template"})
@@ -143,7 +186,9 @@ class PageStructure:
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> PageStructure:
-        anchors = [Anchor(str(a[0]), str(a[1]), int(a[2]), int(a[3])) for a in data.get("anchors", [])]  # type: ignore[union-attr]
+        anchors = [
+            Anchor(str(a[0]), str(a[1]), int(a[2]), int(a[3])) for a in data.get("anchors", [])
+        ]  # type: ignore[union-attr]
         return cls(
             url=str(data["url"]),
             tags=list(data.get("tags", [])),  # type: ignore[call-overload]
@@ -198,7 +243,9 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
         root = lxml.html.document_fromstring(raw)
     except (etree.ParserError, ValueError):
         return page
-    page.lang = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip().lower() or None
+    page.lang = (
+        root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    ).strip().lower() or None
     title = root.find(".//title")
     if title is not None:
         page.title = _text_of(title)[:300]
@@ -210,7 +257,9 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
         rel = (link.get("rel") or "").lower().split()
         hreflang = (link.get("hreflang") or "").strip().lower()
         if "alternate" in rel and hreflang and link.get("href"):
-            page.alternates.setdefault(hreflang, normalize_url(urljoin(base_url, link.get("href", "")), criteria))
+            page.alternates.setdefault(
+                hreflang, normalize_url(urljoin(base_url, link.get("href", "")), criteria)
+            )
     page_norm = normalize_url(url, Criteria(ignore_fragments=True))
     body_el = root.find("body")
     start = body_el if body_el is not None else root
@@ -235,9 +284,10 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
             if tag in ("a", "area") and child.get("href") is not None:
                 href = child.get("href", "").strip()
                 low = href.lower()
-                language_link = bool(child.get("hreflang")) or "alternate" in (
-                    child.get("rel") or ""
-                ).lower().split()
+                language_link = (
+                    bool(child.get("hreflang"))
+                    or "alternate" in (child.get("rel") or "").lower().split()
+                )
                 if language_link and not criteria.include_language_links:
                     pass
                 elif not low.startswith(("javascript:", "data:")):
@@ -245,9 +295,7 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
                     # Links to the page itself (tables of contents, "this page").
                     internal = href.startswith("#") or target.split("#", 1)[0] == page_norm
                     if criteria.include_internal_anchors or not internal:
-                        anchors.append(
-                            Anchor(target, _text_of(child)[:200], len(anchors), block)
-                        )
+                        anchors.append(Anchor(target, _text_of(child)[:200], len(anchors), block))
             child_depth = depth
             if tag not in ("a", "area") and criteria.effective(tag):
                 tokens.append(f"{depth}:{tag}")
