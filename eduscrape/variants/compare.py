@@ -88,11 +88,23 @@ def compare_pages(
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
             if op == "equal":
                 continue
+            if op != "replace":
+                continue
             gone = [i for i in range(i1, i2) if only_left.get(lk[i], 0) > 0]
             new = [j for j in range(j1, j2) if only_right.get(rk[j], 0) > 0]
-            for i, j in zip(gone, new, strict=False):
-                if op != "replace":
-                    break
+            # Same place, same link text: retargeted. A lone removal facing a lone
+            # addition is one too (a translation changes the text).
+            pairs = []
+            for i in gone:
+                text = lanchors[i].text.casefold()
+                match = next((j for j in new if ranchors[j].text.casefold() == text), None)
+                if match is not None:
+                    pairs.append((i, match))
+                    new.remove(match)
+            rest = [i for i in gone if i not in {p[0] for p in pairs}]
+            if len(rest) == 1 and len(new) == 1:
+                pairs.append((rest[0], new[0]))
+            for i, j in pairs:
                 only_left[lk[i]] -= 1
                 only_right[rk[j]] -= 1
                 result.retargeted_links.append(

@@ -37,11 +37,10 @@ def parse_rule(text: str) -> Rule:
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if len(parts) < 2:
         raise ValueError(f"a mapping rule needs two or more patterns separated by ',': {text!r}")
-    # The shared prefix/suffix of the patterns are the delimiters.
-    before = _common_prefix(parts)
-    after = _common_prefix([p[len(before) :][::-1] for p in parts])[::-1]
-    tokens = tuple(p[len(before) : len(p) - len(after)] for p in parts)
-    return Rule(tokens, before, after)
+    rule = detect_rule(parts)
+    if rule is None:
+        raise ValueError(f"cannot read a language token from the patterns {text!r}")
+    return rule
 
 
 def _common_prefix(items: list[str]) -> str:

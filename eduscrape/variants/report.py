@@ -120,7 +120,11 @@ def _side_by_side(diff: str) -> str:
             text = line[1:] if line.startswith(" ") else line
             rows.append(f"<tr><td>{_e(text)}</td><td>{_e(text)}</td></tr>")
     flush()
-    return '<table class="diff"><tr><th>reference</th><th>variant</th></tr>' + "".join(rows) + "</table>"
+    return (
+        '<table class="diff"><tr><th>reference</th><th>variant</th></tr>'
+        + "".join(rows)
+        + "</table>"
+    )
 
 
 def _links_table(title: str, links: list[dict[str, Any]], cols: list[tuple[str, str]]) -> str:
@@ -199,8 +203,16 @@ def render_html(report: dict[str, Any]) -> str:
         ]
         if not s.get("consistent"):
             parts.append(
-                _links_table("Missing links", s.get("missing_links") or [], [("key", "target"), ("text", "link text")])
-                + _links_table("Extra links", s.get("extra_links") or [], [("key", "target"), ("text", "link text")])
+                _links_table(
+                    "Missing links",
+                    s.get("missing_links") or [],
+                    [("key", "target"), ("text", "link text")],
+                )
+                + _links_table(
+                    "Extra links",
+                    s.get("extra_links") or [],
+                    [("key", "target"), ("text", "link text")],
+                )
                 + _links_table(
                     "Retargeted links",
                     s.get("retargeted_links") or [],
@@ -208,7 +220,9 @@ def render_html(report: dict[str, Any]) -> str:
                 )
             )
             if s.get("diff"):
-                parts.append(f"<details><summary>Effective tags, side by side</summary>{_side_by_side(s['diff'])}</details>")
+                parts.append(
+                    f"<details><summary>Effective tags, side by side</summary>{_side_by_side(s['diff'])}</details>"
+                )
         parts.append("</div>")
         sections.append("".join(parts))
     problems = "".join(
@@ -217,12 +231,16 @@ def render_html(report: dict[str, Any]) -> str:
     )
     title = f"Variant consistency report — session {report.get('session')}"
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
         f"<h1>{_e(title)}</h1>"
         f"<p>Started {_e(report.get('started_at'))}, finished {_e(report.get('finished_at'))} "
         f"({_e(report.get('duration_s'))} s). Pairing rule: {_e(report.get('rule'))}."
-        + (f" Tracking since session {_e(report.get('previous_session'))}." if report.get("tracking") else "")
+        + (
+            f" Tracking since session {_e(report.get('previous_session'))}."
+            if report.get("tracking")
+            else ""
+        )
         + "</p>"
         f"<table>{root_rows}</table><h2>Summary</h2><table class='summary'>{count_rows}</table>"
         + (f"<h2>Problems</h2><ul>{problems}</ul>" if problems else "")
