@@ -29,8 +29,16 @@ def _session(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 def run_report(mongo_uri: str, database: str, out: Path) -> str:
     proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "variants-report", "--output", str(out)]
-        + ["-s", f"MONGO_DATABASE={database}"],
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "variants-report",
+            "--output",
+            str(out),
+            "-s",
+            f"MONGO_DATABASE={database}",
+        ],
         cwd=PROJECT_DIR,
         env=crawl_env(mongo_uri),
         capture_output=True,
