@@ -136,7 +136,8 @@ class Criteria:
         """These criteria adapted to variants in different languages."""
         return replace(
             self,
-            ignored_tags=self.ignored_tags | PHRASE_TAGS,
+            # Paragraphs too: translators split and merge them.
+            ignored_tags=self.ignored_tags | PHRASE_TAGS | {"p"},
             tolerate_block_reorder=True,
             distinct_targets=True,
         )
