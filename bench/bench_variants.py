@@ -108,7 +108,9 @@ def _crawl_numbers(result: dict[str, Any]) -> dict[str, Any]:
 def naive_criteria() -> Criteria:
     """Every tag, every link, fragments kept, no translation tolerance."""
     return Criteria(
-        ignored_tags=frozenset(), ignore_fragments=False, include_internal_anchors=True,
+        ignored_tags=frozenset(),
+        ignore_fragments=False,
+        include_internal_anchors=True,
         include_language_links=True,
     )
 
@@ -118,7 +120,9 @@ def pair_compare_times(pair_dir: Path, left: str, right: str, n: int = 120) -> d
     mapper = VariantMapper(
         [f"http://x/{left}/index.html", f"http://x/{right}/index.html"], criteria=criteria
     )
-    pages = sorted(p.relative_to(pair_dir / left).as_posix() for p in (pair_dir / left).rglob("*.html"))
+    pages = sorted(
+        p.relative_to(pair_dir / left).as_posix() for p in (pair_dir / left).rglob("*.html")
+    )
     pages = [p for p in pages if (pair_dir / right / p).exists()][:n]
     times = []
     for rel in pages:
@@ -173,7 +177,9 @@ def run() -> dict[str, Any]:
             labels = json.loads((pair_dir / "labels.json").read_text())
             base, server = serve(pair_dir)
             try:
-                result = crawl(work, f"{base}/{left}/index.html", f"{base}/{right}/index.html", name)
+                result = crawl(
+                    work, f"{base}/{left}/index.html", f"{base}/{right}/index.html", name
+                )
             finally:
                 server.shutdown()
                 server.server_close()

@@ -228,7 +228,7 @@ class VariantsSpider(scrapy.Spider):
         # Roots first: they give the variants' languages, hence the criteria.
         root_keys = [normalize_url(r, Criteria(ignore_fragments=True)) for r in self.roots]
         roots = await asyncio.gather(
-            *(self._fetch(u, i, states.get(u)) for i, u in enumerate(root_keys))
+            *(self._fetch(u.split("#", 1)[0], i, states.get(u)) for i, u in enumerate(self.roots))
         )
         langs = [self._variant_language(f) for f in roots]
         session.languages = langs
@@ -246,11 +246,12 @@ class VariantsSpider(scrapy.Spider):
         root_key = mapper.key(root_keys[0])
         for i, url in enumerate(root_keys):
             mapper.register(root_key, i, url)
+        root_urls = [r.split("#", 1)[0] for r in self.roots]
 
         max_sets = self.max_sets_arg or s.getint("VARIANTS_MAX_SETS", 0)
         batch = max(1, s.getint("VARIANTS_CONCURRENT_SETS", 2))
         min_sim = s.getfloat("VARIANTS_MIN_SIMILARITY", 0.3)
-        queue: deque[Entry] = deque([(root_key, dict(enumerate(root_keys)), "root", {})])
+        queue: deque[Entry] = deque([(root_key, dict(enumerate(root_urls)), "root", {})])
         history = {root_key}
         order = 0
         while queue and (not max_sets or order < max_sets):
@@ -364,7 +365,8 @@ class VariantsSpider(scrapy.Spider):
         out = list(fetched)
         for i in range(1, len(out)):
             alt = mapper.alternate_for(ref, i, langs)
-            if alt and normalize_url(alt, Criteria(ignore_fragments=True)) != out[i].url:
+            plain = Criteria(ignore_fragments=True)
+            if alt and normalize_url(alt, plain) != normalize_url(out[i].url or "-", plain):
                 alt = normalize_url(alt, Criteria(ignore_fragments=True))
                 self.crawler.stats.inc_value("variants/hreflang_pairs")
                 out[i] = await self._fetch(alt, i, states.get(alt))
@@ -512,10 +514,13 @@ class VariantsSpider(scrapy.Spider):
                     continue
                 history.add(key)
                 urls: dict[int, str] = {}
+                # Fetch what the page links ("dir/index.html"), not the normalized "dir/".
+                last = anchor.raw.rsplit("/", 1)[-1]
+                index = last if last in self.criteria.index_names else ""
                 for j in range(n):
                     url = mapper.url_for(key, j)
                     if url:
-                        urls[j] = url
+                        urls[j] = url + index if url.endswith("/") else url
                 fallback: dict[int, str] = {}
                 if mapper.rule is None:
                     # No URL rule: if the same path is missing, try the paper's pairing,

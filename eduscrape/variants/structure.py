@@ -154,6 +154,7 @@ class Anchor:
     text: str
     position: int  # index among the page's anchors
     block: int = 0  # ordinal of the enclosing block element
+    raw: str = ""  # absolute URL as linked (no fragment), for fetching
 
 
 @dataclass
@@ -176,7 +177,7 @@ class PageStructure:
         return {
             "url": self.url,
             "tags": self.tags,
-            "anchors": [[a.url, a.text, a.position, a.block] for a in self.anchors],
+            "anchors": [[a.url, a.text, a.position, a.block, a.raw] for a in self.anchors],
             "alternates": self.alternates,
             "lang": self.lang,
             "text_sample": self.text_sample,
@@ -188,7 +189,8 @@ class PageStructure:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> PageStructure:
         anchors = [
-            Anchor(str(a[0]), str(a[1]), int(a[2]), int(a[3])) for a in data.get("anchors", [])
+            Anchor(str(a[0]), str(a[1]), int(a[2]), int(a[3]), str(a[4]) if len(a) > 4 else "")
+            for a in data.get("anchors", [])
         ]  # type: ignore[union-attr]
         return cls(
             url=str(data["url"]),
@@ -296,7 +298,10 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
                     # Links to the page itself (tables of contents, "this page").
                     internal = href.startswith("#") or target.split("#", 1)[0] == page_norm
                     if criteria.include_internal_anchors or not internal:
-                        anchors.append(Anchor(target, _text_of(child)[:200], len(anchors), block))
+                        raw_url = urljoin(base_url, _WS.sub("", href)).split("#", 1)[0]
+                        anchors.append(
+                            Anchor(target, _text_of(child)[:200], len(anchors), block, raw_url)
+                        )
             child_depth = depth
             if tag not in ("a", "area") and criteria.effective(tag):
                 tokens.append(f"{depth}:{tag}")
