@@ -42,11 +42,29 @@ from eduscrape.variants import (
     verify_pair,
 )
 from eduscrape.variants.pairing import base_lang, detect_language
+from eduscrape.variants.report import KINDS
 from eduscrape.variants.structure import DEFAULT_IGNORED_TAGS, content_hash, normalize_url
 from eduscrape.variants.tracking import conditional_headers, tracking_status
 
 # A set waiting in the walk: key, URL per variant, how paired, position fallbacks.
 Entry = tuple[str, dict[int, str], str, dict[int, str]]
+# Comparison fields copied as they are into the set item.
+_RESULT_FIELDS = (
+    "left_url",
+    "right_url",
+    "consistent",
+    "type1",
+    "type2",
+    "nonstructural",
+    "missing_counterpart",
+    "left_anchors",
+    "right_anchors",
+    "missing_links",
+    "extra_links",
+    "retargeted_links",
+    "reordered_links",
+    "summary",
+)
 _SKIP_EXT = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 
 
@@ -446,24 +464,12 @@ class VariantsSpider(scrapy.Spider):
             else:
                 result = compare_pages(ref.page, other.page, mapper, variant)
             result.similarity = sim
+        shared = {k: getattr(result, k) for k in _RESULT_FIELDS}
         item = VariantSetItem(
-            left_url=result.left_url,
-            right_url=result.right_url,
-            consistent=result.consistent,
-            type1=result.type1,
-            type2=result.type2,
-            nonstructural=result.nonstructural,
-            missing_counterpart=result.missing_counterpart,
+            **shared,
             doubtful=doubtful,
             doubt_reason=reason,
             similarity=None if sim is None else round(sim, 3),
-            left_anchors=result.left_anchors,
-            right_anchors=result.right_anchors,
-            missing_links=result.missing_links,
-            extra_links=result.extra_links,
-            retargeted_links=result.retargeted_links,
-            reordered_links=result.reordered_links,
-            summary=result.summary,
             diff=result.tag_diff,
             **common,
         )
@@ -474,14 +480,7 @@ class VariantsSpider(scrapy.Spider):
     def _count(self, session: VariantSessionItem, item: VariantSetItem) -> None:
         counts = session.counts
         counts["compared"] = counts.get("compared", 0) + 1
-        for k in (
-            "consistent",
-            "type1",
-            "type2",
-            "nonstructural",
-            "missing_counterpart",
-            "doubtful",
-        ):
+        for k in ("consistent", *KINDS):
             if getattr(item, k):
                 counts[k] = counts.get(k, 0) + 1
                 self.crawler.stats.inc_value(f"variants/{k}")
