@@ -173,3 +173,18 @@ def test_tracking_helpers() -> None:
     assert tracking_status({"consistent": False}, consistent=False, doubtful=False) == "unchanged"
     assert tracking_status({"consistent": False}, consistent=True, doubtful=False) == "resolved"
     assert tracking_status({"consistent": True}, consistent=True, doubtful=False) == "consistent"
+
+
+def test_three_variants_share_keys() -> None:
+    roots = ["http://h/en/index.html", "http://h/es/index.html", "http://h/fr/index.html"]
+    m = VariantMapper(roots)
+    key = m.key("http://h/fr/a/b.html")
+    assert key == m.key("http://h/en/a/b.html") == "~/a/b.html"
+    assert [m.url_for(key, i) for i in range(3)] == [
+        "http://h/en/a/b.html",
+        "http://h/es/a/b.html",
+        "http://h/fr/a/b.html",
+    ]
+    # Other sites' language forms compare equal once the languages are known.
+    m.set_languages(["en", "es", "fr"])
+    assert m.key("https://en.wikipedia.org/wiki/X") == m.key("https://fr.wikipedia.org/wiki/X")
