@@ -162,6 +162,8 @@ class VariantPageItem:
     etag: str | None = None
     last_modified: str | None = None
     content_hash: str | None = None
-    structure: dict[str, Any] = field(default_factory=dict)
+    # The reduced page (PageStructure.to_dict) as JSON text: one string to store,
+    # not thousands of list elements for the item adapters to walk.
+    structure: str = ""
     session: str | None = None
     fetched_at: str | None = None

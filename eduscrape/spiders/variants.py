@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import time
 import uuid
 from collections import deque
@@ -195,7 +196,7 @@ class VariantsSpider(scrapy.Spider):
         got.last_modified = (header("Last-Modified") or b"").decode("latin-1") or None
         if response.status == 304 and state and state.get("structure"):
             stats.inc_value("variants/not_modified")
-            got.page = PageStructure.from_dict(state["structure"])
+            got.page = PageStructure.from_dict(json.loads(state["structure"]))
             got.digest = state.get("content_hash")
             got.etag = got.etag or state.get("etag")
             got.last_modified = got.last_modified or state.get("last_modified")
@@ -342,7 +343,7 @@ class VariantsSpider(scrapy.Spider):
                             etag=f.etag,
                             last_modified=f.last_modified,
                             content_hash=f.digest,
-                            structure=f.page.to_dict(),
+                            structure=json.dumps(f.page.to_dict(), ensure_ascii=False),
                             session=self.session,
                             fetched_at=_now(),
                         )
