@@ -114,7 +114,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 def tricky_pair(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     root = tmp_path / "site"
     write = _writer(root)
-    nav_en = '<p><a href="a.html">A</a> <a href="b.html">B</a> <a href="loop.html">L</a> <a href="gone.html">G</a> <a href="huge.html">H</a> <a href="data.json">D</a></p>'
+    nav_en = '<p><a href="a.html">A</a> <a href="b.html">B</a> <a href="loop.html">L</a> <a href="gone.html">G</a> <a href="huge.html">H</a> <a href="data.json">D</a> <a href="evil.html">E</a></p>'
     nav_es = nav_en.replace(">A<", ">A es<")
     text_en = (
         "<p>"
@@ -139,6 +139,15 @@ def tricky_pair(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     write("es/huge.html", "es", text_es + big)
     for lang in ("en", "es"):
         (root / lang / "data.json").write_text('{"a": 1}')
+    # Crawled content that must stay text in the report.
+    write("en/evil.html", "en", text_en + "<p><a href='a.html'>A</a></p>")
+    write(
+        "es/evil.html",
+        "es",
+        text_es + "<p><a href='a.html'>A</a> <a href='x.html?q=\"><script>alert(1)</script>' "
+        "title='\" onmouseover=\"alert(2)'>&lt;script&gt;alert(3)&lt;/script&gt;</a></p>"
+        "<script>alert(4)</script>",
+    )
     handler = functools.partial(_Handler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
@@ -163,7 +172,7 @@ def _writer(root: Path):
     return write
 
 
-def test_tracking_and_bad_input(run_spider, tricky_pair) -> None:
+def test_tracking_and_bad_input(run_spider, tricky_pair, mongo_uri, tmp_path) -> None:
     base, root = tricky_pair
     args = {"left": f"{base}/en/index.html", "right": f"{base}/es/index.html"}
     first = run_spider("variants", args=args)
@@ -180,6 +189,13 @@ def test_tracking_and_bad_input(run_spider, tricky_pair) -> None:
     assert first.stat("variants/truncated") == 2
     assert first.stat("variants/non_html") >= 2  # data.json in both variants
     assert first.stat("variants/fetch_error") >= 1
+    assert sets["~/evil.html"]["type1"]
+    report = tmp_path / "evil-report.html"
+    run_report(mongo_uri, first.extra["database"], report)
+    html = report.read_text()
+    assert "<script>alert" not in html and 'onmouseover="alert' not in html
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html  # the link text, as text
+    assert html.count("<script>") == 1  # the report's own filter script
 
     # Nothing changed: every page answers 304, every set keeps its result.
     second = run_spider("variants", args={**args, "track": "1"})
