@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import lxml.html
 from lxml import etree
 
 VER_ONLY_RE = re.compile(rb"<!--\s*VER_ONLY_BEGIN\s*-->.*?<!--\s*VER_ONLY_END\s*-->", re.S | re.I)
@@ -206,6 +205,7 @@ class PageStructure:
 
 
 _WS = re.compile(r"\s+")
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 
 def normalize_url(url: str, criteria: Criteria = Criteria()) -> str:
@@ -243,8 +243,11 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
         page.truncated = True
     raw = VER_ONLY_RE.sub(b"", raw)
     try:
-        root = lxml.html.document_fromstring(raw)
-    except (etree.ParserError, ValueError):
+        # Plain lxml elements (no lxml.html classes): the walk below is the hot loop.
+        root = etree.fromstring(raw, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return page
+    if root is None:
         return page
     page.lang = (
         root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
@@ -271,6 +274,26 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
     anchors: list[Anchor] = []
 
     blocks = [0]
+    include_internal = criteria.include_internal_anchors
+    include_language = criteria.include_language_links
+
+    def _add_anchor(child: etree._Element, href: str, block: int) -> None:
+        href = _WS.sub("", href)
+        if href.startswith("#") and not include_internal:
+            return  # same-page link
+        if not include_language and (
+            child.get("hreflang") or "alternate" in (child.get("rel") or "").lower().split()
+        ):
+            return  # language switcher: navigation between the variants, not content
+        if href.lower().startswith(("javascript:", "data:")):
+            return
+        absolute = urljoin(base_url, href)
+        raw_url = absolute.split("#", 1)[0]
+        target = normalize_url(absolute, criteria)
+        # Links to the page itself (tables of contents, "this page").
+        internal = href.startswith("#") or target.split("#", 1)[0] == page_norm
+        if include_internal or not internal:
+            anchors.append(Anchor(target, _text_of(child)[:200], len(anchors), block, raw_url))
 
     def walk(el: etree._Element, depth: int, block: int) -> None:
         for child in el:
@@ -284,24 +307,9 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
                 classes = set((child.get("class") or "").split())
                 if classes & criteria.skipped_classes:
                     continue
-            if tag in ("a", "area") and child.get("href") is not None:
-                href = child.get("href", "").strip()
-                low = href.lower()
-                language_link = (
-                    bool(child.get("hreflang"))
-                    or "alternate" in (child.get("rel") or "").lower().split()
-                )
-                if language_link and not criteria.include_language_links:
-                    pass
-                elif not low.startswith(("javascript:", "data:")):
-                    target = normalize_url(urljoin(base_url, href), criteria)
-                    # Links to the page itself (tables of contents, "this page").
-                    internal = href.startswith("#") or target.split("#", 1)[0] == page_norm
-                    if criteria.include_internal_anchors or not internal:
-                        raw_url = urljoin(base_url, _WS.sub("", href)).split("#", 1)[0]
-                        anchors.append(
-                            Anchor(target, _text_of(child)[:200], len(anchors), block, raw_url)
-                        )
+            href = child.get("href") if tag in ("a", "area") else None
+            if href is not None:
+                _add_anchor(child, href, block)
             child_depth = depth
             if tag not in ("a", "area") and criteria.effective(tag):
                 tokens.append(f"{depth}:{tag}")
