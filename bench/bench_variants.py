@@ -153,9 +153,17 @@ def run() -> dict[str, Any]:
         base, server = serve(mut)
         try:
             full = crawl(work, f"{base}/en/index.html", f"{base}/en-mut/index.html", "mutated")
-            track = crawl(
-                work, f"{base}/en/index.html", f"{base}/en-mut/index.html", "track", track="1"
-            )
+            # Nothing changed: three tracking re-runs (the machine is shared; median).
+            tracks = [
+                crawl(
+                    work,
+                    f"{base}/en/index.html",
+                    f"{base}/en-mut/index.html",
+                    f"track{n}",
+                    track="1",
+                )
+                for n in range(3)
+            ]
         finally:
             server.shutdown()
             server.server_close()
@@ -168,7 +176,10 @@ def run() -> dict[str, Any]:
             "pages_compared": score["pages"],
             "wrongly_flagged": score["false_flags"],
             "crawl": _crawl_numbers(full),
-            "tracking_rerun": _crawl_numbers(track),
+            "tracking_rerun": {
+                **_crawl_numbers(sorted(tracks, key=lambda t: t["wall_s"])[1]),
+                "wall_s_runs": [t["wall_s"] for t in tracks],
+            },
         }
         # Real translations: crawl with the default criteria.
         out["real"] = {}
