@@ -251,3 +251,46 @@ def test_mutated_pair_targets(run_spider, serve_folder) -> None:
     for kind in ("text_only", "ver_only"):
         assert kinds[kind]["rate"] == 1.0, (kind, kinds[kind])  # not flagged
     assert score["false_flags"] == []
+
+
+def test_position_pairing_without_url_rule(run_spider, serve_folder, tmp_path) -> None:
+    """Unrelated URL schemes: the i-th in-site link of each variant is paired (the paper's way)."""
+    root = tmp_path / "pos"
+    write = _writer(root)
+    en = "<p>" + "Welcome to the department of physics and its research groups. " * 3 + "</p>"
+    es = (
+        "<p>"
+        + "Bienvenida al departamento de física y a sus grupos de investigación. " * 3
+        + "</p>"
+    )
+    write(
+        "english/home.html",
+        "en",
+        en + '<ul><li><a href="one.html">1</a></li><li><a href="two.html">2</a></li></ul>',
+    )
+    write(
+        "espanol/inicio.html",
+        "es",
+        es + '<ul><li><a href="uno.html">1</a></li><li><a href="dos.html">2</a></li></ul>',
+    )
+    write("english/one.html", "en", en + "<h2>Optics</h2>")
+    write("espanol/uno.html", "es", es + "<h2>Óptica</h2>")
+    shared = "<div><h3>a</h3><h3>b</h3><h3>c</h3></div>"
+    write("english/two.html", "en", en + f"<h2>Lasers</h2>{shared}<ol><li>x</li></ol>")
+    write(
+        "espanol/dos.html", "es", es + f"<h2>Láseres</h2>{shared}<table><tr><td>x</td></tr></table>"
+    )
+    base = serve_folder(root)
+    result = run_spider(
+        "variants",
+        args={"left": f"{base}/english/home.html", "right": f"{base}/espanol/inicio.html"},
+    )
+    sets = _sets(result.items)
+    one = sets["~/one.html"]
+    assert one["pairing"] == "position" and one["right_url"].endswith("/espanol/uno.html")
+    assert one["consistent"]
+    two = sets["~/two.html"]
+    assert two["right_url"].endswith("/espanol/dos.html") and two["nonstructural"]
+    # The root pair's links are compared through the position pairing too.
+    assert sets["~/home.html"]["consistent"], sets["~/home.html"]["summary"]
+    assert result.stat("variants/position_pairs") == 2

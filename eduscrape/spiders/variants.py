@@ -284,6 +284,8 @@ class VariantsSpider(scrapy.Spider):
                 fetched, how = await self._apply_position(
                     key, fetched, fallback, mapper, states, how
                 )
+                if mapper.rule is None:
+                    self._pair_children_by_position(fetched, mapper)
                 order += 1
                 visit: dict[str, Any] = {
                     "order": order,
@@ -391,6 +393,39 @@ class VariantsSpider(scrapy.Spider):
                 out[i] = await self._fetch(alt, i, states.get(alt))
                 mapper.register(mapper.key(fetched[0].url), i, alt)
         return out
+
+    def _pair_children_by_position(self, fetched: list[Fetched], mapper: VariantMapper) -> None:
+        """No URL rule: the i-th in-site link of each variant's page go to counterpart
+        pages, unless the same path is linked on both sides (then the path pairs them).
+        Done before the set is compared, so its links are compared through this pairing."""
+        ref = fetched[0].page
+        if ref is None:
+            return
+        ref_links = self._insite(ref, mapper, 0)
+        ref_keys = {mapper.key(u) for u in ref_links}
+        for j in range(1, len(fetched)):
+            other = fetched[j].page
+            if other is None:
+                continue
+            other_links = self._insite(other, mapper, j)
+            other_keys = {mapper.key(u) for u in other_links}
+            for mine, theirs in zip(ref_links, other_links, strict=False):
+                k_mine, k_theirs = mapper.key(mine), mapper.key(theirs)
+                if k_mine == k_theirs or k_mine in other_keys or k_theirs in ref_keys:
+                    continue
+                if not mapper.is_registered(k_mine, j):
+                    mapper.register(k_mine, j, theirs)
+                    self.crawler.stats.inc_value("variants/position_pairs")
+
+    @staticmethod
+    def _insite(page: PageStructure, mapper: VariantMapper, variant: int) -> list[str]:
+        """Distinct in-site link targets of *page* in *variant*, in order, without fragment."""
+        seen: dict[str, None] = {}
+        for a in page.anchors:
+            url = a.url.split("#", 1)[0]
+            if mapper.variant_of(url) == variant:
+                seen.setdefault(url, None)
+        return list(seen)
 
     async def _apply_position(
         self,
@@ -536,7 +571,10 @@ class VariantsSpider(scrapy.Spider):
                         ]
                         if position < len(insite):
                             fallback[j] = insite[position]
-                queue.append((key, urls, "rule" if mapper.rule else "path", fallback))
+                how = "rule" if mapper.rule else "path"
+                if mapper.rule is None and mapper.is_registered(key):
+                    how = "position"
+                queue.append((key, urls, how, fallback))
 
     # -- previous session (tracking) ----------------------------------------------------
 

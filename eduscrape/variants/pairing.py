@@ -171,6 +171,11 @@ class VariantMapper:
         self._overrides[norm] = key
         self._urls.setdefault(key, {})[variant] = norm
 
+    def is_registered(self, key: str, variant: int | None = None) -> bool:
+        """Whether *key* was paired explicitly (hreflang, position) [for *variant*]."""
+        pairs = self._urls.get(key, {})
+        return bool(pairs) if variant is None else variant in pairs
+
     def alternate_for(
         self, page: PageStructure, variant: int, langs: list[str | None]
     ) -> str | None:
