@@ -224,6 +224,16 @@ def test_tracking_and_bad_input(run_spider, tricky_pair, mongo_uri, tmp_path) ->
     assert {"~/a.html", "~/b.html"} <= recompared
     assert "~/" not in recompared
 
+    # Drop the link to gone.html (404 in es) from both home pages: that set is gone, resolved.
+    home = (root / "en/index.html").read_text().replace('<a href="gone.html">G</a>', "")
+    write("en/index.html", "en", home.split("<body>", 1)[1].split("</body>", 1)[0])
+    home = (root / "es/index.html").read_text().replace('<a href="gone.html">G</a>', "")
+    write("es/index.html", "es", home.split("<body>", 1)[1].split("</body>", 1)[0])
+    fourth = run_spider("variants", args={**args, "track": "1"})
+    session = _session(fourth.items)
+    assert f"{base}/en/gone.html" in session["resolved"]
+    assert "~/gone.html" not in _sets(fourth.items)
+
 
 # -- evaluation on the labelled mutation pair --------------------------------------------
 

@@ -352,7 +352,14 @@ class VariantsSpider(scrapy.Spider):
                 self._enqueue(fetched, mapper, history, queue)
         if queue:
             stats.set_value("variants/unvisited_sets", len(queue))
-        # Sets of the previous session not reached this time are resolved (gone).
+        # Inconsistent sets of the previous session not reached this time are gone:
+        # resolved (the page or the link to it was removed) unless the walk was cut short.
+        if self.track and not queue:
+            for (key, _variant), prev in previous_sets.items():
+                if key not in history and not prev.get("consistent", True):
+                    label = prev.get("left_url") or prev.get("right_url") or key
+                    session.resolved.append(label)
+                    session.counts["resolved"] = session.counts.get("resolved", 0) + 1
         session.finished_at = _now()
         session.duration_s = round(time.monotonic() - t0, 3)
         stats.set_value("variants/sets", order)
