@@ -185,3 +185,33 @@ RETRY_AFTER_TIMES = 3
 RETRY_AFTER_BACKOFF = 0.5
 # Never wait longer than this (s), whatever the server asks.
 RETRY_AFTER_MAX = 60.0
+
+
+# --- Language variants (eduscrape.spiders.variants, eduscrape.variants) -----------
+
+# Tags whose element is not compared (children are); empty = the built-in list
+# (span, font, br, img, abbr, small, tt, ...; see eduscrape.variants.structure).
+VARIANTS_IGNORED_TAGS: list[str] = []
+# When set, only these tags are compared (ignored tags are then unused).
+VARIANTS_TAGS_OF_INTEREST: list[str] = []
+# Elements with one of these classes are dropped with their content (e.g. "outofdate").
+VARIANTS_SKIPPED_CLASSES: list[str] = []
+# Compare link targets without #fragment (translations translate fragment ids).
+VARIANTS_IGNORE_FRAGMENTS = True
+# Compare same-page links (#x, tables of contents) too.
+VARIANTS_INTERNAL_ANCHORS = False
+# auto: variants in different languages (from <html lang> or the text) tolerate
+# phrase-level markup (em, code, strong...), reordered links inside one block and
+# repeated links; on/off force it.
+VARIANTS_TRANSLATION_MODE = "auto"
+# Counterpart URLs: "auto" detects the language token from the roots (/en/ <-> /es/,
+# -en.html <-> -fr.html); or give patterns, e.g. "/en/,/es/". hreflang links win.
+VARIANTS_MAPPING_RULE = "auto"
+# A pair whose effective-tag similarity is below this is reported as doubtful, not compared.
+VARIANTS_MIN_SIMILARITY = 0.3
+# Stop after this many sets (0 = whole site).
+VARIANTS_MAX_SETS = 0
+# Sets fetched concurrently (each set is one page per variant; results stay in BFS order).
+VARIANTS_CONCURRENT_SETS = 2
+# Pages larger than this are compared on their first bytes only (recorded in stats).
+VARIANTS_MAX_PAGE_BYTES = 5_000_000

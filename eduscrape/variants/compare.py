@@ -1,0 +1,247 @@
+"""Compare two reduced pages: type-1, type-2 and non-structural inconsistencies.
+
+- type-1: outbound anchors added, removed or retargeted (targets compared through
+  the pairing keys), or a counterpart page missing;
+- type-2: the same targets in another order;
+- non-structural: the effective-tag sequences differ.
+
+The diff reads from the reference variant (left) to the other one (right).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from eduscrape.variants.pairing import VariantMapper
+from eduscrape.variants.structure import PageStructure
+
+MAX_DIFF_LINES = 400
+
+
+@dataclass
+class Comparison:
+    left_url: str | None
+    right_url: str | None
+    consistent: bool = True
+    type1: bool = False
+    type2: bool = False
+    nonstructural: bool = False
+    missing_counterpart: bool = False
+    left_anchors: int = 0
+    right_anchors: int = 0
+    missing_links: list[dict[str, Any]] = field(default_factory=list)  # in left, not right
+    extra_links: list[dict[str, Any]] = field(default_factory=list)  # in right, not left
+    retargeted_links: list[dict[str, Any]] = field(default_factory=list)
+    reordered_links: list[dict[str, Any]] = field(default_factory=list)
+    tag_diff: str = ""  # unified diff of effective tags, left as base
+    summary: list[str] = field(default_factory=list)  # plain words
+    similarity: float | None = None
+
+    @property
+    def kinds(self) -> list[str]:
+        return [k for k in ("type1", "type2", "nonstructural") if getattr(self, k)]
+
+
+def missing_counterpart(left_url: str | None, right_url: str | None, reason: str) -> Comparison:
+    """A page of one variant whose counterpart does not exist (type-1)."""
+    side = "right" if right_url is None else "left"
+    return Comparison(
+        left_url=left_url,
+        right_url=right_url,
+        consistent=False,
+        type1=True,
+        missing_counterpart=True,
+        summary=[f"No counterpart in the {side} variant: {reason}."],
+    )
+
+
+def _link(key: str, anchor_text: str, url: str) -> dict[str, Any]:
+    return {"key": key, "text": anchor_text, "url": url}
+
+
+def compare_pages(
+    left: PageStructure,
+    right: PageStructure,
+    mapper: VariantMapper,
+    right_variant: int = 1,
+) -> Comparison:
+    """Compare *right* against the reference *left*."""
+    result = Comparison(left_url=left.url, right_url=right.url)
+    lk = [mapper.key(a.url) for a in left.anchors]
+    rk = [mapper.key(a.url) for a in right.anchors]
+    lanchors, ranchors = left.anchors, right.anchors
+    if mapper.criteria.distinct_targets:
+        lk, lanchors = _first_occurrences(lk, lanchors)
+        rk, ranchors = _first_occurrences(rk, ranchors)
+    result.left_anchors, result.right_anchors = len(lk), len(rk)
+
+    # Type 1: targets present on one side only; a removal and an addition at the
+    # same place of the link sequence is a retargeted link.
+    if Counter(lk) != Counter(rk):
+        matcher = difflib.SequenceMatcher(None, lk, rk, autojunk=False)
+        lcount, rcount = Counter(lk), Counter(rk)
+        only_left = lcount - rcount
+        only_right = rcount - lcount
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                continue
+            if op != "replace":
+                continue
+            gone = [i for i in range(i1, i2) if only_left.get(lk[i], 0) > 0]
+            new = [j for j in range(j1, j2) if only_right.get(rk[j], 0) > 0]
+            # Same place, same link text: retargeted. A lone removal facing a lone
+            # addition is one too (a translation changes the text).
+            pairs = []
+            for i in gone:
+                text = lanchors[i].text.casefold()
+                match = next((j for j in new if ranchors[j].text.casefold() == text), None)
+                if match is not None:
+                    pairs.append((i, match))
+                    new.remove(match)
+            rest = [i for i in gone if i not in {p[0] for p in pairs}]
+            if len(rest) == 1 and len(new) == 1:
+                pairs.append((rest[0], new[0]))
+            for i, j in pairs:
+                only_left[lk[i]] -= 1
+                only_right[rk[j]] -= 1
+                result.retargeted_links.append(
+                    {
+                        "text": lanchors[i].text,
+                        "right_text": ranchors[j].text,
+                        "from": lk[i],
+                        "to": rk[j],
+                        "left_url": lanchors[i].url,
+                        "right_url": ranchors[j].url,
+                    }
+                )
+        # What is left unmatched: missing and extra links.
+        for i, key in enumerate(lk):
+            if only_left.get(key, 0) > 0:
+                only_left[key] -= 1
+                result.missing_links.append(_link(key, lanchors[i].text, lanchors[i].url))
+        for j, key in enumerate(rk):
+            if only_right.get(key, 0) > 0:
+                only_right[key] -= 1
+                result.extra_links.append(_link(key, ranchors[j].text, ranchors[j].url))
+    result.type1 = bool(result.missing_links or result.extra_links or result.retargeted_links)
+
+    # Type 2: the common targets in another order.
+    common = Counter(lk) & Counter(rk)
+    lseq = _restrict(lk, common)
+    rseq = _restrict(rk, common)
+    if lseq != rseq and mapper.criteria.tolerate_block_reorder:
+        lseq = _block_sorted(lk, [a.block for a in lanchors], common)
+        rseq = _block_sorted(rk, [a.block for a in ranchors], common)
+    if lseq != rseq:
+        result.type2 = True
+        matcher = difflib.SequenceMatcher(None, lseq, rseq, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                continue
+            for i in range(i1, i2):
+                result.reordered_links.append({"key": lseq[i], "left_position": i})
+            for j in range(j1, j2):
+                if rseq[j] not in {r["key"] for r in result.reordered_links}:
+                    result.reordered_links.append({"key": rseq[j], "right_position": j})
+
+    # Non-structural: effective tag sequences (anchors are compared above).
+    if left.tags != right.tags:
+        result.nonstructural = True
+        diff = list(
+            difflib.unified_diff(
+                _tag_lines(left.tags),
+                _tag_lines(right.tags),
+                fromfile=left.url,
+                tofile=right.url,
+                lineterm="",
+                n=2,
+            )
+        )
+        if len(diff) > MAX_DIFF_LINES:
+            diff = [*diff[:MAX_DIFF_LINES], f"... ({len(diff) - MAX_DIFF_LINES} more lines)"]
+        result.tag_diff = "\n".join(diff)
+
+    result.consistent = not (result.type1 or result.type2 or result.nonstructural)
+    result.summary = _summary(result)
+    return result
+
+
+def _first_occurrences(keys: list[str], anchors: list[Any]) -> tuple[list[str], list[Any]]:
+    seen: set[str] = set()
+    out_keys, out_anchors = [], []
+    for key, anchor in zip(keys, anchors, strict=True):
+        if key not in seen:
+            seen.add(key)
+            out_keys.append(key)
+            out_anchors.append(anchor)
+    return out_keys, out_anchors
+
+
+def _restrict(seq: list[str], allowed: Counter[str]) -> list[str]:
+    budget = Counter(allowed)
+    out = []
+    for key in seq:
+        if budget[key] > 0:
+            budget[key] -= 1
+            out.append(key)
+    return out
+
+
+def _block_sorted(keys: list[str], blocks: list[int], allowed: Counter[str]) -> list[str]:
+    """Keys in block order, sorted inside each block (word order is free in a block)."""
+    budget = Counter(allowed)
+    groups: list[list[str]] = []
+    last = None
+    for key, block in zip(keys, blocks, strict=True):
+        if budget[key] <= 0:
+            continue
+        budget[key] -= 1
+        if block != last or not groups:
+            groups.append([])
+            last = block
+        groups[-1].append(key)
+    return [key for group in groups for key in sorted(group)]
+
+
+def _tag_lines(tokens: list[str]) -> list[str]:
+    lines = []
+    for token in tokens:
+        depth, _, tag = token.partition(":")
+        lines.append("  " * min(int(depth), 30) + f"<{tag}>")
+    return lines
+
+
+def _summary(c: Comparison) -> list[str]:
+    words: list[str] = []
+    for link in c.missing_links[:20]:
+        words.append(f"Link to {link['key']} ('{link['text']}') is missing in the right page.")
+    for link in c.extra_links[:20]:
+        words.append(f"The right page has an extra link to {link['key']} ('{link['text']}').")
+    for link in c.retargeted_links[:20]:
+        words.append(
+            f"Link '{link['text']}' points to {link['from']} on the left "
+            f"but to {link['to']} on the right."
+        )
+    if c.reordered_links:
+        keys = ", ".join(sorted({r["key"] for r in c.reordered_links})[:8])
+        words.append(f"Links appear in another order: {keys}.")
+    if c.nonstructural:
+        added = sum(
+            1
+            for line in c.tag_diff.splitlines()
+            if line.startswith("+") and not line.startswith("+++")
+        )
+        removed = sum(
+            1
+            for line in c.tag_diff.splitlines()
+            if line.startswith("-") and not line.startswith("---")
+        )
+        words.append(
+            f"Markup differs: {removed} effective tag(s) only on the left, {added} only on the right."
+        )
+    if not words:
+        words.append("Consistent.")
+    return words

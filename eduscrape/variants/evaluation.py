@@ -1,0 +1,110 @@
+"""Score comparison results against labelled pairs (``shared/data/variants``).
+
+``compare_trees`` compares two local trees without a crawler (same code as the
+spider); ``score_mutated`` and ``score_real`` turn per-page results into the
+quality numbers the bench reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from eduscrape.variants.compare import Comparison, compare_pages, missing_counterpart
+from eduscrape.variants.pairing import VariantMapper
+from eduscrape.variants.structure import Criteria, reduce_page
+
+FAKE_HOST = "http://pair.test"
+
+
+def compare_trees(
+    pair_dir: Path, left: str, right: str, criteria: Criteria | None = None
+) -> dict[str, Comparison]:
+    """Compare every page of ``pair_dir/left`` with ``pair_dir/right`` by relative path."""
+    criteria = criteria or Criteria()
+    roots = [f"{FAKE_HOST}/{left}/index.html", f"{FAKE_HOST}/{right}/index.html"]
+    mapper = VariantMapper(roots, criteria=criteria)
+    lpages = {p.relative_to(pair_dir / left).as_posix() for p in (pair_dir / left).rglob("*.html")}
+    rpages = {
+        p.relative_to(pair_dir / right).as_posix() for p in (pair_dir / right).rglob("*.html")
+    }
+    out: dict[str, Comparison] = {}
+    for rel in sorted(lpages | rpages):
+        lurl, rurl = f"{FAKE_HOST}/{left}/{rel}", f"{FAKE_HOST}/{right}/{rel}"
+        if rel not in rpages:
+            out[rel] = missing_counterpart(lurl, None, "not found")
+            continue
+        if rel not in lpages:
+            out[rel] = missing_counterpart(None, rurl, "not found")
+            continue
+        lp = reduce_page((pair_dir / left / rel).read_bytes(), lurl, criteria)
+        rp = reduce_page((pair_dir / right / rel).read_bytes(), rurl, criteria)
+        out[rel] = compare_pages(lp, rp, mapper)
+    return out
+
+
+def _flags(result: Any) -> dict[str, bool]:
+    get = result.get if isinstance(result, Mapping) else lambda k: getattr(result, k)
+    return {k: bool(get(k)) for k in ("consistent", "type1", "type2", "nonstructural")}
+
+
+def score_mutated(labels: dict[str, Any], results: Mapping[str, Any]) -> dict[str, Any]:
+    """Per mutation kind: how many were found with the expected type; clean pages flagged."""
+    per_kind: dict[str, dict[str, Any]] = {}
+    expected_pages: set[str] = set()
+    for m in labels["mutation_list"]:
+        kind, page = m["kind"], m["page"]
+        entry = per_kind.setdefault(kind, {"n": 0, "found": 0, "missed": []})
+        entry["n"] += 1
+        if kind in ("text_only", "ver_only"):
+            ok = page in results and _flags(results[page])["consistent"]
+        elif kind in ("remove_page",) or kind == "add_page":
+            lost = [page, *m.get("affected", [])]
+            ok = all(p in results and _flags(results[p])["type1"] for p in lost)
+            expected_pages.update(lost)
+        else:
+            want = {
+                "reorder_anchors": "type2",
+                "format_change": "nonstructural",
+            }.get(kind, "type1")
+            ok = page in results and _flags(results[page])[want]
+            expected_pages.add(page)
+        entry["found"] += int(ok)
+        if not ok:
+            entry["missed"].append(page)
+    for entry in per_kind.values():
+        entry["rate"] = round(entry["found"] / entry["n"], 3) if entry["n"] else None
+    false_flags = sorted(
+        p for p, r in results.items() if not _flags(r)["consistent"] and p not in expected_pages
+    )
+    return {"kinds": per_kind, "false_flags": false_flags, "pages": len(results)}
+
+
+def score_real(labels: dict[str, Any], results: Mapping[str, Any]) -> dict[str, Any]:
+    """Precision/recall of 'flagged' against the project's outdated flags (pages in both)."""
+    tp = fp = fn = tn = 0
+    for rel, info in labels["pages"].items():
+        if not (info.get("left") and info.get("right")) or rel not in results:
+            continue
+        flagged = not _flags(results[rel])["consistent"]
+        outdated = bool(info.get("outdated"))
+        tp += flagged and outdated
+        fp += flagged and not outdated
+        fn += (not flagged) and outdated
+        tn += (not flagged) and not outdated
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    current = fp + tn
+    return {
+        "pages_compared": tp + fp + fn + tn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+        "false_positive_rate": round(fp / current, 3) if current else 0.0,
+    }
