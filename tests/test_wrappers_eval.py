@@ -36,16 +36,12 @@ def test_judging_rule() -> None:
     assert not judge("Ada", ["Ada Lovelace"])
 
 
-def test_dev_set_precision_recall_and_speed() -> None:
+def test_dev_set_precision_and_recall() -> None:
     bench = _bench()
     cases = bench.load_cases(_data())
     assert len(cases) == 71
     result = bench.evaluate(cases)
     assert result["precision"] >= 0.95, result["wrong_cases"]
     assert result["recall"] >= 0.60
-    # Speed targets (median < 20 ms, p90 < 100 ms per field), on CPU time so that a
-    # loaded CI machine does not make it flaky; wall time gets a looser bound.
-    assert result["cpu_ms_median"] < 25
-    assert result["cpu_ms_p90"] < 100
-    assert result["latency_ms_median"] < 60
+    # Speed (median < 20 ms, p90 < 100 ms per field) is measured by bench/bench_wrappers.py.
     assert result["silent_right"] >= 2
