@@ -70,3 +70,9 @@ class Command(ScrapyCommand):
                 server.stop()
         for name, count in counts.items():
             print(f"{args[0].rstrip('/')}/{name}: {count} line(s)")
+        entities = sum(c for n, c in counts.items() if n.startswith("entities/"))
+        relations = sum(c for n, c in counts.items() if n.startswith("relations/"))
+        # Last line: the summary (make demo shows it).
+        print(
+            f"MOOCCube layout in {args[0].rstrip('/')}/: {entities} entities, {relations} relations"
+        )

@@ -219,14 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         collections = sorted(
             {k.split("/", 2)[2] for k in r.stats if k.startswith("mongo/collection/")}
         )
-        where = "\n".join(
-            [
-                *r.outputs,
-                f"mongo: {database}"
-                + (f".{collections[0]}" if len(collections) == 1 else "")
-                + (f".{{{','.join(collections)}}}" if len(collections) > 1 else ""),
-            ]
+        stored_in = (
+            f"mongo {database}: {', '.join(collections)}" if collections else f"mongo {database}"
         )
+        where = "\n".join([*r.outputs, stored_in])
         table.add_row(
             r.run.name if ok else f"[red]{r.run.name} (failed)[/]",
             str(r.stats.get("item_scraped_count", 0)),
