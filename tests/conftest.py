@@ -18,11 +18,9 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
+from eduscrape._net import free_port, wait_for_port
 from eduscrape.demo.server import spawn as spawn_demo_web
 from eduscrape.storage.embedded import EmbeddedMongo
 
@@ -47,24 +46,6 @@ def shared_data(*parts: str) -> Path:
             f"evaluation data not available: {path} (../shared/data is not checked out here)"
         )
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with (
-            contextlib.suppress(OSError),
-            socket.create_connection(("127.0.0.1", port), timeout=0.5),
-        ):
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
 # -- MongoDB -----------------------------------------------------------------------

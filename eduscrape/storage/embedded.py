@@ -25,7 +25,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,8 @@ from pathlib import Path
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
+
+from eduscrape._net import free_port
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +59,6 @@ class ServerInfo:
 
 class EmbeddedMongoError(RuntimeError):
     """The embedded server could not be started; ``str()`` says why in one line."""
-
-
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
 
 
 def _pid_alive(pid: int) -> bool:
@@ -144,7 +139,7 @@ class EmbeddedMongo:
             return self._start(daemon=daemon, port=port, timeout=timeout), True
 
     def _start(self, *, daemon: bool, port: int, timeout: float) -> ServerInfo:
-        port = port or _free_port(self.host)
+        port = port or free_port(self.host)
         db_dir = self.data_dir / "db"
         db_dir.mkdir(parents=True, exist_ok=True)
         cmd = [
