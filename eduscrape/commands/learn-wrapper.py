@@ -41,13 +41,10 @@ class Command(ScrapyCommand):
         if opts.store and grams:
             from eduscrape.adaptation.store import MongoStore
             from eduscrape.adaptation.treegram import TreeGram
-            from eduscrape.pipelines.mongo import resolve_mongo_uri
-            from eduscrape.storage.embedded import EmbeddedMongo
+            from eduscrape.storage.connect import ensure_uri
 
             s = self.settings
-            uri = resolve_mongo_uri(s)
-            if uri is None:
-                uri = EmbeddedMongo(s.get("EDUSCRAPE_MONGO_DATA_DIR")).ensure()[0].uri
+            uri, _started = ensure_uri(s)  # an embedded server started here stops at exit
             store = MongoStore(
                 uri, s.get("MONGO_DATABASE"), s.get("WRAPPER_TREEGRAM_COLLECTION") or "treegrams"
             )

@@ -18,8 +18,8 @@ from typing import Any
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from eduscrape.pipelines.mongo import resolve_mongo_uri
 from eduscrape.storage import MongoWriter, redact_uri
+from eduscrape.storage.connect import configured_uri, ensure_uri
 from eduscrape.storage.embedded import EmbeddedMongo
 from eduscrape.storage.spool import Spool
 from eduscrape.storage.uri import BadMongoURI
@@ -72,7 +72,7 @@ class Command(ScrapyCommand):
         if info is not None:
             report["embedded"].update(uri=info.uri, pid=info.pid, daemon=info.daemon)
         try:
-            uri = resolve_mongo_uri(self.settings) or (info.uri if info else None)
+            uri = configured_uri(self.settings) or (info.uri if info else None)
         except BadMongoURI as exc:
             print(exc, file=sys.stderr)
             self.exitcode = 2
@@ -113,15 +113,11 @@ class Command(ScrapyCommand):
     def _replay(self, server: EmbeddedMongo, opts: argparse.Namespace) -> None:
         s = self.settings
         try:
-            uri = resolve_mongo_uri(s)
+            uri, started = ensure_uri(s)
         except BadMongoURI as exc:
             print(exc, file=sys.stderr)
             self.exitcode = 2
             return
-        owned = False
-        if uri is None:
-            info, owned = server.ensure()
-            uri = info.uri
         spool = Spool(s.get("MONGO_SPOOL_PATH"))
         writer = MongoWriter(
             uri, s.get("MONGO_DATABASE"), spool=spool, timeout_ms=s.getint("MONGO_TIMEOUT_MS")
@@ -142,5 +138,5 @@ class Command(ScrapyCommand):
             self.exitcode = 1 if left else 0
         finally:
             writer.disconnect()
-            if owned:
-                server.stop()
+            if started is not None:
+                started.stop()

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from eduscrape.mooc.export import export_mooccube
-from eduscrape.pipelines.mongo import resolve_mongo_uri
 from eduscrape.storage import redact_uri
-from eduscrape.storage.embedded import EmbeddedMongo
+from eduscrape.storage.connect import open_database
 from eduscrape.storage.uri import BadMongoURI
 
 
@@ -39,35 +37,24 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("expected the output folder")
-        from pymongo import MongoClient
         from pymongo.errors import PyMongoError
 
         assert self.settings is not None
         try:
-            uri = resolve_mongo_uri(self.settings)
+            with open_database(self.settings, opts.database) as (db, uri):
+                try:
+                    counts = export_mooccube(db, args[0])
+                except PyMongoError as exc:
+                    print(
+                        f"MongoDB at {redact_uri(uri)}: {type(exc).__name__}: {exc}",
+                        file=sys.stderr,
+                    )
+                    self.exitcode = 1
+                    return
         except BadMongoURI as exc:
             print(exc, file=sys.stderr)
             self.exitcode = 2
             return
-        server, owned = None, False
-        if uri is None:
-            server = EmbeddedMongo(self.settings.get("EDUSCRAPE_MONGO_DATA_DIR"))
-            info, owned = server.ensure()
-            uri = info.uri
-        client: MongoClient[Any] = MongoClient(
-            uri, serverSelectionTimeoutMS=self.settings.getint("MONGO_TIMEOUT_MS")
-        )
-        database = opts.database or self.settings.get("MONGO_DATABASE")
-        try:
-            counts = export_mooccube(client[database], args[0])
-        except PyMongoError as exc:
-            print(f"MongoDB at {redact_uri(uri)}: {type(exc).__name__}: {exc}", file=sys.stderr)
-            self.exitcode = 1
-            return
-        finally:
-            client.close()
-            if owned and server is not None:
-                server.stop()
         for name, count in counts.items():
             print(f"{args[0].rstrip('/')}/{name}: {count} line(s)")
         entities = sum(c for n, c in counts.items() if n.startswith("entities/"))

@@ -37,20 +37,11 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from pymongo import MongoClient
-
-        from eduscrape.pipelines.mongo import resolve_mongo_uri
-        from eduscrape.storage.embedded import EmbeddedMongo
+        from eduscrape.storage.connect import open_database
         from eduscrape.variants import store
 
         assert self.settings is not None
-        uri = resolve_mongo_uri(self.settings)
-        if uri is None:
-            info, _ = EmbeddedMongo(self.settings.get("EDUSCRAPE_MONGO_DATA_DIR")).ensure()
-            uri = info.uri
-        client: MongoClient = MongoClient(uri, serverSelectionTimeoutMS=5000)
-        try:
-            db = client[self.settings.get("MONGO_DATABASE")]
+        with open_database(self.settings) as (db, _uri):
             session = (
                 store.get_session(db, opts.session)
                 if opts.session
@@ -59,8 +50,6 @@ class Command(ScrapyCommand):
             if session is None:
                 raise UsageError("no variants session found (run `scrapy crawl variants` first)")
             report = build_report(session, store.session_sets(db, session["session"]))
-        finally:
-            client.close()
         out = Path(opts.output)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render_html(report), encoding="utf-8")

@@ -16,9 +16,8 @@ from rich.console import Console
 from rich.table import Table
 from scrapy.commands import ScrapyCommand
 
-from eduscrape.pipelines.mongo import resolve_mongo_uri
 from eduscrape.storage import redact_uri
-from eduscrape.storage.embedded import EmbeddedMongo
+from eduscrape.storage.connect import open_database
 from eduscrape.webometrics import compute_ranking
 from eduscrape.webometrics.report import to_html, to_json
 
@@ -46,37 +45,13 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from pymongo import MongoClient
-
         assert self.settings is not None
-        uri = resolve_mongo_uri(self.settings)
-        server = None
-        if uri is None:
-            server = EmbeddedMongo(self.settings.get("EDUSCRAPE_MONGO_DATA_DIR"))
-            info, started = server.ensure()
-            uri = info.uri
-            if not started:
-                server = None
-        client: MongoClient[Any] = MongoClient(uri, serverSelectionTimeoutMS=5000)
-        try:
-            query: dict[str, Any] = {}
-            if opts.sites:
-                query["site"] = {"$in": [s.strip() for s in opts.sites.split(",") if s.strip()]}
-            projection = {
-                "url": 1,
-                "site": 1,
-                "status": 1,
-                "content_type": 1,
-                "outlinks": 1,
-                "_id": 0,
-            }
-            pages = list(
-                client[self.settings.get("MONGO_DATABASE")][opts.collection].find(query, projection)
-            )
-        finally:
-            client.close()
-            if server is not None:
-                server.stop()
+        query: dict[str, Any] = {}
+        if opts.sites:
+            query["site"] = {"$in": [s.strip() for s in opts.sites.split(",") if s.strip()]}
+        projection = {"url": 1, "site": 1, "status": 1, "content_type": 1, "outlinks": 1, "_id": 0}
+        with open_database(self.settings) as (db, uri):
+            pages = list(db[opts.collection].find(query, projection))
         ranking = compute_ranking(pages)
         table = Table(title=f"Webometrics ({len(pages)} pages from {redact_uri(uri)})")
         for col in (

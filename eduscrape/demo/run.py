@@ -30,7 +30,7 @@ from scrapy.utils.project import get_project_settings
 
 from eduscrape.demo.server import spawn as spawn_demo_web
 from eduscrape.storage import redact_uri
-from eduscrape.storage.embedded import EmbeddedMongo
+from eduscrape.storage.connect import configured_uri, ensure_uri
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -165,15 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     output.mkdir(parents=True, exist_ok=True)
     settings = get_project_settings()
 
-    embedded: EmbeddedMongo | None = None
-    uri = os.environ.get("MONGO_URI")
-    if not uri:
-        embedded = EmbeddedMongo(settings.get("EDUSCRAPE_MONGO_DATA_DIR"))
-        info, started = embedded.ensure()
-        if not started:
-            embedded = None  # a `scrapy mongo start` daemon: leave it running
-        uri = info.uri
-        console.print(f"[bold]MongoDB[/]: embedded nx-27017 at {uri} (data in {info.data_dir})")
+    # Started here -> stopped at the end; a `scrapy mongo start` daemon is left running.
+    uri, embedded = ensure_uri(settings)
+    if configured_uri(settings) is None:
+        data = settings.get("EDUSCRAPE_MONGO_DATA_DIR")
+        console.print(f"[bold]MongoDB[/]: embedded nx-27017 at {uri} (data in {data})")
     else:
         console.print(f"[bold]MongoDB[/]: {redact_uri(uri)}")
     database = settings.get("MONGO_DATABASE")

@@ -31,9 +31,9 @@ from scrapy_redis.queue import Base
 #: Request meta key holding the lease token of a request popped from Redis.
 LEASE_META_KEY = "eduscrape_lease"
 
-# KEYS: queue, leases, leased. ARGV: lease seconds, new token suffix.
-# Returns {requeued} or {requeued, token, data}.
-_POP = """
+# Shared by _POP and _RECLAIM: put every expired lease back on the queue (KEYS:
+# queue, leases, leased), counting them in `requeued`; `now` is Redis' clock.
+_REQUEUE_EXPIRED = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local requeued = 0
@@ -46,6 +46,13 @@ for _, tok in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
   end
   redis.call('ZREM', KEYS[2], tok)
 end
+"""
+
+# KEYS: queue, leases, leased. ARGV: lease seconds, new token suffix.
+# Returns {requeued} or {requeued, token, data}.
+_POP = (
+    _REQUEUE_EXPIRED
+    + """
 local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #top == 0 then return {requeued} end
 redis.call('ZREM', KEYS[1], top[1])
@@ -54,6 +61,7 @@ redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), tok)
 redis.call('HSET', KEYS[3], tok, top[1])
 return {requeued, tok, top[1]}
 """
+)
 
 # KEYS: leases. ARGV: lease seconds, tokens... Only extends leases that still exist
 # (XX): a lease that already expired and was re-queued stays re-queued.
@@ -68,21 +76,12 @@ return n
 """
 
 # KEYS: queue, leases, leased. Re-queue every expired lease; returns how many.
-_RECLAIM = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local requeued = 0
-for _, tok in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
-  local data = redis.call('HGET', KEYS[3], tok)
-  if data then
-    redis.call('ZADD', KEYS[1], string.match(tok, '^([^|]+)|'), data)
-    redis.call('HDEL', KEYS[3], tok)
-    requeued = requeued + 1
-  end
-  redis.call('ZREM', KEYS[2], tok)
-end
+_RECLAIM = (
+    _REQUEUE_EXPIRED
+    + """
 return requeued
 """
+)
 
 
 class LeasedPriorityQueue(Base):

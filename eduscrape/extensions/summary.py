@@ -7,6 +7,7 @@ as JSON for scripts (``make demo``, the tests, the benchmarks).
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from datetime import datetime
@@ -59,9 +60,9 @@ def render_table(title: str, rows: list[tuple[str, str]]) -> str:
     table.add_column(justify="right")
     for key, value in rows:
         table.add_row(key, value)
-    console = Console(width=100, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    console.print(table)
-    return console.export_text()
+    buffer = io.StringIO()
+    Console(width=100, file=buffer, color_system=None).print(table)
+    return buffer.getvalue()
 
 
 class CrawlSummary:

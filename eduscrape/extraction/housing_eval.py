@@ -107,6 +107,14 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def _prf(correct: int, predicted: int, found: int, relevant: int) -> dict[str, float]:
+    """Precision (correct of predicted), recall (found of relevant), F1; rounded."""
+    p = correct / predicted if predicted else 0.0
+    r = found / relevant if relevant else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3)}
+
+
 def score(
     rows: Iterable[dict[str, Any]],
     predictions: dict[str, dict[str, Any]],
@@ -128,13 +136,8 @@ def score(
                 mentioned += 1
                 found += ok
                 predicted_m += pred is not None
-        p = correct / predicted if predicted else 0.0
-        r = found / mentioned if mentioned else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
         result[field] = {
-            "precision": round(p, 3),
-            "recall": round(r, 3),
-            "f1": round(f1, 3),
+            **_prf(correct, predicted, found, mentioned),
             "predicted": predicted,
             "mentioned": mentioned,
             # Precision where the text states the gold value (text and label agree).
@@ -170,13 +173,5 @@ def score_labelled(
             predicted += pred is not None
             labelled += gold is not None
             correct += gold is not None and pred == gold
-        p = correct / predicted if predicted else 0.0
-        r = correct / labelled if labelled else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        result[field] = {
-            "precision": round(p, 3),
-            "recall": round(r, 3),
-            "f1": round(f1, 3),
-            "labelled": labelled,
-        }
+        result[field] = {**_prf(correct, predicted, correct, labelled), "labelled": labelled}
     return result

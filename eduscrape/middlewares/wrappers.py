@@ -25,7 +25,7 @@ from scrapy.http import HtmlResponse, Request, Response
 from eduscrape.adaptation import Repairer
 from eduscrape.adaptation.store import MemoryStore, MongoStore
 from eduscrape.adaptation.wrapper import Wrapper, apply_stored_selectors, evaluate
-from eduscrape.pipelines.mongo import resolve_mongo_uri
+from eduscrape.storage.connect import ensure_uri
 from eduscrape.storage.embedded import EmbeddedMongo
 
 logger = logging.getLogger(__name__)
@@ -44,8 +44,7 @@ class WrapperMiddleware:
         self.max_bytes = self.settings.getint("WRAPPER_MAX_PAGE_BYTES", 5_000_000)
         self.broken_dir = Path(self.settings.get("WRAPPER_BROKEN_DIR") or "output/wrapper-broken")
         self.seconds = 0.0
-        self.embedded: EmbeddedMongo | None = None
-        self._owns_embedded = False
+        self.embedded: EmbeddedMongo | None = None  # started here (then stopped here)
         # Pages whose repair failed; fetched once more after a repair succeeds on
         # another page (a repair learned from a page with the same content is surer).
         self.retry_limit = self.settings.getint("WRAPPER_RETRY_PAGES", 20)
@@ -89,12 +88,8 @@ class WrapperMiddleware:
 
     def _open_store(self) -> MongoStore:
         s = self.settings
-        uri = resolve_mongo_uri(s)
-        if uri is None:
-            # Normally already started by MongoPipeline (it opens before this signal).
-            self.embedded = EmbeddedMongo(s.get("EDUSCRAPE_MONGO_DATA_DIR"))
-            info, self._owns_embedded = self.embedded.ensure()
-            uri = info.uri
+        # The embedded server is normally already started by MongoPipeline (it opens first).
+        uri, self.embedded = ensure_uri(s)
         store = MongoStore(
             uri,
             s.get("MONGO_DATABASE"),
@@ -119,7 +114,7 @@ class WrapperMiddleware:
             self.stats.set_value("wrapper/seconds", round(self.seconds, 4))
         if isinstance(self.store, MongoStore):
             await asyncio.to_thread(self.store.close)
-        if self.embedded is not None and self._owns_embedded:
+        if self.embedded is not None:
             await asyncio.to_thread(self.embedded.stop)
 
     def process_response(self, request: Request, response: Response) -> Response:

@@ -21,7 +21,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 
 from eduscrape.pipelines._targets import document_for, target_for, targets_of
-from eduscrape.storage import MongoWriter, redact_uri, validate_uri
+from eduscrape.storage import MongoWriter, redact_uri
+from eduscrape.storage.connect import configured_uri
 from eduscrape.storage.embedded import EmbeddedMongo
 from eduscrape.storage.spool import Spool
 from eduscrape.storage.uri import BadMongoURI
@@ -29,12 +30,8 @@ from eduscrape.storage.uri import BadMongoURI
 logger = logging.getLogger(__name__)
 
 
-def resolve_mongo_uri(settings: Any) -> str | None:
-    """The configured URI (setting, then environment), validated; None means embedded."""
-    import os
-
-    uri = settings.get("MONGO_URI") or os.environ.get("MONGO_URI") or None
-    return validate_uri(uri) if uri else None
+# The one rule for picking MongoDB lives in eduscrape.storage.connect.
+resolve_mongo_uri = configured_uri
 
 
 class MongoPipeline:
@@ -86,7 +83,7 @@ class MongoPipeline:
     def _prepare(self, writer: MongoWriter) -> None:
         where = "embedded " if self.embedded else ""
         if not writer.ping():
-            writer._mark_down(ConnectionError("ping failed"))
+            writer.mark_down(ConnectionError("ping failed"))
             return
         logger.info(
             "Storing items in %sMongoDB %s, database %r",

@@ -610,13 +610,9 @@ class VariantsSpider(scrapy.Spider):
     def _database(self) -> Any:
         from pymongo import MongoClient
 
-        from eduscrape.pipelines.mongo import resolve_mongo_uri
-        from eduscrape.storage.embedded import EmbeddedMongo
+        from eduscrape.storage.connect import ensure_uri
 
         s = self.crawler.settings
-        uri = resolve_mongo_uri(s)
-        if uri is None:
-            info, _ = EmbeddedMongo(s.get("EDUSCRAPE_MONGO_DATA_DIR")).ensure()
-            uri = info.uri
+        uri, _started = ensure_uri(s)  # normally MongoPipeline's server, already running
         client: Any = MongoClient(uri, serverSelectionTimeoutMS=s.getint("MONGO_TIMEOUT_MS", 5000))
         return client[s.get("MONGO_DATABASE")]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,6 @@ class SpooledWrite:
     document: dict[str, Any]
     error: str = ""
     attempts: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_line(self) -> str:
         record = {

@@ -285,7 +285,8 @@ class MongoWriter:
             return True
         return False
 
-    def _mark_down(self, exc: BaseException) -> None:
+    def mark_down(self, exc: BaseException) -> None:
+        """Treat the database as unreachable: spool until a ping succeeds again."""
         if self._down_since is None:
             self._down_since = self._last_probe = time.monotonic()
             logger.warning(
@@ -362,7 +363,7 @@ class MongoWriter:
             except PyMongoError as exc:
                 if not _is_transient(exc) or attempt >= self.retry_times:
                     if _is_transient(exc):
-                        self._mark_down(exc)
+                        self.mark_down(exc)
                     return written, self._fail(pending, exc, spool_on_failure)
                 attempt += 1
                 self._count("retried", len(pending))
