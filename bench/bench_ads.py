@@ -109,6 +109,7 @@ def run() -> dict[str, Any]:
     result["below_target"] = {
         f: result["overall"][f]["f1"] for f, t in TARGETS.items() if result["overall"][f]["f1"] < t
     }
+    result["ceiling"] = _ceiling(rows, predictions)
     result["below_2009_floor"] = {
         f: result["overall"][f]["f1"]
         for f, t in FLOOR_2009.items()
@@ -120,6 +121,42 @@ def run() -> dict[str, Any]:
     result["pages"] = _pages(rows)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
+
+
+def _ceiling(rows: list[dict[str, Any]], predictions: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """How far rent and bedrooms can go from the text alone.
+
+    A wrong answer on an ad whose text states exactly one value (one distinct
+    candidate), and not the labelled one, cannot be told apart from the right
+    answers on ads like it: only abstaining on every single-value ad would avoid
+    it. ``f1_ceiling`` assumes every other error fixed and full recall.
+    """
+    # Private candidate generators: this is a diagnostic of the extractor itself.
+    from eduscrape.extraction.housing import _amounts, _bedrooms
+
+    def candidates(field: str, text: str) -> set[Any]:
+        return set(_amounts(text)[0]) if field == "rent" else set(_bedrooms(text))
+
+    out: dict[str, Any] = {}
+    for field in ("rent", "bedrooms"):
+        predicted = wrong = single = 0
+        for row in rows:
+            gold, pred = row["gold"][field], predictions[row["id"]][field]
+            if gold is None or pred is None:
+                continue
+            predicted += 1
+            if pred != gold:
+                wrong += 1
+                text = f"{row['title']}\n{row['body']}".lower()
+                single += candidates(field, text) == {pred}
+        p = (predicted - single) / predicted if predicted else 0.0
+        out[field] = {
+            "predicted": predicted,
+            "wrong": wrong,
+            "wrong_single_value": single,
+            "f1_ceiling": round(2 * p / (p + 1), 3) if p else 0.0,
+        }
+    return out
 
 
 def table(result: dict[str, Any]) -> str:

@@ -99,6 +99,26 @@ def test_floor_plan_lists_are_not_the_units_bedrooms() -> None:
     assert out["pool"] is True and out["gym"] is True
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The Maple offers renovated studio, one and two bedroom apartments.",
+        "Value-priced studios in addition to one, two, and three bedroom homes.",
+        "Floor plans range from studio apartments to two-bedroom apartments.",
+        "Choose a studio or 1-bedroom layout.",
+    ],
+)
+def test_a_studio_in_a_floor_plan_list_is_not_the_units_bedrooms(body: str) -> None:
+    assert extract_fields("Welcome home", body)["bedrooms"] is None
+
+
+def test_a_studio_outside_a_list_is_zero_bedrooms() -> None:
+    single = extract_fields("Sunny studio near the park", "Studio with a full kitchen.")
+    assert single["bedrooms"] == 0
+    body = "Studio and one-bedroom homes. This studio is on the 3rd floor."
+    assert extract_fields("", body)["bedrooms"] == 0
+
+
 def test_laundry_parking_vocabulary() -> None:
     assert extract_fields("", "Washer/dryer hookups in every unit.")["laundry"] == "w/d hookups"
     assert extract_fields("", "In-unit washer and dryer!")["laundry"] == "w/d in unit"

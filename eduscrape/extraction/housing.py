@@ -359,7 +359,8 @@ _BED_BATH_BACK = re.compile(r"(?<![\w.])(\d)\s*(?:br|bd|bed|b)?\s*$")
 # "1, 2 and 3 bedroom", "one bedroom, two bedroom": floor-plan lists, not this unit.
 def _list_patterns(unit: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     before = re.compile(
-        rf"(?:\d|{_NUMWORD}|studios?|{unit}\w*)-?\s*(?:,|or|and|&|to)\s*(?:&\s*|and\s+|or\s+)?$"
+        rf"(?:\d|{_NUMWORD}|studios?(?:\s+(?:apartments?|units?|homes?))?|{unit}\w*)-?\s*"
+        rf"(?:,|or|and|&|to)\s*(?:&\s*|and\s+|or\s+)?$"
     )
     after = re.compile(
         rf"^\s*(?:,|or|and|&|to)\s*(?:&\s*|and\s+|or\s+)?(?:\d|{_NUMWORD})[\s-]*{unit}"
@@ -376,9 +377,18 @@ _NOT_STUDIO = re.compile(
 )
 
 
+# "studio, one and two bedroom apartments", "studios in addition to 1, 2 and 3 bedrooms",
+# "from studio apartments to two-bedroom": a studio named in a floor-plan list.
+_STUDIO_LIST_AFTER = re.compile(
+    rf"s?\s*(?:apartments?|apts?|units?|homes?|floor\s*plans?)?\s*"
+    rf"(?:,|or\b|and\b|&|to\b|through\b|in\s+addition\s+to\b)\s*(?:&\s*|and\s+|or\s+)?"
+    rf"(?:\d|{_NUMWORD}\b)(?:[\s,&/-]|and\b|or\b|\d|{_NUMWORD}\b)*(?:bed|br\b|bd\b|apartment|home)"
+)
+
+
 def _in_list(text: str, start: int, end: int, patterns: tuple[re.Pattern[str], ...]) -> bool:
     return bool(
-        patterns[0].search(text[max(0, start - 16) : start])
+        patterns[0].search(text[max(0, start - 24) : start])
         or patterns[1].match(text[end : end + 24])
     )
 
@@ -474,7 +484,11 @@ def _bedrooms(text: str) -> list[int]:
         found.extend((m.start(), int(m.group(1))) for m in _BED_LABEL.finditer(text))
     for m in _STUDIO.finditer(text):
         before = text[max(0, m.start() - 16) : m.start()]
-        if not (_NOT_STUDIO.search(before) or _in_list(text, m.start(), m.end(), _BED_LIST)):
+        if not (
+            _NOT_STUDIO.search(before)
+            or _in_list(text, m.start(), m.end(), _BED_LIST)
+            or _STUDIO_LIST_AFTER.match(text, m.end(), m.end() + 60)
+        ):
             found.append((m.start(), 0))
     found.sort()
     out = [v for _, v in found]
