@@ -123,6 +123,8 @@ def test_laundry_parking_vocabulary() -> None:
     assert extract_fields("", "Washer/dryer hookups in every unit.")["laundry"] == "w/d hookups"
     assert extract_fields("", "In-unit washer and dryer!")["laundry"] == "w/d in unit"
     assert extract_fields("", "Coin-op laundry in the building.")["laundry"] == "laundry in bldg"
+    # Rented machines mean the unit has connections.
+    assert extract_fields("", "Washer/dryer rentals available: $50")["laundry"] == "w/d hookups"
     assert extract_fields("", "Detached two-car garage out back.")["parking"] == "detached garage"
     assert extract_fields("", "Plenty of street parking.")["parking"] == "street parking"
     assert extract_fields("", "Driveway parking for 2.")["parking"] == "off-street parking"

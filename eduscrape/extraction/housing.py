@@ -796,10 +796,13 @@ _LAUNDRY = [
         "w/d hookups",
         _g(
             r"hook[\s-]*ups?\b|hook[\s-]*up\s+for|connections?\s+for\s+(?:a\s+)?washer|"
-            r"(?:washer|dryer)\s+connections?|room\s+for\s+(?:a\s+)?washer",
+            r"(?:washer|dryer)\s+connections?|room\s+for\s+(?:a\s+)?washer|"
+            # Rented machines need connections in the unit.
+            r"(?:washers?|dryers?|w\s*/\s*d)\s*(?:(?:/|and|&)\s*dryers?\s*)?rentals?\b",
             "hook",
             "connection",
             "room for",
+            "rental",
         ),
     ),
     # A bare "washer/dryer" amenity: in unit, unless followed by hookups or a shared room.
@@ -808,7 +811,7 @@ _LAUNDRY = [
         _g(
             r"(?<!coin-operated )(?<!coin-op )(?<!coin operated )(?<!shared )(?<!common )"
             r"(?:full[\s-]*size\s+washer|(?:washer\s*(?:/|and|&|\+)\s*dryer|\bw\s*/\s*d)\b)"
-            r"(?!\s*(?:hook|connect|coin|in\s+(?:the\s+)?(?:basement|building|bldg)|on[\s-]*site))",
+            r"(?!\s*(?:hook|connect|coin|rental|in\s+(?:the\s+)?(?:basement|building|bldg)|on[\s-]*site))",
             "washer",
             "w/d",
             "w / d",

@@ -11,7 +11,8 @@ Per field:
 - recall = correct / postings whose text mentions the gold value;
 - F1 = harmonic mean;
 - precision_mentioned = precision on the postings whose text states the gold value
-  (separates extraction errors from ads whose text disagrees with their label).
+  (separates extraction errors from ads whose text disagrees with their label);
+- wrong_unstated = wrong answers on postings whose text never states the gold value.
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def score(
     rows = list(rows)
     result: dict[str, dict[str, float | int]] = {}
     for field in fields:
-        predicted = correct = mentioned = found = predicted_m = 0
+        predicted = correct = mentioned = found = predicted_m = wrong_unstated = 0
         for row in rows:
             gold = row["gold"].get(field)
             pred = predictions[row["id"]].get(field)
@@ -132,6 +133,7 @@ def score(
             if gold is not None and pred is not None:
                 predicted += 1
                 correct += ok
+                wrong_unstated += not ok and not row["mentioned"].get(field)
             if row["mentioned"].get(field):
                 mentioned += 1
                 found += ok
@@ -142,6 +144,8 @@ def score(
             "mentioned": mentioned,
             # Precision where the text states the gold value (text and label agree).
             "precision_mentioned": round(found / predicted_m, 3) if predicted_m else 0.0,
+            # Wrong answers on postings whose text never states the labelled value.
+            "wrong_unstated": wrong_unstated,
         }
     return result
 
