@@ -174,8 +174,15 @@ def _headline(result: dict[str, Any]) -> str:
 
 def markdown(report: dict[str, Any]) -> str:
     m = report["machine"]
+    # A partial run (-k) keeps older rows: say when the rows were run, not just this run.
+    times = sorted(e["ran_at"] for e in report["benchmarks"].values() if e.get("ran_at"))
+    when = (
+        f"Rows run {times[0]} to {times[-1]}"
+        if len(times) > 1 and times[0][:16] != times[-1][:16]
+        else f"Run {report['finished_at']}"
+    )
     lines = [
-        f"Run {report['finished_at']} on {m['cpu']} ({m['cores']} cores, {m['memory_gb']} GB RAM), "
+        f"{when} on {m['cpu']} ({m['cores']} cores, {m['memory_gb']} GB RAM), "
         f"{m['os']}, Python {m['python']}, Scrapy {m['scrapy']}, pymongo {m['pymongo']}, "
         f"scrapy-redis {m['scrapy_redis']}; load average at start {m['load_avg_at_start']}. "
         "Shared machine: read ratios and medians rather than absolute rates.",

@@ -60,3 +60,27 @@ def test_run_all_records_results_failures_and_timeouts(tmp_path: Path) -> None:
     assert text.count("<!-- bench:start -->") == 1 and text.count("`bench_good`") == 1
     # ... and keeps the results of the benchmarks it did not run.
     assert json.loads(out.read_text())["benchmarks"]["bench_bad"]["status"] == "failed"
+
+
+def test_table_header_says_when_rows_of_a_partial_run_were_run() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_all", RUN_ALL)
+    run_all = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_all)
+    machine = dict.fromkeys(
+        ("cpu", "cores", "memory_gb", "os", "python", "scrapy", "pymongo", "scrapy_redis"), "x"
+    )
+    entry = {"status": "ok", "seconds": 1, "result": {"n": 1}}
+    report = {
+        "machine": {**machine, "load_avg_at_start": [0, 0, 0]},
+        "finished_at": "2026-01-02T10:00:00+00:00",
+        "benchmarks": {
+            "bench_a": {**entry, "ran_at": "2026-01-01T09:00:00+00:00"},
+            "bench_b": {**entry, "ran_at": "2026-01-02T10:00:00+00:00"},
+        },
+    }
+    header = run_all.markdown(report).splitlines()[0]
+    assert header.startswith("Rows run 2026-01-01T09:00:00+00:00 to 2026-01-02T10:00:00+00:00 on x")
+    report["benchmarks"]["bench_a"]["ran_at"] = "2026-01-02T10:00:00+00:00"
+    assert run_all.markdown(report).startswith("Run 2026-01-02T10:00:00+00:00 on x")
