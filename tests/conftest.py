@@ -174,6 +174,20 @@ def crawl_env(mongo_uri: str | None, **extra: str) -> dict[str, str]:
     return env
 
 
+def scrapy_command(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m scrapy ARGS`` in the project (a real process); output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=PROJECT_DIR,
+        env=crawl_env(None) if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 @pytest.fixture
 def run_spider(tmp_path: Path, mongo_uri: str) -> Callable[..., CrawlResult]:
     """Run ``scrapy crawl NAME -a k=v`` in a subprocess (real process, real servers).

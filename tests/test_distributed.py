@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import redis
-from conftest import PROJECT_DIR, crawl_env
+from conftest import PROJECT_DIR, crawl_env, scrapy_command
 
 from eduscrape.demo.server import DemoServer, _Handler
 from eduscrape.distributed.queue import LEASE_META_KEY, LeasedPriorityQueue
@@ -315,42 +315,22 @@ def test_dupefilter_uses_scrapys_fingerprints(redis_url: str) -> None:
 
 def test_redis_command_push_and_status(redis_url: str) -> None:
     run = f"t{uuid.uuid4().hex[:8]}"
-    base = [sys.executable, "-m", "scrapy", "redis"]
     opts = ["-s", f"REDIS_START_URLS_KEY={run}:%(name)s:start_urls"]
     opts += ["-s", f"SCHEDULER_QUEUE_KEY={run}:%(spider)s:requests"]
     env = crawl_env(None, REDIS_URL=redis_url)
-    push = subprocess.run(
-        [*base, "push", "site", "http://a.test/", "http://b.test/", *opts],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    push = scrapy_command(
+        "redis", "push", "site", "http://a.test/", "http://b.test/", *opts, env=env
     )
     assert push.returncode == 0, push.stderr
     assert "pushed 2 start URL(s); 2 waiting" in push.stdout
-    status = subprocess.run(
-        [*base, "status", "site", "--json", *opts],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    status = scrapy_command("redis", "status", "site", "--json", *opts, env=env)
     report = json.loads(status.stdout)
     assert report["start_urls"] == 2 and report["queued"] == 0 and report["leased"] == 0
     assert redis.Redis.from_url(redis_url).lrange(f"{run}:site:start_urls", 0, -1) == [
         b"http://a.test/",
         b"http://b.test/",
     ]
-    missing = subprocess.run(
-        [*base, "status", "site"],
-        cwd=PROJECT_DIR,
-        env=crawl_env(None),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    missing = scrapy_command("redis", "status", "site")
     assert missing.returncode != 0 and "REDIS_URL is not set" in missing.stderr + missing.stdout
 
 

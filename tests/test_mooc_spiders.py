@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from eduscrape.demo.server import serve
-from tests.conftest import PROJECT_DIR, crawl_env, shared_data
+from tests.conftest import crawl_env, scrapy_command, shared_data
 
 
 @pytest.fixture
@@ -92,13 +90,10 @@ def test_ocw_demo_bad_input_and_export(mooc_demo, run_spider, mongo_uri, tmp_pat
     assert "instantaneous velocity" in videos[0]["concepts"][:3]
     assert "normal force" in videos[1]["concepts"][:3]
     out = tmp_path / "mooccube"
-    proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "mooccube-export", str(out)],
-        cwd=PROJECT_DIR,
+    proc = scrapy_command(
+        "mooccube-export",
+        str(out),
         env=crawl_env(mongo_uri, MONGO_DATABASE=result.extra["database"]),
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     lines = (out / "relations" / "course-video.json").read_text().splitlines()
@@ -183,13 +178,10 @@ def test_ocw_export_matches_the_mooccube_sample(
     base = serve_folder(root / "site")
     result = run_spider("ocw", args={"start_url": f"{base}/index.html"})
     out = tmp_path / "mooccube"
-    proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "mooccube-export", str(out)],
-        cwd=PROJECT_DIR,
+    proc = scrapy_command(
+        "mooccube-export",
+        str(out),
         env=crawl_env(mongo_uri, MONGO_DATABASE=result.extra["database"]),
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     for name in ("course-video", "teacher-course", "school-course", "school-teacher"):

@@ -13,7 +13,7 @@ import pytest
 from pymongo import MongoClient
 
 from eduscrape.storage.embedded import EmbeddedMongo
-from tests.conftest import PROJECT_DIR, crawl_env
+from tests.conftest import PROJECT_DIR, crawl_env, scrapy_command
 
 CAMPUS_PAGES = 15  # 14 files + one 404 page linked from library.html
 
@@ -157,14 +157,7 @@ def test_mongodb_stopped_mid_crawl_loses_nothing(demo_url, tmp_path: Path) -> No
     # Restart on the same port and data; replay on demand with the scrapy command.
     info2, _ = server.ensure(port=info.port)
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "scrapy", "mongo", "replay", *common],
-            cwd=PROJECT_DIR,
-            env=crawl_env(info2.uri),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = scrapy_command("mongo", "replay", *common, env=crawl_env(info2.uri), timeout=120)
         assert done.returncode == 0, done.stderr
         assert "0 left" in done.stdout
         assert client.midcrawl.pages.count_documents({}) == pages

@@ -9,7 +9,7 @@ from pathlib import Path
 from pymongo import MongoClient
 
 from eduscrape.storage.embedded import EmbeddedMongo, _pid_alive, ping
-from tests.conftest import PROJECT_DIR
+from tests.conftest import PROJECT_DIR, scrapy_command
 
 
 def test_start_reuse_stop(tmp_path: Path) -> None:
@@ -68,14 +68,7 @@ def test_mongo_command_start_status_stop(tmp_path: Path) -> None:
     env.pop("MONGO_URI", None)
 
     def scrapy(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "scrapy", "mongo", *args],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        done = scrapy_command("mongo", *args, env=env)
         assert done.returncode == 0, done.stderr
         return done.stdout
 

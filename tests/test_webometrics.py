@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from eduscrape.webometrics import compute_ranking, rich_file_type
 from eduscrape.webometrics.report import to_html
-from tests.conftest import PROJECT_DIR, crawl_env
+from tests.conftest import crawl_env, scrapy_command
 
 
 def page(url: str, site: str, ctype: str = "text/html", status: int = 200, outlinks=()) -> dict:
@@ -64,10 +62,9 @@ def test_webometrics_command_on_a_real_crawl(run_spider, demo_url, mongo_uri, tm
     host = demo_url.split("://", 1)[1]
     assert {item["site"] for item in result.items} == {f"{host}/campus", f"{host}/southbay"}
     out = tmp_path / "w.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "webometrics", "--json", str(out), "--html", str(tmp_path / "w.html"),
-         "-s", f"MONGO_DATABASE={result.extra['database']}"],
-        cwd=PROJECT_DIR, env=crawl_env(mongo_uri), capture_output=True, text=True, timeout=60,
+    done = scrapy_command(
+        "webometrics", "--json", str(out), "--html", str(tmp_path / "w.html"),
+        "-s", f"MONGO_DATABASE={result.extra['database']}", env=crawl_env(mongo_uri),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     sites = {s["site"].rsplit("/", 1)[1]: s for s in json.loads(out.read_text())["sites"]}

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from pymongo import MongoClient
 
-from tests.conftest import PROJECT_DIR, crawl_env
+from tests.conftest import scrapy_command
 
 
 def test_learn_on_v1_then_repair_on_v2(
@@ -131,17 +129,6 @@ def test_bad_pages_never_crash_the_crawl(run_spider, serve_folder, tmp_path: Pat
     assert malformed and malformed[0]["flagged"] and "author" in malformed[0]["broken"]
 
 
-def _scrapy(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", *args],
-        cwd=cwd,
-        env=crawl_env(None),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_repair_and_learn_commands(tmp_path: Path) -> None:
     old = tmp_path / "old.html"
     new = tmp_path / "new.html"
@@ -153,14 +140,14 @@ def test_repair_and_learn_commands(tmp_path: Path) -> None:
         "<html><body><article class='story'><h1 class='story__headline'>Robotics team wins</h1>"
         "<p><span class='story__author'>Maria Okafor</span></p></article></body></html>"
     )
-    proc = _scrapy("repair", str(old), str(new), "--css", "h1.post-title")
+    proc = scrapy_command("repair", str(old), str(new), "--css", "h1.post-title", timeout=120)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["status"] == "repaired" and out["values"] == ["Robotics team wins"]
     assert "story__headline" in out["xpath"]
-    proc = _scrapy("repair", str(old), str(new))
+    proc = scrapy_command("repair", str(old), str(new), timeout=120)
     assert proc.returncode != 0
-    proc = _scrapy("learn-wrapper", "news-demo", str(old))
+    proc = scrapy_command("learn-wrapper", "news-demo", str(old), timeout=120)
     assert proc.returncode == 0, proc.stderr
     learned = json.loads(proc.stdout)
     assert learned["site"] == "news-demo" and "article/author" in learned["treegrams"]

@@ -23,21 +23,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-SCORED_FIELDS = (
-    "rent",
-    "bedrooms",
-    "bathrooms",
-    "size_sqft",
-    "available_date",
-    "type",
-    "laundry",
-    "parking",
-    "cats_ok",
-    "dogs_ok",
-    "smoking",
-    "furnished",
-    "street_address",
-    "postal_code",
+from eduscrape.extraction.housing import FIELDS
+
+# Fields the data set labels from the pages' structured parts (the others, e.g.
+# deposit and phone, have no site labels).
+SCORED_FIELDS = tuple(
+    f for f in FIELDS if f not in ("deposit", "built_year", "floors", "phone", "email")
 )
 
 _DIRECTIONS = {
