@@ -58,6 +58,13 @@ def test_one_months_rent_deposit_equals_rent() -> None:
     assert out["bedrooms"] == 0
 
 
+def test_a_deposit_ranging_up_to_a_months_rent_is_not_rent() -> None:
+    body = "This apartment requires a $$500-1 months rent deposit. Rent is $1,450/month."
+    out = extract_fields("One bedroom on H Street", body)
+    assert out["rent"] == 1450
+    assert out["deposit"] == 500
+
+
 def test_fees_and_income_are_not_rent() -> None:
     out = extract_fields(
         "Great location",
@@ -117,6 +124,20 @@ def test_a_studio_outside_a_list_is_zero_bedrooms() -> None:
     assert single["bedrooms"] == 0
     body = "Studio and one-bedroom homes. This studio is on the 3rd floor."
     assert extract_fields("", body)["bedrooms"] == 0
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Weekly Rental Furnished Studio", "Full size kitchen, free wifi."),
+        ("Extended Stay America", "Furnished Studio - Only 2 Month Minimum!"),
+        ("Studio King", "Low weekly rates, housekeeping included."),
+    ],
+)
+def test_an_extended_stay_hotel_studio_gives_no_bedroom_count(title: str, body: str) -> None:
+    # Their posters enter these rooms as 1BR; "studio" does not say which count they chose.
+    assert extract_fields(title, body)["bedrooms"] is None
+    assert extract_fields("Sunny studio", "Weekly trash pickup.")["bedrooms"] == 0
 
 
 def test_laundry_parking_vocabulary() -> None:
