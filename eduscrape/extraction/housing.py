@@ -113,14 +113,17 @@ class _Gated:
     without capturing groups are split into their top-level alternatives, each
     compiled alone and gated by its own literal prefix: Python's regex engine
     scans fast only for a pattern that starts with a literal. A leading ``\\b``
-    is checked in Python for the same reason.
+    is checked in Python for the same reason, and so is ``not_after`` (words that
+    must not come right before a match), which as a leading lookbehind would make
+    the engine try every position.
     """
 
-    __slots__ = ("keys", "parts", "rx")
+    __slots__ = ("keys", "not_after", "parts", "rx")
 
-    def __init__(self, pattern: str, *keys: str) -> None:
+    def __init__(self, pattern: str, *keys: str, not_after: str | None = None) -> None:
         self.rx = re.compile(pattern)
         self.keys = keys
+        self.not_after = re.compile(rf"(?:{not_after})$") if not_after else None
         alternatives = [pattern] if self.rx.groups else _top_level_alternatives(pattern)
         self.parts: list[tuple[str, bool, re.Pattern[str]]] = []
         for alt in alternatives:
@@ -140,8 +143,9 @@ class _Gated:
     def finditer(self, text: str) -> Iterable[re.Match[str]]:
         if not self._open(text):
             return ()
-        if len(self.parts) == 1 and not self.parts[0][1]:
+        if len(self.parts) == 1 and not self.parts[0][1] and self.not_after is None:
             return self.parts[0][2].finditer(text)
+        not_after = self.not_after
         found: list[re.Match[str]] = []
         matched_parts = 0
         for key, word_start, rx in self.parts:
@@ -150,7 +154,9 @@ class _Gated:
             before = len(found)
             for m in rx.finditer(text):
                 s = m.start()
-                if not word_start or s == 0 or not text[s - 1].isalnum():
+                if (not word_start or s == 0 or not text[s - 1].isalnum()) and (
+                    not_after is None or not not_after.search(text, max(0, s - 16), s)
+                ):
                     found.append(m)
             matched_parts += len(found) > before
         # Matches of one alternative are already ordered and disjoint.
@@ -186,8 +192,8 @@ class _Gated:
         return parts
 
 
-def _g(pattern: str, *keys: str) -> _Gated:
-    return _Gated(pattern, *keys)
+def _g(pattern: str, *keys: str, not_after: str | None = None) -> _Gated:
+    return _Gated(pattern, *keys, not_after=not_after)
 
 
 _NUMWORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|single|double)"
@@ -770,9 +776,28 @@ _TYPE = [
     (
         "house",
         _g(
-            r"\bsingle[\s-]*family\b|\bhouse\b(?!\s*(?:rules|keeping))|\b(?:ranch|brick|story|"
-            r"bedroom|br|bed|family|rental|entire|whole|cape\s+cod|colonial|bungalow|craftsman"
-            r"|split[\s-]level)\s+home\b|\bhome\s+for\s+rent\b",
+            r"\bsingle[\s-]*family\b|\bhouse\b(?!\s*(?:rules|keeping))|\bhome\s+for\s+rent\b|"
+            # One alternative per word: each starts with a literal (fast scan).
+            + "|".join(
+                rf"\b{word}\s+home\b"
+                for word in (
+                    "ranch",
+                    "brick",
+                    "story",
+                    "bedroom",
+                    "br",
+                    "bed",
+                    "family",
+                    "rental",
+                    "entire",
+                    "whole",
+                    r"cape\s+cod",
+                    "colonial",
+                    "bungalow",
+                    "craftsman",
+                    r"split[\s-]level",
+                )
+            ),
             "house",
             "home",
             "family",
@@ -783,6 +808,11 @@ _TYPE = [
 ]
 # "apartment home(s)" and "apartment community" are the same thing as apartment.
 _APT_HOME = _g(r"\bapartment\s+homes?\b", "apartment")
+
+# After a bare "washer/dryer": words that make it hookups or a shared room.
+_NOT_SHARED = (
+    r"(?!\s*(?:hook|connect|coin|rental|in\s+(?:the\s+)?(?:basement|building|bldg)|on[\s-]*site))"
+)
 
 # In priority order: "washer/dryer hookups" also says "washer/dryer", a shared
 # laundry room is often mentioned next to the unit's own hookups.
@@ -820,12 +850,12 @@ _LAUNDRY = [
     (
         "w/d in unit",
         _g(
-            r"(?<!coin-operated )(?<!coin-op )(?<!coin operated )(?<!shared )(?<!common )"
-            r"(?:full[\s-]*size\s+washer|(?:washer\s*(?:/|and|&|\+)\s*dryer|\bw\s*/\s*d)\b)"
-            r"(?!\s*(?:hook|connect|coin|rental|in\s+(?:the\s+)?(?:basement|building|bldg)|on[\s-]*site))",
+            rf"full[\s-]*size\s+washer{_NOT_SHARED}|washer\s*(?:/|and|&|\+)\s*dryer\b{_NOT_SHARED}"
+            rf"|\bw\s*/\s*d\b{_NOT_SHARED}",
             "washer",
             "w/d",
             "w / d",
+            not_after=r"coin-operated |coin-op |coin operated |shared |common ",
         ),
     ),
     (
