@@ -146,6 +146,10 @@ def test_laundry_parking_vocabulary() -> None:
     assert extract_fields("", "Coin-op laundry in the building.")["laundry"] == "laundry in bldg"
     # Rented machines mean the unit has connections.
     assert extract_fields("", "Washer/dryer rentals available: $50")["laundry"] == "w/d hookups"
+    # A bare washer/dryer is the unit's own, unless shared or coin-operated.
+    assert extract_fields("", "Dishwasher, washer/dryer, A/C.")["laundry"] == "w/d in unit"
+    assert extract_fields("", "Shared washer/dryer in the hall.")["laundry"] is None
+    assert extract_fields("", "Coin-op W/D for residents.")["laundry"] is None
     assert extract_fields("", "Detached two-car garage out back.")["parking"] == "detached garage"
     assert extract_fields("", "Plenty of street parking.")["parking"] == "street parking"
     assert extract_fields("", "Driveway parking for 2.")["parking"] == "off-street parking"
