@@ -100,6 +100,20 @@ def test_available_dates_resolved_against_posting_date(text: str, expected: str)
     assert extract_fields("Apartment", text, "2026-04-03")["available_date"] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Built in 1985, renovated 2019.", 1985),
+        ("Year built: 1925.", 1925),
+        ("Charming 1920 construction.", 1920),
+        ("Rebuilt 1990 engine, garage.", None),
+        ("Built-in shelves. 2040 built", None),
+    ],
+)
+def test_built_year(text: str, expected: int | None) -> None:
+    assert extract_fields("House", text, "2026-04-03")["built_year"] == expected
+
+
 def test_floor_plan_lists_are_not_the_units_bedrooms() -> None:
     out = extract_fields("Welcome home", "We offer 1, 2 and 3 bedroom apartments. Pool, gym.")
     assert out["bedrooms"] is None
