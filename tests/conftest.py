@@ -28,25 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _support import PROJECT_DIR, crawl_env, free_port, wait_for_port
 from pymongo import MongoClient
 
-from eduscrape._net import free_port, wait_for_port
 from eduscrape.demo.server import spawn as spawn_demo_web
 from eduscrape.storage.embedded import EmbeddedMongo
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-SHARED_DATA = (PROJECT_DIR.parent / "shared" / "data").resolve()
-
-
-def shared_data(*parts: str) -> Path:
-    """Path under ../shared/data; skips the test with a clear reason when absent."""
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(
-            f"evaluation data not available: {path} (../shared/data is not checked out here)"
-        )
-    return path
-
 
 # -- MongoDB -----------------------------------------------------------------------
 
@@ -163,29 +149,6 @@ class CrawlResult:
 
     def stat(self, key: str, default: Any = 0) -> Any:
         return self.stats.get(key, default)
-
-
-def crawl_env(mongo_uri: str | None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGO_", "EDUSCRAPE_"))}
-    if mongo_uri:
-        env["MONGO_URI"] = mongo_uri
-    env["PYTHONPATH"] = str(PROJECT_DIR) + os.pathsep + env.get("PYTHONPATH", "")
-    env.update(extra)
-    return env
-
-
-def scrapy_command(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m scrapy ARGS`` in the project (a real process); output as text."""
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", *args],
-        cwd=PROJECT_DIR,
-        env=crawl_env(None) if env is None else env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 @pytest.fixture

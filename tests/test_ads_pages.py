@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from _support import PROJECT_DIR, shared_data
 
 from eduscrape.extraction.craigslist import parse_listing, parse_posting
 from eduscrape.extraction.housing import extract_fields
@@ -15,7 +16,6 @@ from eduscrape.extraction.housing_eval import (
     same_value,
     score,
 )
-from tests.conftest import PROJECT_DIR, shared_data
 
 DEMO = PROJECT_DIR / "eduscrape" / "demo" / "sites" / "classifieds"
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from _support import shared_data
 from pymongo import MongoClient
-
-from tests.conftest import shared_data
 
 
 def test_ads_spider_crawls_demo_site(run_spider, demo_url, mongo_uri) -> None:

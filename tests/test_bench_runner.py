@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT_DIR
+from _support import PROJECT_DIR
 
 RUN_ALL = PROJECT_DIR / "bench" / "run_all.py"
 

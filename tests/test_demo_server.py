@@ -81,7 +81,7 @@ def test_demo_runs_fill_placeholders() -> None:
 def test_make_demo_runner_end_to_end(tmp_path, mongo_uri) -> None:
     import subprocess
 
-    from tests.conftest import PROJECT_DIR, crawl_env
+    from _support import PROJECT_DIR, crawl_env
 
     out = tmp_path / "out"
     done = subprocess.run(

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import PROJECT_DIR, crawl_env, free_port, wait_for_port
+from _support import PROJECT_DIR, crawl_env, free_port, wait_for_port
 
 USER, PASSWORD = "deployer", f"pw-{uuid.uuid4().hex[:12]}"
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 import redis
-from conftest import PROJECT_DIR, crawl_env, scrapy_command
+from _support import PROJECT_DIR, crawl_env, scrapy_command
 
 from eduscrape.demo.server import DemoServer, _Handler
 from eduscrape.distributed.queue import LEASE_META_KEY, LeasedPriorityQueue
@@ -347,7 +347,7 @@ def test_failed_requests_release_their_lease(
     case: str, tmp_path: Path, redis_url: str, mongo_uri: str, mongo_db: Any, bench_web: DemoServer
 ) -> None:
     """A request that never reaches the spider's callback is still acknowledged: no hang."""
-    from conftest import free_port
+    from _support import free_port
 
     run = f"t{uuid.uuid4().hex[:8]}"
     if case == "connection_refused":

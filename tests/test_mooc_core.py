@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from _support import shared_data
 
 from eduscrape.items import MoocCourseItem, MoocRelationItem, MoocVideoItem
 from eduscrape.middlewares.retry_after import retry_delay
@@ -28,7 +29,6 @@ from eduscrape.mooc.subtitles import (
     parse_vtt,
     parse_xuetangx,
 )
-from tests.conftest import shared_data
 
 SRT = """1
 00:00:05,290 --> 00:00:06,730

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _support import crawl_env, scrapy_command, shared_data
 
 from eduscrape.demo.server import serve
-from tests.conftest import crawl_env, scrapy_command, shared_data
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from _support import PROJECT_DIR, crawl_env, scrapy_command
 from pymongo import MongoClient
 
 from eduscrape.storage.embedded import EmbeddedMongo
-from tests.conftest import PROJECT_DIR, crawl_env, scrapy_command
 
 CAMPUS_PAGES = 15  # 14 files + one 404 page linked from library.html
 

@@ -6,10 +6,10 @@ import sys
 import time
 from pathlib import Path
 
+from _support import PROJECT_DIR, scrapy_command
 from pymongo import MongoClient
 
 from eduscrape.storage.embedded import EmbeddedMongo, _pid_alive, ping
-from tests.conftest import PROJECT_DIR, scrapy_command
 
 
 def test_start_reuse_stop(tmp_path: Path) -> None:

@@ -3,9 +3,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from _support import free_port
+
 from eduscrape.storage import MongoWriter, WriteTarget
 from eduscrape.storage.spool import Spool
-from tests.conftest import free_port
 
 PAGES = WriteTarget("pages", ("url",))
 

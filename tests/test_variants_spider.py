@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.conftest import PROJECT_DIR, crawl_env, shared_data
+from _support import PROJECT_DIR, crawl_env, shared_data
 
 
 def _sets(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

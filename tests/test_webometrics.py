@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import json
 
+from _support import crawl_env, scrapy_command
+
 from eduscrape.webometrics import compute_ranking, rich_file_type
 from eduscrape.webometrics.report import to_html
-from tests.conftest import crawl_env, scrapy_command
 
 
 def page(url: str, site: str, ctype: str = "text/html", status: int = 200, outlinks=()) -> dict:

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from _support import scrapy_command
 from pymongo import MongoClient
-
-from tests.conftest import scrapy_command
 
 
 def test_learn_on_v1_then_repair_on_v2(

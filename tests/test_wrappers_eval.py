@@ -6,7 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from tests.conftest import PROJECT_DIR, shared_data
+from _support import PROJECT_DIR, shared_data
 
 
 def _bench():
