@@ -166,7 +166,14 @@ _DOMAIN = re.compile(
     r"(com|net|org|edu|gov|us|io|co|biz|info)\b",
     re.IGNORECASE,
 )
+_CAPS_AT = re.compile(
+    r"(?<![\w.+-])([a-z0-9][a-z0-9._+-]*)AT([a-z0-9-]+(?:\.[a-z0-9-]+)*"
+    r"\.(?:com|net|org|edu|gov|us|io|co|biz|info))\b"
+)
 _AT_WORDS = {
+    "website",
+    "site",
+    "online",
     "available",
     "is",
     "are",
@@ -195,10 +202,16 @@ def email_candidates(text: str) -> list[str]:
         if user is None or domain is None:
             continue
         name, host = user.group(1).lower().strip("."), domain.group(1).lower()
-        if m.group(0) != "@" and (name in _AT_WORDS or host in _AT_WORDS):
+        if m.group(0) != "@" and (
+            name in _AT_WORDS or host in _AT_WORDS or host.startswith("www.")
+        ):
             continue
         if name:
             out.append(f"{name}@{host}.{domain.group(2).lower()}")
+    # "prestonATkeenermanagement.com": an upper-case AT between lower-case words.
+    if "AT" in text:
+        for m in _CAPS_AT.finditer(text):
+            out.append(f"{m.group(1).lower()}@{m.group(2).lower()}")
     return out
 
 

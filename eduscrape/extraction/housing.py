@@ -268,8 +268,10 @@ _AFTER_DEPOSIT = re.compile(
     r"^[ \t]*(?:\.\d+)?[ \t]*"
     # "$500-1 months rent deposit": a range up to a month's rent, then the word.
     r"(?:(?:-|to|or)[ \t]*(?:1|one)[ \t]*(?:full[ \t]+)?months?'?s?'?[ \t]+rent[ \t]*)?"
-    r"(?:security|refundable|sec\.?|damage)?[ \t]*(?:deposit|dep\b)"
+    r"(?:security(?:[ \t]*(?:deposit|dep\b))?|(?:refundable|sec\.?|damage)?[ \t]*(?:deposit|dep\b))"
 )
+# "No deposit required", "no security deposit": a deposit of $0.
+_NO_DEPOSIT = _g(r"\bno\s+(?:security\s+)?deposit\b(?!\s+(?:alternative|option))", "deposit")
 _AFTER_UNIT = re.compile(r"\s*(?:sq|sf|ft|square|acre|mile|lbs?\b|pounds)")
 _MONTH_RENT_DEPOSIT = _g(
     r"deposit[^.\n]{0,40}?\b(?:one|1|first)\s*(?:full\s+)?month'?s?'?\s*rent"
@@ -304,8 +306,10 @@ def _amounts(text: str) -> tuple[list[int], list[int]]:
         value = _amount_value(m.group(1))
         if value is not None and 100 <= value <= 50000:
             rents.append(value)
+    # Words right after an amount ("$1500 security") are its own, not the next one's.
+    owned_until = 0
     for start, end, value in _amount_spans(text):
-        before = text[max(0, start - 40) : start]
+        before = text[max(0, start - 40, owned_until) : start]
         # Only the clause that leads to the amount counts as its context.
         before = _CLAUSE_SPLIT.split(before)[-1][-28:]
         after = text[end : end + 40]
@@ -316,15 +320,20 @@ def _amounts(text: str) -> tuple[list[int], list[int]]:
             # "Deposit: starting at $299": weak words keep an earlier role.
             if c.lastgroup != "weak" or role is None:
                 role = "rent" if c.lastgroup == "weak" else c.lastgroup
-        if _AFTER_DEPOSIT.match(after):
+        after_deposit = _AFTER_DEPOSIT.match(after)
+        if after_deposit:
             role = "dep"
+            owned_until = end + after_deposit.end()
         elif role != "dep" and _AFTER_OTHER.match(after):
             role = "other"
         if role == "dep":
-            if 50 <= value <= 50000:
+            # "Security Deposit: $0" states a deposit; other small amounts are fees.
+            if 50 <= value <= 50000 or value == 0:
                 deposits.append(value)
         elif role != "other" and 100 <= value <= 50000:
             rents.append(value)
+    if not deposits and _NO_DEPOSIT.search(text):
+        deposits.append(0)
     return rents, deposits
 
 

@@ -99,6 +99,31 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def join_labels(labels_path: str | Path, gold_path: str | Path) -> list[dict[str, Any]]:
+    """Hand labels kept by posting id (``{"id", "labels"}``) joined with the postings'
+    title, body and posting date from ``gold.jsonl``, for :func:`score_labelled`.
+
+    The labels file holds no text of its own, so it can be kept with the tests
+    while the postings stay in the data set.
+    """
+    postings = {row["id"]: row for row in load_gold(gold_path)}
+    rows = []
+    for entry in load_gold(labels_path):
+        posting = postings.get(entry["id"])
+        if posting is None:
+            raise KeyError(f"{labels_path}: posting {entry['id']!r} is not in {gold_path}")
+        rows.append(
+            {
+                "id": entry["id"],
+                "title": posting["title"],
+                "body": posting["body"],
+                "posted": posting["posted"],
+                "labels": entry["labels"],
+            }
+        )
+    return rows
+
+
 def _prf(correct: int, predicted: int, found: int, relevant: int) -> dict[str, float]:
     """Precision (correct of predicted), recall (found of relevant), F1; rounded."""
     p = correct / predicted if predicted else 0.0
