@@ -133,7 +133,7 @@ def run() -> dict[str, Any]:
         if result["overall"][f]["f1"] < t
     }
     fixtures = ROOT / "tests" / "fixtures"
-    # 12 ads written for the tests, and 40 real ads/dev postings labelled by hand.
+    # 12 ads written for the tests, and 80 real ads/dev postings labelled by hand.
     result["hand_labelled"] = score_labelled(
         load_gold(fixtures / "housing_labelled.jsonl"), extract_fields
     )

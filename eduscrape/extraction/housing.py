@@ -237,6 +237,11 @@ _RENT_LABEL = _g(
     r"(?!\s*(?:sq|sf|ft|%))",
     "rent",
 )
+# "Deposit: 250 (150 NREF)", "security deposit = 500" (no currency sign).
+_DEPOSIT_LABEL = _g(
+    r"\bdeposit\s*(?:[:=]|is)\s*(\d{1,2},\d{3}|\d{2,5})(?:\.\d\d?)?\b(?!\s*(?:sq|sf|ft|%|/|month|mo\b))",
+    "deposit",
+)
 _RESPECTIVELY = _g(
     r"rent\s+and\s+(?:security\s+)?deposit\s+(?:are|is|of|:)?\s*\$?\s?([\d,]+(?:\.\d+)?)\s*"
     r"(?:and|&|/)\s*\$?\s?([\d,]+(?:\.\d+)?)\s*(?:,?\s*respectively)?"
@@ -306,6 +311,10 @@ def _amounts(text: str) -> tuple[list[int], list[int]]:
         value = _amount_value(m.group(1))
         if value is not None and 100 <= value <= 50000:
             rents.append(value)
+    for m in _DEPOSIT_LABEL.finditer(text):
+        value = _amount_value(m.group(1))
+        if value is not None and 50 <= value <= 50000:
+            deposits.append(value)
     # Words right after an amount ("$1500 security") are its own, not the next one's.
     owned_until = 0
     for start, end, value in _amount_spans(text):
