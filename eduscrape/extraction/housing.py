@@ -1140,9 +1140,12 @@ def _merge(title: Iterable[Any], body: Iterable[Any], title_first: bool = True) 
         return both[0]
     if t and title_first:
         return t[0]
-    counts = Counter(b or t)
+    values = b or t
+    if len(values) == 1:
+        return values[0]
+    counts = Counter(values)
     best = max(counts.values())
-    for v in b or t:
+    for v in values:
         if counts[v] == best:
             return v
     return None
