@@ -14,19 +14,16 @@ reported separately to show how far the rules carry to unseen cities.
 from __future__ import annotations
 
 import json
-import resource
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import PROJECT_DIR, SHARED_DATA, peak_rss_mb
 
-from eduscrape.extraction.craigslist import parse_posting  # noqa: E402
-from eduscrape.extraction.housing import extract_fields  # noqa: E402
-from eduscrape.extraction.housing_eval import (  # noqa: E402
+from eduscrape.extraction.craigslist import parse_posting
+from eduscrape.extraction.housing import extract_fields
+from eduscrape.extraction.housing_eval import (
     SCORED_FIELDS,
     join_labels,
     load_gold,
@@ -35,7 +32,7 @@ from eduscrape.extraction.housing_eval import (  # noqa: E402
     score_labelled,
 )
 
-DATA = ROOT.parent / "shared" / "data" / "ads" / "dev"
+DATA = SHARED_DATA / "ads" / "dev"
 TUNE = ("atlanta", "boston", "cleveland", "oklahomacity")
 HELDOUT = ("raleigh", "washingtondc")
 # The 2009 CS224n project's final F1 (floor) and the issue's targets.
@@ -63,7 +60,7 @@ TARGETS = {
 }
 
 
-def _speed(rows: list[dict[str, Any]], repeats: int = 5) -> dict[str, float]:
+def _speed(rows: list[dict[str, Any]], pages: list[str], repeats: int = 5) -> dict[str, float]:
     """Ads/s of extract_fields on one core (CPU time; the machine is shared).
 
     Each repeat also parses the same 300 saved pages with ``parse_posting`` (what
@@ -71,7 +68,6 @@ def _speed(rows: list[dict[str, Any]], repeats: int = 5) -> dict[str, float]:
     the two under the same machine load: above 1, text extraction is not what
     limits a crawl.
     """
-    pages = [(DATA / "pages" / f"{row['id']}.html").read_text("utf-8") for row in rows]
     predict_all(rows, extract_fields)  # warm caches and lazy imports
     rates, ratios = [], []
     for _ in range(repeats):
@@ -90,12 +86,12 @@ def _speed(rows: list[dict[str, Any]], repeats: int = 5) -> dict[str, float]:
     }
 
 
-def _pages(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _pages(rows: list[dict[str, Any]], pages: list[str]) -> dict[str, Any]:
     """Page parsing: attributes vs gold (all fields, exact) and pages/s."""
     mismatches: dict[str, int] = {}
     t0 = time.process_time()
-    for row in rows:
-        page = parse_posting((DATA / "pages" / f"{row['id']}.html").read_text("utf-8"))
+    for row, html in zip(rows, pages, strict=True):
+        page = parse_posting(html)
         for field in SCORED_FIELDS:
             if page.attributes.get(field) != row["gold"][field]:
                 mismatches[field] = mismatches.get(field, 0) + 1
@@ -132,7 +128,7 @@ def run() -> dict[str, Any]:
         for f, t in FLOOR_2009.items()
         if result["overall"][f]["f1"] < t
     }
-    fixtures = ROOT / "tests" / "fixtures"
+    fixtures = PROJECT_DIR / "tests" / "fixtures"
     # 12 ads written for the tests, and 80 real ads/dev postings labelled by hand.
     result["hand_labelled"] = score_labelled(
         load_gold(fixtures / "housing_labelled.jsonl"), extract_fields
@@ -140,9 +136,10 @@ def run() -> dict[str, Any]:
     result["hand_labelled_real"] = score_labelled(
         join_labels(fixtures / "housing_dev_labels.jsonl", gold), extract_fields
     )
-    result["speed_ads_per_s"] = _speed(rows)
-    result["pages"] = _pages(rows)
-    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    pages = [(DATA / "pages" / f"{row['id']}.html").read_text("utf-8") for row in rows]
+    result["speed_ads_per_s"] = _speed(rows, pages)
+    result["pages"] = _pages(rows, pages)
+    result["peak_rss_mb"] = peak_rss_mb()
     return result
 
 

@@ -21,18 +21,13 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench_ads import DATA, HELDOUT, TUNE
 
-from eduscrape.extraction.housing import extract_fields  # noqa: E402
-from eduscrape.extraction.housing_eval import load_gold, predict_all, score  # noqa: E402
+from eduscrape.extraction.housing import extract_fields
+from eduscrape.extraction.housing_eval import load_gold, predict_all, score
 
-DATA = ROOT.parent / "shared" / "data" / "ads" / "dev"
-TUNE = ("atlanta", "boston", "cleveland", "oklahomacity")
-HELDOUT = ("raleigh", "washingtondc")
 FIELDS = ("laundry", "parking", "type")
 THRESHOLDS = (0.0, 0.5, 0.85)
 VETO_THRESHOLDS = (0.05, 0.1, 0.2)

@@ -24,6 +24,7 @@ import uuid
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
@@ -49,22 +50,10 @@ from eduscrape.variants.tracking import conditional_headers, tracking_status
 
 # A set waiting in the walk: key, URL per variant, how paired, position fallbacks.
 Entry = tuple[str, dict[int, str], str, dict[int, str]]
-# Comparison fields copied as they are into the set item.
-_RESULT_FIELDS = (
-    "left_url",
-    "right_url",
-    "consistent",
-    "type1",
-    "type2",
-    "nonstructural",
-    "missing_counterpart",
-    "left_anchors",
-    "right_anchors",
-    "missing_links",
-    "extra_links",
-    "retargeted_links",
-    "reordered_links",
-    "summary",
+# Comparison fields copied as they are into the set item (the diff and the
+# similarity are stored under other names or rounded).
+_RESULT_FIELDS = tuple(
+    f.name for f in dataclass_fields(Comparison) if f.name not in ("tag_diff", "similarity")
 )
 _SKIP_EXT = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 
