@@ -253,6 +253,19 @@ def test_emails_obfuscated_with_upper_case_at_but_not_websites() -> None:
     assert out["email"] is None
 
 
+def test_contact_formats() -> None:
+    for text in ("Call (919) 555-0143", "call 919.555.0143!", "919 555 0143", "tel:9195550143"):
+        assert extract_fields("", text)["phone"] == "+19195550143", text
+    # A longer digit run is not a phone number, with or without a parenthesis.
+    assert extract_fields("", "ref 7(919) 555-0143 and 79195550143")["phone"] is None
+    for text in ("jane@example.org", "jane at example dot org", "jane (at) example (dot) org"):
+        assert extract_fields("", f"Email {text} today")["email"] == "jane@example.org", text
+    assert extract_fields("", "Located at Main St., close to I-40.")["email"] is None
+    out = extract_fields("", "Office: 500 Glenwood Ave, Raleigh, NC 27603. Zip 276031 no.")
+    assert out["street_address"] == "500 Glenwood Ave"
+    assert out["postal_code"] == "27603"
+
+
 def test_merge_fields_prefers_page_attributes() -> None:
     fields, sources = merge_fields(
         {"rent": 1500, "bedrooms": None, "type": "condo"},

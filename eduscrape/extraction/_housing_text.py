@@ -29,7 +29,8 @@ _SUFFIX = (
     r"sw|se|nw|ne|n|s|e|w)"
 )
 _STREET = re.compile(
-    r"(\d{1,6}[a-z]?)\s+"
+    # "\d\d{0,5}", not "\d{1,6}": a leading digit class lets the engine skip to digits.
+    r"(\d\d{0,5}[a-z]?)\s+"
     r"((?:[NSEW]\.?|North|South|East|West|NE|NW|SE|SW)\s+)?"
     r"(?:((?:\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'.-]*)(?:[ \t]+[A-Z][A-Za-z'.-]*){0,3})[ \t]+"
     rf"(?i:{_SUFFIX})\b\.?"
@@ -69,7 +70,7 @@ _STATES = (
     r"NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|Georgia|"
     r"Massachusetts|Ohio|Oklahoma|North\s+Carolina|Virginia|Maryland|District\s+of\s+Columbia)"
 )
-_ZIP = re.compile(r"\d{5}(?![\d-]\d)")
+_ZIP = re.compile(r"\d\d\d\d\d(?![\d-]\d)")  # leading digit class: fast scan
 _ZIP_BEFORE = re.compile(
     rf"(?:\b{_STATES}\.?,?|\b(?:zip(?:\s*code)?|postal\s+code)\s*:?)\s*$", re.IGNORECASE
 )
@@ -90,7 +91,9 @@ def postal_candidates(text: str) -> list[str]:
 # -- phone --------------------------------------------------------------------------------
 
 # (404) 555-0187, 404.555.0187, 404 555 0187, 4045550187 (a leading "1-" is dropped).
-_PHONE_HINT = re.compile(r"\(?\d{3}\)?[ .-]{0,2}\d{3}[ .-]?\d{4}(?!\d)")
+# It starts at the first digit (a "(" before it is checked in Python): a pattern led
+# by a digit class is scanned fast, one led by an optional "(" is tried everywhere.
+_PHONE_HINT = re.compile(r"\d\d\d\)?[ .-]{0,2}\d{3}[ .-]?\d{4}(?!\d)")
 _PHONE_WORDS = re.compile(
     r"\b(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|\d)[\s.,-]*){10,11}", _I
 )
@@ -131,6 +134,8 @@ def phone_candidates(text: str) -> list[str]:
     digit_runs = []
     for m in _PHONE_HINT.finditer(text):
         s = m.start()
+        if s and text[s - 1] == "(":
+            s -= 1
         if s and text[s - 1].isdigit():
             continue
         digits = re.sub(r"\D", "", m.group(0))
@@ -158,8 +163,9 @@ def phone_candidates(text: str) -> list[str]:
 
 # -- email ---------------------------------------------------------------------------------
 
-# Literal first characters keep the scan fast; "at" must stand alone (checked below).
-_AT = re.compile(r"@|at\s+|[(\[{]\s*at\s*[)\]}]\s*")
+# "@", "at", "(at)": scanned one by one, since each alone starts with a literal or a
+# rare character class (fast scan); "at" must stand alone (checked below).
+_AT_PARTS = (re.compile("@"), re.compile(r"at\s+"), re.compile(r"[(\[{]\s*at\s*[)\]}]\s*"))
 _USER = re.compile(r"([\w.+-]+)\s*$")
 _DOMAIN = re.compile(
     r"\s*([\w-]+(?:\.[\w-]+)*?)\s*(?:\.|\s+dot\s+|\s*[(\[{]\s*dot\s*[)\]}]\s*)\s*"
@@ -194,12 +200,19 @@ def email_candidates(text: str) -> list[str]:
     lower = text.lower()
     if "@" not in text and not any(k in lower for k in _OBFUSCATION_KEYS):
         return out
-    for m in _AT.finditer(lower):
+    end = -1
+    for m in sorted((m for rx in _AT_PARTS for m in rx.finditer(lower)), key=_start):
+        if m.start() < end:
+            continue  # inside an earlier match, as in one alternation
+        end = m.end()
         if m.group(0)[0] == "a" and (not m.start() or not text[m.start() - 1].isspace()):
             continue
-        user = _USER.search(text, max(0, m.start() - 64), m.start())
+        # The domain first: a match at one position, cheaper than the user's search.
         domain = _DOMAIN.match(text, m.end(), m.end() + 64)
-        if user is None or domain is None:
+        if domain is None:
+            continue
+        user = _USER.search(text, max(0, m.start() - 64), m.start())
+        if user is None:
             continue
         name, host = user.group(1).lower().strip("."), domain.group(1).lower()
         if m.group(0) != "@" and (
@@ -213,6 +226,10 @@ def email_candidates(text: str) -> list[str]:
         for m in _CAPS_AT.finditer(text):
             out.append(f"{m.group(1).lower()}@{m.group(2).lower()}")
     return out
+
+
+def _start(m: re.Match[str]) -> int:
+    return m.start()
 
 
 _OBFUSCATION_KEYS = ("dot", "(at)", "[at]", "{at}", ".com", ".net", ".org", ".edu")

@@ -354,7 +354,7 @@ def _amounts(text: str) -> tuple[list[int], list[int]]:
 
 
 def _unit_numbers(
-    text: str, unit_rx: re.Pattern[str], back_rx: re.Pattern[str], width: int = 24
+    text: str, unit_rx: re.Pattern[str] | _Gated, back_rx: re.Pattern[str], width: int = 24
 ) -> list[tuple[str, int, int]]:
     """``(number, start, end)`` for every unit match with a number just before it."""
     out = []
@@ -549,8 +549,9 @@ def _bathrooms(text: str) -> list[float]:
 
 # -- size ------------------------------------------------------------------------------
 
-_SIZE_UNIT = re.compile(
-    r"sq\.?\s*f(?:ee)?t|sq\.?\s*f\b|sqft|sf\b|ft2|ft\.?²|square\s*f(?:ee|oo)?t|sq\b|sq\.|square\b"
+# Grouped by leading literal ("sq", "sf", "ft") so each part scans fast (see _Gated).
+_SIZE_UNIT = _g(
+    r"sq(?:\.?\s*f(?:ee)?t|\.?\s*f\b|ft|uare\s*f(?:ee|oo)?t|\b|\.|uare\b)|sf\b|ft(?:2|\.?²)"
 )
 _SIZE_BACK = re.compile(
     r"(?<![\d$.,])(\d{1,2},\d{3}|\d{3,5})(?:\.\d+)?[ \t]*\+?[ \t]*(?:-[ \t]*)?$"
@@ -626,7 +627,7 @@ _DATE = re.compile(
     rf"|\b(?P<mid>mid|early|end\s+of|late|beginning\s+of|first\s+of)[\s-]+(?P<m4>{_MON})"
     rf"|\b(?P<m5>{_MON})\s+(?P<ord>1st|first)\b",
 )
-_AVAIL_CTX = re.compile(
+_AVAIL_CTX = _g(  # no gate keys: each literal-led alternative is gated by its own prefix
     r"avail|move[\s-]*in|starting|start\s+date|begin|lease\s+start|as\s+of|ready|occupancy|"
     r"vacant|date",
 )
