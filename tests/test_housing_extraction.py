@@ -253,6 +253,20 @@ def test_emails_obfuscated_with_upper_case_at_but_not_websites() -> None:
     assert out["email"] is None
 
 
+def test_floors_from_a_unit_described_floor_by_floor() -> None:
+    assert extract_fields("", "2 bed apartment on the 2nd & 3rd floor.")["floors"] == 2
+    body = "Two 1st floor bedrooms. Full bath on the 1st floor. The 2nd floor offers a den."
+    assert extract_fields("Brick Cape Cod", body)["floors"] == 2
+    assert extract_fields("", "A 3 story home. Bedrooms on the 2nd floor.")["floors"] == 3
+    # Where a unit is, or where several units are, is not how many floors it has.
+    for body in (
+        "Top floor (third floor) three bedroom unit.",
+        "This is a first floor unit. 2nd floor unit also available.",
+        "Units available on the 1st and 2nd floor.",
+    ):
+        assert extract_fields("", body)["floors"] is None, body
+
+
 def test_contact_formats() -> None:
     for text in ("Call (919) 555-0143", "call 919.555.0143!", "919 555 0143", "tel:9195550143"):
         assert extract_fields("", text)["phone"] == "+19195550143", text

@@ -1127,6 +1127,47 @@ def _floors(text: str) -> list[int]:
     return out
 
 
+_ORDINAL = {
+    "1st": 1,
+    "first": 1,
+    "2nd": 2,
+    "second": 2,
+    "3rd": 3,
+    "third": 3,
+    "4th": 4,
+    "fourth": 4,
+}
+_ORD = r"(1st|first|2nd|second|3rd|third|4th|fourth)"
+# "on the 2nd & 3rd floor": the floors the unit spans.
+_FLOOR_PAIR = _g(rf"\b{_ORD}\s*(?:&|and|-|to)\s*{_ORD}\s+floors?\b", "floor")
+# "two 1st floor bedrooms ... the 2nd floor offers": rooms on each floor.
+_FLOOR_ORDINAL = _g(rf"\b{_ORD}[\s-]+floor\b(?!\s+(?:unit|apartment|apt|condo|flat)s?\b)", "floor")
+_UNITS_BEFORE = re.compile(r"\b(?:units|apartments|apts|homes)\b")
+
+
+def _floor_span(text: str) -> int | None:
+    """Floors of a unit described floor by floor, when no count is stated.
+
+    A pair ("2nd & 3rd floor") gives its span; otherwise rooms on the 1st floor and
+    on higher floors give the highest. Floors named for several units ("units on the
+    1st and 2nd floor") are where units are, not one unit's floors.
+    """
+    if "floor" not in text:
+        return None
+    for m in _FLOOR_PAIR.finditer(text):
+        low, high = _ORDINAL[m.group(1)], _ORDINAL[m.group(2)]
+        if high > low and not _UNITS_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            return high - low + 1
+    floors = {
+        _ORDINAL[m.group(1)]
+        for m in _FLOOR_ORDINAL.finditer(text)
+        if not _UNITS_BEFORE.search(text, max(0, m.start() - 30), m.start())
+    }
+    if len(floors) > 1 and min(floors) == 1:
+        return max(floors)
+    return None
+
+
 # -- merge rules -------------------------------------------------------------------------------
 
 
@@ -1237,7 +1278,7 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
     avail = _merge(_dates(title, posted_date), _dates(body, posted_date))
     out["available_date"] = avail.isoformat() if avail else None
     out["built_year"] = _merge(_built_years(title, posted_date), _built_years(body, posted_date))
-    out["floors"] = _merge(_floors(title), _floors(body))
+    out["floors"] = _merge(_floors(title), _floors(body)) or _floor_span(f"{title}\n{body}")
 
     out["type"] = _merge(_types(title), _types(body))
     out["laundry"] = _laundry(title, body)
