@@ -1138,10 +1138,11 @@ _ORDINAL = {
     "fourth": 4,
 }
 _ORD = r"(1st|first|2nd|second|3rd|third|4th|fourth)"
-# "on the 2nd & 3rd floor": the floors the unit spans.
-_FLOOR_PAIR = _g(rf"\b{_ORD}\s*(?:&|and|-|to)\s*{_ORD}\s+floors?\b", "floor")
-# "two 1st floor bedrooms ... the 2nd floor offers": rooms on each floor.
-_FLOOR_ORDINAL = _g(rf"\b{_ORD}[\s-]+floor\b(?!\s+(?:unit|apartment|apt|condo|flat)s?\b)", "floor")
+# Found from the word "floor" back (a literal scans fast): "on the 2nd & 3rd floor" (the
+# floors the unit spans), "two 1st floor bedrooms ... the 2nd floor offers" (rooms on each).
+_FLOOR_WORD = re.compile(r"floors?\b")
+_FLOOR_ORD_BACK = re.compile(rf"(?<!\w)(?:{_ORD}\s*(?:&|and|-|to)\s*)?(?<!\w){_ORD}[\s-]+$")
+_FLOOR_OF_UNIT = re.compile(r"\s+(?:unit|apartment|apt|condo|flat)s?\b")
 _UNITS_BEFORE = re.compile(r"\b(?:units|apartments|apts|homes)\b")
 
 
@@ -1152,17 +1153,18 @@ def _floor_span(text: str) -> int | None:
     on higher floors give the highest. Floors named for several units ("units on the
     1st and 2nd floor") are where units are, not one unit's floors.
     """
-    if "floor" not in text:
-        return None
-    for m in _FLOOR_PAIR.finditer(text):
-        low, high = _ORDINAL[m.group(1)], _ORDINAL[m.group(2)]
-        if high > low and not _UNITS_BEFORE.search(text, max(0, m.start() - 30), m.start()):
-            return high - low + 1
-    floors = {
-        _ORDINAL[m.group(1)]
-        for m in _FLOOR_ORDINAL.finditer(text)
-        if not _UNITS_BEFORE.search(text, max(0, m.start() - 30), m.start())
-    }
+    floors: set[int] = set()
+    for f in _FLOOR_WORD.finditer(text):
+        m = _FLOOR_ORD_BACK.search(text, max(0, f.start() - 30), f.start())
+        if m is None or _UNITS_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            continue
+        high = _ORDINAL[m.group(2)]
+        if m.group(1):
+            low = _ORDINAL[m.group(1)]
+            if high > low:
+                return high - low + 1
+        if not _FLOOR_OF_UNIT.match(text, f.end()):
+            floors.add(high)
     if len(floors) > 1 and min(floors) == 1:
         return max(floors)
     return None
