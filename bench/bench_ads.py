@@ -152,10 +152,13 @@ def _ceiling(rows: list[dict[str, Any]], predictions: dict[str, dict[str, Any]])
     it. ``f1_ceiling`` assumes every other error fixed and full recall.
     """
     # Private candidate generators: this is a diagnostic of the extractor itself.
-    from eduscrape.extraction.housing import _amounts, _bedrooms
+    from eduscrape.extraction._housing_amounts import amount_candidates
+    from eduscrape.extraction._housing_counts import bedroom_candidates
 
     def candidates(field: str, text: str) -> set[Any]:
-        return set(_amounts(text)[0]) if field == "rent" else set(_bedrooms(text))
+        if field == "rent":
+            return set(amount_candidates(text)[0])
+        return set(bedroom_candidates(text))
 
     out: dict[str, Any] = {}
     for field in ("rent", "bedrooms"):
