@@ -280,6 +280,21 @@ def test_contact_formats() -> None:
     assert out["postal_code"] == "27603"
 
 
+def test_street_addresses() -> None:
+    assert extract_fields("", "Visit Us: 5040 N New Hope Rd\nRaleigh")["street_address"] == (
+        "5040 N New Hope Rd"
+    )
+    body = "1255 NEW HAMPSHIRE AVE NW | #114 | WASHINGTON, DC"
+    assert extract_fields("", body)["street_address"] == "1255 NEW HAMPSHIRE AVE NW"
+    # A highway number is not a house number.
+    body = "Near I-395 Willow Run at Mark Center.\n935 North Van Dorn St\nAlexandria, VA"
+    assert extract_fields("", body)["street_address"] == "935 North Van Dorn St"
+    body = "3D tour: https://www.example.com/apartments/47-Notre-Dame-Street-Unit-2\n"
+    assert extract_fields("", body)["street_address"] == "47 Notre Dame Street"
+    for body in ("2 Bedroom Way", "1 Car Garage Dr", "3 Great Rooms Ct", "/2-bedroom-way/"):
+        assert extract_fields("", body)["street_address"] is None, body
+
+
 def test_merge_fields_prefers_page_attributes() -> None:
     fields, sources = merge_fields(
         {"rent": 1500, "bedrooms": None, "type": "condo"},

@@ -39,9 +39,10 @@ _STREET = re.compile(
 )
 # Street-like phrases that are not addresses ("2 Bedroom Way" never, "1 Car Garage").
 _NOT_STREET = re.compile(
-    r"^(?:bed|bath|br|ba|car|story|stories|level|month|year|week|day|minute|mile|block|"
+    r"^(?:bed|beds|bedrooms?|bath|baths|bathrooms?|br|ba|car|story|stories|level|month|year|"
+    r"week|day|minute|mile|block|"
     r"unit|units|floor|person|people|pet|dog|cat|sq|square|acre|x|and|or|to|of|at|in|"
-    r"on|the|a|an|min|hour|hr|full|half|new|great|large|huge|private)\b",
+    r"on|the|a|an|min|hour|hr|full|half|great|large|huge|private)\b",
     _I,
 )
 
@@ -51,16 +52,31 @@ _NOT_BEFORE_NUMBER = frozenset(
 )
 
 
+# Listing sites put the address in the page's URL ("/apartments/47-Notre-Dame-Street-Unit-2").
+_URL_STREET = re.compile(
+    rf"/(\d{{1,6}})-((?:[A-Za-z][A-Za-z'.]*-){{1,4}}?)(?i:{_SUFFIX})(?=[-/?#&.\s]|$)"
+)
+
+
 def street_candidates(text: str) -> list[str]:
-    out = []
+    """Street addresses with a house number, in the text or in a URL's slug."""
+    found: list[tuple[int, str]] = []
     for m in _STREET.finditer(text):
-        if m.start() and text[m.start() - 1] in _NOT_BEFORE_NUMBER:
+        s = m.start()
+        if s and text[s - 1] in _NOT_BEFORE_NUMBER:
             continue
+        if s > 1 and text[s - 1] == "-" and text[s - 2].isalpha():
+            continue  # a highway ("I-395 Willow Run at Mark Center")
         name = m.group(3) or m.group(4)
         if _NOT_STREET.match(name):
             continue
-        out.append(" ".join(m.group(0).split()))
-    return out
+        found.append((s, " ".join(m.group(0).split())))
+    if "/" in text:
+        for m in _URL_STREET.finditer(text):
+            if not _NOT_STREET.match(m.group(2)):
+                found.append((m.start(), m.group(0)[1:].replace("-", " ")))
+        found.sort()
+    return [street for _, street in found]
 
 
 # -- postal code ----------------------------------------------------------------------
