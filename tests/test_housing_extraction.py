@@ -280,6 +280,19 @@ def test_contact_formats() -> None:
     assert out["postal_code"] == "27603"
 
 
+def test_one_kind_of_pet_named_beats_a_generic_no_pets() -> None:
+    out = extract_fields("", "Pet: Cats Only\nSorry, no pets, and no smoking.")
+    assert (out["cats_ok"], out["dogs_ok"]) == (True, False)
+    out = extract_fields(
+        "", "Pet Policy: This location accepts cats. $25/pet/month, no pet deposit."
+    )
+    assert out["cats_ok"] is True
+    out = extract_fields("", "Sorry, no pets.")
+    assert (out["cats_ok"], out["dogs_ok"]) == (False, False)
+    out = extract_fields("", "Dogs only, no cats.")
+    assert (out["cats_ok"], out["dogs_ok"]) == (False, True)
+
+
 def test_street_addresses() -> None:
     assert extract_fields("", "Visit Us: 5040 N New Hope Rd\nRaleigh")["street_address"] == (
         "5040 N New Hope Rd"

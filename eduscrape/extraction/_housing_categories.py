@@ -256,7 +256,9 @@ def type_candidates(text: str) -> list[str]:
 # -- booleans --------------------------------------------------------------------------------
 
 _NO_PETS = gated(
-    r"\bno\s+pets?\b|\bpets?\s+(?:are\s+)?not\s+(?:allowed|permitted|accepted)|"
+    # "no pet deposit" is about the deposit, not the pets.
+    r"\bno\s+pets?\b(?!\s+(?:deposit|fee|rent|charge))|"
+    r"\bpets?\s+(?:are\s+)?not\s+(?:allowed|permitted|accepted)|"
     r"\bno\s+animals\b|\bnot\s+pet[\s-]*friendly|pet[\s-]*free\b",
     "no",
     "pet",
@@ -271,6 +273,21 @@ _NO_CATS = gated(r"\bno\s+cats?\b|\bcats?\s+(?:are\s+)?not\s+(?:allowed|permitte
 _NO_DOGS = gated(
     r"\bno\s+(?:large\s+|big\s+)?dogs?\b|\bdogs?\s+(?:are\s+)?not\s+(?:allowed|permitted)", "dog"
 )
+
+
+# One kind named as allowed ("Pet: Cats Only", "accepts cats") beats a generic "no pets".
+def _kind_allowed(kind: str) -> Gated:
+    return gated(
+        rf"\b{kind}s?\s+only\b|\baccepts?\s+{kind}s\b|"
+        rf"\b{kind}s?\s+(?:are\s+)?(?:ok|okay|welcome|allowed|accepted|permitted)\b",
+        kind,
+    )
+
+
+_CATS_OK = _kind_allowed("cat")
+_DOGS_OK = _kind_allowed("dog")
+_CATS_ONLY = gated(r"\bcats?\s+only\b", "only")
+_DOGS_ONLY = gated(r"\bdogs?\s+only\b", "only")
 _CATS = gated(r"\bcats?\b|\bkittens?\b|\bfeline", "cat", "kitten", "feline")
 _DOGS = gated(r"\bdogs?\b|\bpupp(?:y|ies)\b|\bcanine", "dog", "pupp", "canine")
 _NO_SMOKING = gated(
@@ -315,6 +332,14 @@ def pets_allowed(text: str) -> tuple[bool | None, bool | None]:
         dogs = True
     if _NO_PETS.search(text):
         cats = dogs = False
+    if _CATS_OK.search(text):
+        cats = True
+    if _DOGS_OK.search(text):
+        dogs = True
+    if _CATS_ONLY.search(text):
+        dogs = False
+    if _DOGS_ONLY.search(text):
+        cats = False
     if _NO_CATS.search(text):
         cats = False
     if _NO_DOGS.search(text):
