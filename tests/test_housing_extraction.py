@@ -280,6 +280,13 @@ def test_contact_formats() -> None:
     assert out["postal_code"] == "27603"
 
 
+def test_a_number_ending_the_previous_line_is_not_the_next_lines_count() -> None:
+    out = extract_fields("", "Bedrooms: 2\nBathrooms: 1\nSquare Feet: 945\nFloors: 2\n")
+    assert (out["bedrooms"], out["bathrooms"], out["size_sqft"]) == (2, 1.0, 945)
+    out = extract_fields("", "Units: 12\nbedrooms in each are large")
+    assert out["bedrooms"] is None
+
+
 def test_one_kind_of_pet_named_beats_a_generic_no_pets() -> None:
     out = extract_fields("", "Pet: Cats Only\nSorry, no pets, and no smoking.")
     assert (out["cats_ok"], out["dogs_ok"]) == (True, False)

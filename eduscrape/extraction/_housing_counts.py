@@ -34,7 +34,7 @@ def _unit_numbers(
 
 
 _BED_UNIT = re.compile(r"b(?:edrooms?|ed\s*rooms?|edrms?|eds?|drms?|dr|rs?|ds?)(?![a-z])")
-_BED_BACK = re.compile(rf"(?<![\w.])(\d{{1,2}}|{_NUMWORD})[ \t]*-?[ \t]*$")
+_BED_BACK = re.compile(rf"(?<![\w.])(\d{{1,2}}|{_NUMWORD})[ \t]*-?[ \t]*\Z")
 _BED_LABEL = re.compile(r"bed(?:room)?s?\s*[:=]\s*(\d+)\b")
 _STUDIO = gated(
     r"\b(?:studios?|efficiency(?=\s+(?:apartment|unit|apt))|bachelor(?=\s+apartment))\b",
@@ -45,7 +45,7 @@ _STUDIO = gated(
 _BATH_UNIT = re.compile(r"ba(?:th\s*rooms?|ths?)?(?![a-z])|bth(?![a-z])")
 _BATH_BACK = re.compile(
     rf"(?<![\d.])((?:\d{{1,2}}|\b{_NUMWORD})(?:\.\d|[ \t]*1/2|[ \t]*½|[ \t]+(?:and|&)[ \t]+(?:a[ \t]+)?half)?)"
-    r"[ \t]*-?[ \t]*(?:full[ \t]+)?$"
+    r"[ \t]*-?[ \t]*(?:full[ \t]+)?\Z"
 )
 _BATH_LABEL = re.compile(r"bath(?:room)?s?\s*[:=]\s*(\d(?:\.\d)?)\b")
 # "2x1", "2 x 1.5" (beds x baths), not "10 x 12 ft".
@@ -219,7 +219,7 @@ _SIZE_UNIT = gated(
     r"sq(?:\.?\s*f(?:ee)?t|\.?\s*f\b|ft|uare\s*f(?:ee|oo)?t|\b|\.|uare\b)|sf\b|ft(?:2|\.?²)"
 )
 _SIZE_BACK = re.compile(
-    r"(?<![\d$.,])(\d{1,2},\d{3}|\d{3,5})(?:\.\d+)?[ \t]*\+?[ \t]*(?:-[ \t]*)?$"
+    r"(?<![\d$.,])(\d{1,2},\d{3}|\d{3,5})(?:\.\d+)?[ \t]*\+?[ \t]*(?:-[ \t]*)?\Z"
 )
 _SIZE_LABEL = gated(
     r"(?:sq\.?\s*ft\.?|sqft|square\s+f(?:ee|oo)t(?:age)?|footage|size)\s*[:=-]?\s*(?:of\s+|is\s+)?"
@@ -277,7 +277,7 @@ _BUILT_BEFORE = gated(
     r"\b((?:18|19|20)\d\d)\s+(?:built|construction|build)\b", "built", "construct", "build"
 )
 _FLOOR_UNIT = re.compile(r"(?:stor(?:y|ies|ey)|levels?|floors?)(?![a-z])(?!\s+(?:unit|apartment))")
-_FLOOR_BACK = re.compile(rf"(?<![\w.])({_NUMWORD}|\d{{1,2}}|\d\.5|single)[ \t]*-?[ \t]*$")
+_FLOOR_BACK = re.compile(rf"(?<![\w.])({_NUMWORD}|\d{{1,2}}|\d\.5|single)[ \t]*-?[ \t]*\Z")
 _FLOOR_LABEL = re.compile(r"floors?\s*[:=]\s*(\d)\b")
 
 
