@@ -322,29 +322,23 @@ AMENITY_PATTERNS = {
 
 
 def pets_allowed(text: str) -> tuple[bool | None, bool | None]:
-    cats: bool | None = None
-    dogs: bool | None = None
-    if _PETS_OK.search(text):
-        cats = dogs = True
-    if cats is None and _CATS.search(text):
-        cats = True
-    if dogs is None and _DOGS.search(text):
-        dogs = True
-    if _NO_PETS.search(text):
-        cats = dogs = False
-    if _CATS_OK.search(text):
-        cats = True
-    if _DOGS_OK.search(text):
-        dogs = True
-    if _CATS_ONLY.search(text):
-        dogs = False
-    if _DOGS_ONLY.search(text):
-        cats = False
-    if _NO_CATS.search(text):
-        cats = False
-    if _NO_DOGS.search(text):
-        dogs = False
+    """(cats_ok, dogs_ok): a statement about one kind beats one about pets in general."""
+    generic = False if _NO_PETS.search(text) else True if _PETS_OK.search(text) else None
+    cats = _kind_ok(text, generic, _CATS_OK, _CATS, refused=_NO_CATS, other_only=_DOGS_ONLY)
+    dogs = _kind_ok(text, generic, _DOGS_OK, _DOGS, refused=_NO_DOGS, other_only=_CATS_ONLY)
     return cats, dogs
+
+
+def _kind_ok(
+    text: str, generic: bool | None, allowed: Gated, named: Gated, refused: Gated, other_only: Gated
+) -> bool | None:
+    if refused.search(text) or other_only.search(text):  # "no cats", "dogs only"
+        return False
+    if allowed.search(text):  # "cats only", "accepts cats", even after "no pets"
+        return True
+    if generic is not None:  # "no pets", "pet friendly"
+        return generic
+    return True if named.search(text) else None  # a cat is mentioned
 
 
 def _negated_first(text: str, negative: Gated, positive: Gated) -> bool | None:

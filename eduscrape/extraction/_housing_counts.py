@@ -316,7 +316,7 @@ _ORDINAL = {
     "4th": 4,
     "fourth": 4,
 }
-_ORD = r"(1st|first|2nd|second|3rd|third|4th|fourth)"
+_ORD = f"({'|'.join(_ORDINAL)})"
 # Found from the word "floor" back (a literal scans fast): "on the 2nd & 3rd floor" (the
 # floors the unit spans), "two 1st floor bedrooms ... the 2nd floor offers" (rooms on each).
 _FLOOR_WORD = re.compile(r"floors?\b")

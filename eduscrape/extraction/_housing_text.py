@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from eduscrape.extraction._gated import Gated
+
 _I = re.IGNORECASE
 
 
@@ -179,9 +181,9 @@ def phone_candidates(text: str) -> list[str]:
 
 # -- email ---------------------------------------------------------------------------------
 
-# "@", "at", "(at)": scanned one by one, since each alone starts with a literal or a
-# rare character class (fast scan); "at" must stand alone (checked below).
-_AT_PARTS = (re.compile("@"), re.compile(r"at\s+"), re.compile(r"[(\[{]\s*at\s*[)\]}]\s*"))
+# Gated scans "@", "at" and "(at)" one by one (each starts with a literal or a rare
+# character class: fast); "at" must stand alone (checked below).
+_AT = Gated(r"@|at\s+|[(\[{]\s*at\s*[)\]}]\s*")
 _USER = re.compile(r"([\w.+-]+)\s*$")
 _DOMAIN = re.compile(
     r"\s*([\w-]+(?:\.[\w-]+)*?)\s*(?:\.|\s+dot\s+|\s*[(\[{]\s*dot\s*[)\]}]\s*)\s*"
@@ -216,11 +218,7 @@ def email_candidates(text: str) -> list[str]:
     lower = text.lower()
     if "@" not in text and not any(k in lower for k in _OBFUSCATION_KEYS):
         return out
-    end = -1
-    for m in sorted((m for rx in _AT_PARTS for m in rx.finditer(lower)), key=_start):
-        if m.start() < end:
-            continue  # inside an earlier match, as in one alternation
-        end = m.end()
+    for m in _AT.finditer(lower):
         if m.group(0)[0] == "a" and (not m.start() or not text[m.start() - 1].isspace()):
             continue
         # The domain first: a match at one position, cheaper than the user's search.
@@ -242,10 +240,6 @@ def email_candidates(text: str) -> list[str]:
         for m in _CAPS_AT.finditer(text):
             out.append(f"{m.group(1).lower()}@{m.group(2).lower()}")
     return out
-
-
-def _start(m: re.Match[str]) -> int:
-    return m.start()
 
 
 _OBFUSCATION_KEYS = ("dot", "(at)", "[at]", "{at}", ".com", ".net", ".org", ".edu")

@@ -160,6 +160,7 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
     # address extractors need the original case.
     title = title_raw.lower()
     body = body_raw.lower()
+    text = f"{title}\n{body}"
     posted_date = _parse_posted(posted)
     out: dict[str, Any] = {}
 
@@ -197,15 +198,13 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
     out["built_year"] = _merge(
         built_year_candidates(title, posted_date), built_year_candidates(body, posted_date)
     )
-    out["floors"] = _merge(floor_candidates(title), floor_candidates(body)) or floors_from_ordinals(
-        f"{title}\n{body}"
-    )
+    floors = _merge(floor_candidates(title), floor_candidates(body))
+    out["floors"] = floors or floors_from_ordinals(text)
 
     out["type"] = _merge(type_candidates(title), type_candidates(body))
     out["laundry"] = laundry_value(title, body)
     out["parking"] = _merge(parking_candidates(title), parking_candidates(body), title_first=False)
 
-    text = f"{title}\n{body}"
     out["cats_ok"], out["dogs_ok"] = pets_allowed(text)
     out["smoking"] = smoking_allowed(text)
     out["furnished"] = furnished(text)
