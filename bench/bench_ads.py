@@ -4,7 +4,7 @@
 
 Uses ``../shared/data/ads/dev`` (300 Craigslist postings from 6 cities with gold
 labels from the pages' structured parts). Quality follows the data set's
-comparison conventions (:mod:`eduscrape.extraction.housing_eval`): precision
+comparison conventions (:mod:`eduscrape.housing.evaluation`): precision
 against the gold value, recall over postings whose text mentions it.
 
 The extractor was tuned while looking at the TUNE cities; HELDOUT cities are
@@ -21,9 +21,8 @@ from typing import Any
 
 from _common import PROJECT_DIR, SHARED_DATA, peak_rss_mb
 
-from eduscrape.extraction.craigslist import parse_posting
-from eduscrape.extraction.housing import extract_fields
-from eduscrape.extraction.housing_eval import (
+from eduscrape.housing.craigslist import parse_posting
+from eduscrape.housing.evaluation import (
     SCORED_FIELDS,
     join_labels,
     load_gold,
@@ -31,6 +30,7 @@ from eduscrape.extraction.housing_eval import (
     score,
     score_labelled,
 )
+from eduscrape.housing.extract import extract_fields
 
 DATA = SHARED_DATA / "ads" / "dev"
 TUNE = ("atlanta", "boston", "cleveland", "oklahomacity")
@@ -152,8 +152,8 @@ def _ceiling(rows: list[dict[str, Any]], predictions: dict[str, dict[str, Any]])
     it. ``f1_ceiling`` assumes every other error fixed and full recall.
     """
     # Private candidate generators: this is a diagnostic of the extractor itself.
-    from eduscrape.extraction._housing_amounts import amount_candidates
-    from eduscrape.extraction._housing_counts import bedroom_candidates
+    from eduscrape.housing._amounts import amount_candidates
+    from eduscrape.housing._counts import bedroom_candidates
 
     def candidates(field: str, text: str) -> set[Any]:
         if field == "rent":

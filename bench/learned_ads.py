@@ -6,7 +6,7 @@
 For the categorical fields (laundry, parking, type) a TF-IDF (word 1-2 grams) +
 logistic-regression classifier is trained on the gold labels of some cities and
 scored on the others, three ways, against the rules of
-:func:`eduscrape.extraction.housing.extract_fields`:
+:func:`eduscrape.housing.extract.extract_fields`:
 
 - ``learned``: the classifier alone, answering when its top class has at least
   ``threshold`` probability;
@@ -25,8 +25,8 @@ from typing import Any
 
 from bench_ads import DATA, HELDOUT, TUNE
 
-from eduscrape.extraction.housing import extract_fields
-from eduscrape.extraction.housing_eval import load_gold, predict_all, score
+from eduscrape.housing.evaluation import load_gold, predict_all, score
+from eduscrape.housing.extract import extract_fields
 
 FIELDS = ("laundry", "parking", "type")
 THRESHOLDS = (0.0, 0.5, 0.85)

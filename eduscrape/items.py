@@ -90,9 +90,9 @@ class HousingAdItem:
 
     - ``attributes``: what the page's structured parts state (price header,
       attribute bubbles, map address, JSON-LD), see
-      :mod:`eduscrape.extraction.craigslist`;
+      :mod:`eduscrape.housing.craigslist`;
     - ``text_fields``: the same fields extracted from ``title`` + ``body`` alone
-      (:func:`eduscrape.extraction.housing.extract_fields`);
+      (:func:`eduscrape.housing.extract.extract_fields`);
     - ``fields``: the attribute where the page states it, else the text value;
       ``field_sources`` says which (``"attributes"`` / ``"text"``).
 

@@ -1,4 +1,4 @@
-"""Craigslist page parsing (eduscrape.extraction.craigslist) and the evaluation on ads/dev."""
+"""Craigslist page parsing (eduscrape.housing.craigslist) and the evaluation on ads/dev."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import json
 import pytest
 from _support import PROJECT_DIR, shared_data
 
-from eduscrape.extraction.craigslist import parse_listing, parse_posting
-from eduscrape.extraction.housing import extract_fields
-from eduscrape.extraction.housing_eval import (
+from eduscrape.housing.craigslist import parse_listing, parse_posting
+from eduscrape.housing.evaluation import (
     SCORED_FIELDS,
     load_gold,
     predict_all,
     same_value,
     score,
 )
+from eduscrape.housing.extract import extract_fields
 
 DEMO = PROJECT_DIR / "eduscrape" / "demo" / "sites" / "classifieds"
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from eduscrape.extraction._gated import Gated
+from eduscrape.housing._gated import Gated
 
 TEXTS = [
     "",

@@ -1,6 +1,6 @@
 """Housing-ad extraction pipeline: fills ``text_fields``, ``fields`` and ``field_sources``.
 
-Runs :func:`eduscrape.extraction.housing.extract_fields` on each
+Runs :func:`eduscrape.housing.extract.extract_fields` on each
 :class:`~eduscrape.items.HousingAdItem` whose status is ``ok`` and merges the
 result with the page's own ``attributes`` (the page wins where it states a
 value). Other items pass through untouched. Stats: ``housing/extracted``,
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eduscrape.extraction.housing import extract_fields, merge_fields
+from eduscrape.housing.extract import extract_fields, merge_fields
 from eduscrape.items import HousingAdItem
 
 

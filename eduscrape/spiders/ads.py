@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from eduscrape.extraction.craigslist import (
+from eduscrape.housing.craigslist import (
     is_posting_page,
     language_of,
     parse_listing,

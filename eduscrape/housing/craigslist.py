@@ -1,6 +1,6 @@
 """Parsing of Craigslist housing pages (2022 markup): postings and search listings.
 
-    from eduscrape.extraction.craigslist import parse_posting, parse_listing
+    from eduscrape.housing.craigslist import parse_posting, parse_listing
     page = parse_posting(html, url)
     page.status       # "ok", "deleted", "flagged", "expired", "empty"
     page.attributes   # {"rent": 1606, "bedrooms": 2, ..., "latitude": 33.88, ...}
@@ -8,7 +8,7 @@
 ``attributes`` holds what the page's structured parts state (the price/housing
 header, the ``p.attrgroup`` bubbles, ``div.mapaddress``, the JSON-LD block), with
 the same field names and vocabularies as the text extractor
-(:mod:`eduscrape.extraction.housing`), plus page-only extras (latitude, longitude,
+(:mod:`eduscrape.housing.extract`), plus page-only extras (latitude, longitude,
 map_address, housing_line, open_house_dates, amenities, rent_period...).
 Scrapy-free: parsel only.
 """

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from eduscrape.extraction._gated import gated
-from eduscrape.extraction._housing_text import number_value
+from eduscrape.housing._gated import gated
+from eduscrape.housing._text import number_value
 
 _DOLLAR = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2}|\.0)?(k\b)?")
 # "1600/mo", "1,600 per month", "1600 dollars": found from the unit back.

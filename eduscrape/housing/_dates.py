@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-from eduscrape.extraction._gated import gated
+from eduscrape.housing._gated import gated
 
 _MONTHS = {
     "jan": 1,

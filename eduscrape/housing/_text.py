@@ -1,11 +1,11 @@
-"""Contact, address and number helpers for :mod:`eduscrape.extraction.housing`."""
+"""Contact, address and number helpers for :mod:`eduscrape.housing.extract`."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from eduscrape.extraction._gated import Gated
+from eduscrape.housing._gated import Gated
 
 _I = re.IGNORECASE
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from eduscrape.extraction._gated import Gated, gated
+from eduscrape.housing._gated import Gated, gated
 
 # -- categorical fields -------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Text field extraction from housing ads (eduscrape.extraction.housing).
+"""Text field extraction from housing ads (eduscrape.housing.extract).
 
 The ads below are written for these tests (no real postings). The last block is
 a small hand-labelled set for the fields Craigslist has no labels for (deposit,
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from _support import shared_data
 
-from eduscrape.extraction.housing import AMENITIES, FIELDS, extract_fields, merge_fields
-from eduscrape.extraction.housing_eval import join_labels, score_labelled
+from eduscrape.housing.evaluation import join_labels, score_labelled
+from eduscrape.housing.extract import AMENITIES, FIELDS, extract_fields, merge_fields
 
 
 def test_returns_every_field_name() -> None:

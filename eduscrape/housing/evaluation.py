@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from eduscrape.extraction.housing import FIELDS
+from eduscrape.housing.extract import FIELDS
 
 # Fields the data set labels from the pages' structured parts (the others, e.g.
 # deposit and phone, have no site labels).

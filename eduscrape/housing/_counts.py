@@ -6,8 +6,8 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from eduscrape.extraction._gated import Gated, gated
-from eduscrape.extraction._housing_text import number_value
+from eduscrape.housing._gated import Gated, gated
+from eduscrape.housing._text import number_value
 
 _NUMWORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|single|double)"
 

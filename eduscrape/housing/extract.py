@@ -1,6 +1,6 @@
 """Field extraction from the free text of housing ads (title + body).
 
-    from eduscrape.extraction.housing import extract_fields
+    from eduscrape.housing.extract import extract_fields
     extract_fields("$1,895 / 2br - Sunny flat", "Rent and deposit are $1895 and $1000 ...",
                    posted="2022-06-28")
     -> {"rent": 1895, "deposit": 1000, "bedrooms": 2, ...}
@@ -13,10 +13,10 @@ segment. The candidates of the title and the body are merged per field:
 - otherwise the most frequent body value (first seen on ties);
 - booleans: a negation ("no dogs", "sorry, no pets") beats a generic "pets ok".
 
-The extractors live in private modules by kind of field: ``_housing_amounts`` (rent,
-deposit), ``_housing_counts`` (bedrooms, bathrooms, size, built year, floors),
-``_housing_dates`` (available date), ``_housing_categories`` (type, laundry, parking,
-pets, smoking, furnished, amenities) and ``_housing_text`` (address, ZIP, phone,
+The extractors live in private modules by kind of field: ``_amounts`` (rent,
+deposit), ``_counts`` (bedrooms, bathrooms, size, built year, floors),
+``_dates`` (available date), ``_categories`` (type, laundry, parking,
+pets, smoking, furnished, amenities) and ``_text`` (address, ZIP, phone,
 email); ``_gated`` holds the keyword-gated regexes they share.
 
 Scrapy-free and fast: regexes are precompiled, number words use a table (with
@@ -31,9 +31,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from eduscrape.extraction._gated import gated
-from eduscrape.extraction._housing_amounts import amount_candidates, deposit_is_a_month
-from eduscrape.extraction._housing_categories import (
+from eduscrape.housing._amounts import amount_candidates, deposit_is_a_month
+from eduscrape.housing._categories import (
     AMENITY_PATTERNS,
     amenities,
     furnished,
@@ -43,7 +42,7 @@ from eduscrape.extraction._housing_categories import (
     smoking_allowed,
     type_candidates,
 )
-from eduscrape.extraction._housing_counts import (
+from eduscrape.housing._counts import (
     bathroom_candidates,
     bedroom_candidates,
     built_year_candidates,
@@ -51,8 +50,9 @@ from eduscrape.extraction._housing_counts import (
     floors_from_ordinals,
     size_candidates,
 )
-from eduscrape.extraction._housing_dates import date_candidates
-from eduscrape.extraction._housing_text import (
+from eduscrape.housing._dates import date_candidates
+from eduscrape.housing._gated import gated
+from eduscrape.housing._text import (
     email_candidates,
     phone_candidates,
     postal_candidates,
