@@ -5,9 +5,9 @@
 1. MongoDB: ``MONGO_URI`` when set, else the embedded nx-27017 server (started
    here, stopped at the end; ``scrapy mongo start`` reopens the data later).
 2. The demo web on a free loopback port.
-3. For every spider that declares ``demo_args`` or ``demo_runs``: ``scrapy crawl``
-   in a subprocess, items to MongoDB and ``output/<spider>.jsonl`` / ``.csv``,
-   log in ``output/logs/``; then its ``demo_commands`` (reports...).
+3. For every run of :data:`eduscrape.demo.runs.DEMO_RUNS`: ``scrapy crawl`` in a
+   subprocess, items to MongoDB and ``output/<run>.jsonl`` / ``.csv``, log in
+   ``output/logs/``; then its commands (reports, exports).
 4. A summary table: spider, items, errors, time, where the data is.
 """
 
@@ -25,27 +25,14 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
+from eduscrape.demo.runs import DemoRun, demo_runs
 from eduscrape.demo.server import spawn as spawn_demo_web
 from eduscrape.storage import redact_uri
 from eduscrape.storage.connect import configured_uri, ensure_uri
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-
-
-@dataclass
-class DemoRun:
-    spider: str
-    label: str
-    args: dict[str, str]
-    settings: dict[str, Any]
-    commands: list[list[str]] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return f"{self.spider}-{self.label}" if self.label else self.spider
 
 
 @dataclass
@@ -56,50 +43,6 @@ class RunResult:
     stats: dict[str, Any]
     outputs: list[str]
     command_failures: list[str] = field(default_factory=list)
-
-
-def _fill(value: Any, values: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return value.format(**values)
-    if isinstance(value, list):
-        return [_fill(v, values) for v in value]
-    if isinstance(value, dict):
-        return {k: _fill(v, values) for k, v in value.items()}
-    return value
-
-
-def demo_runs(placeholders: dict[str, str]) -> list[DemoRun]:
-    """Every run declared by a spider (``demo_args`` or ``demo_runs``), in spider-name order."""
-    loader = SpiderLoader.from_settings(get_project_settings())
-    runs: list[DemoRun] = []
-    for name in sorted(loader.list()):
-        cls = loader.load(name)
-        base_settings = dict(getattr(cls, "demo_settings", {}) or {})
-        commands = _fill(list(getattr(cls, "demo_commands", []) or []), placeholders)
-        declared = getattr(cls, "demo_runs", None)
-        if declared:
-            for i, spec in enumerate(declared):
-                last = i == len(declared) - 1
-                runs.append(
-                    DemoRun(
-                        name,
-                        spec.get("label", str(i + 1)),
-                        _fill(dict(spec.get("args", {})), placeholders),
-                        _fill({**base_settings, **spec.get("settings", {})}, placeholders),
-                        commands if last else [],
-                    )
-                )
-        elif getattr(cls, "demo_args", None) is not None:
-            runs.append(
-                DemoRun(
-                    name,
-                    "",
-                    _fill(dict(cls.demo_args), placeholders),
-                    _fill(base_settings, placeholders),
-                    commands,
-                )
-            )
-    return runs
 
 
 def _crawl(run: DemoRun, output: Path, env: dict[str, str]) -> RunResult:

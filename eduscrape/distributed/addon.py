@@ -38,7 +38,3 @@ class RedisAddon:
         settings["DOWNLOADER_MIDDLEWARES"][
             "eduscrape.distributed.middleware.LeaseDownloaderMiddleware"
         ] = 50
-
-
-def redis_mode(settings: Any) -> bool:
-    return bool(settings.get("REDIS_URL"))

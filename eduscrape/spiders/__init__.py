@@ -1,6 +1,1 @@
-"""eduscrape spiders.
-
-A spider that should run in ``make demo`` declares ``demo_args`` (its ``-a``
-arguments, ``{demo}`` standing for the demo web's base URL) and optionally
-``demo_commands`` (scrapy commands run after its crawl, e.g. a report).
-"""
+"""eduscrape spiders (what ``make demo`` runs with them: :mod:`eduscrape.demo.runs`)."""

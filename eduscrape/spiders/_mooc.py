@@ -19,8 +19,6 @@ class MoocSpider(scrapy.Spider):
     """Base class: item types, subtitle parsing with counted failures."""
 
     item_types: ClassVar[list[type]] = list(MOOC_ITEM_TYPES)
-    # `make demo`: after each MOOC crawl, export the repository in MOOCCube's layout.
-    demo_commands: ClassVar[list[list[str]]] = [["mooccube-export", "{output}/mooccube"]]
 
     def parse_transcript(
         self, data: str | bytes | dict[str, Any], hint: str, video: MoocVideoItem

@@ -33,7 +33,6 @@ from eduscrape.items import HousingAdItem
 class AdsSpider(scrapy.Spider):
     name = "ads"
     item_types: ClassVar[list[type]] = [HousingAdItem]
-    demo_args: ClassVar[dict[str, str]] = {"start_url": "{demo}/classifieds/search/apa/"}
     custom_settings: ClassVar[dict[str, Any]] = {
         # Deleted postings answer 404/410 on the real site; they are recorded, not dropped.
         "HTTPERROR_ALLOWED_CODES": [404, 410],

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 import scrapy
 from scrapy.http import Response
@@ -33,7 +33,6 @@ def _text(sel: Any) -> str:
 
 class OcwSpider(MoocSpider):
     name = "ocw"
-    demo_args: ClassVar[dict[str, str]] = {"start_url": "{demo}/mooc/ocw/8-01-physics/"}
 
     def __init__(
         self,

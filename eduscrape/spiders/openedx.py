@@ -26,14 +26,9 @@ from eduscrape.mooc.openedx import VideoBlock, course_key_from_url, parse_about,
 from eduscrape.mooc.records import course_records
 from eduscrape.spiders._mooc import MoocSpider
 
-_KEY = "course-v1:Demo+PHY101x+2026_T1"
-
 
 class OpenEdxSpider(MoocSpider):
     name = "openedx"
-    demo_args: ClassVar[dict[str, str]] = {
-        "start_url": "{demo}/mooc/edx/courses/" + _KEY + "/about",
-    }
     custom_settings: ClassVar[dict[str, Any]] = {
         "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.retry_after.RetryAfterMiddleware": 560},
     }

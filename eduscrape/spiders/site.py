@@ -27,21 +27,6 @@ from eduscrape.items import PageItem
 class SiteSpider(scrapy.Spider):
     name = "site"
     item_types: ClassVar[list[type]] = [PageItem]
-    demo_args: ClassVar[dict[str, str]] = {
-        "start_url": "{demo}/campus/,{demo}/southbay/",
-        "scope": "path",
-    }
-    demo_commands: ClassVar[list[list[str]]] = [
-        [
-            "webometrics",
-            "--sites",
-            "{demo_host}/campus,{demo_host}/southbay",
-            "--html",
-            "{output}/webometrics.html",
-            "--json",
-            "{output}/webometrics.json",
-        ]
-    ]
     custom_settings: ClassVar[dict[str, Any]] = {
         # Error pages are part of a site's picture; record them instead of dropping them.
         "HTTPERROR_ALLOW_ALL": True,

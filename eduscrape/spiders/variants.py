@@ -84,13 +84,6 @@ class Fetched:
 class VariantsSpider(scrapy.Spider):
     name = "variants"
     item_types: ClassVar[list[type]] = [VariantSetItem, VariantSessionItem, VariantPageItem]
-    demo_args: ClassVar[dict[str, str]] = {
-        "left": "{demo}/university/en/index.html",
-        "right": "{demo}/university/es/index.html",
-    }
-    demo_commands: ClassVar[list[list[str]]] = [
-        ["variants-report", "--output", "{output}/variants-report.html"]
-    ]
     custom_settings: ClassVar[dict[str, Any]] = {
         # Repeated sessions do not refetch: RFC 2616 policy revalidates stale
         # entries with conditional requests (304 keeps the cached body).

@@ -26,10 +26,6 @@ class WrapperSpider(scrapy.Spider):
     name = "wrapper"
     item_types: ClassVar[list[type]] = [WrapperRecordItem]
     # Learn on the v1 template, then crawl the redesigned v2: selectors get repaired.
-    demo_runs: ClassVar[list[dict[str, Any]]] = [
-        {"label": "v1", "args": {"wrapper": "news-demo", "start_url": "{demo}/news/v1/"}},
-        {"label": "v2", "args": {"wrapper": "news-demo", "start_url": "{demo}/news/v2/"}},
-    ]
     custom_settings: ClassVar[dict[str, Any]] = {
         "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.wrappers.WrapperMiddleware": 50},
         # One page at a time: the first repaired page updates the wrapper for the rest.

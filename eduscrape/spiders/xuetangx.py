@@ -43,16 +43,6 @@ def _first(obj: dict[str, Any], *keys: str, default: Any = None) -> Any:
 
 class XuetangxSpider(MoocSpider):
     name = "xuetangx"
-    demo_runs: ClassVar[list[dict[str, Any]]] = [
-        {"label": "api", "args": {"base_url": "{demo}/mooc/xuetangx"}},
-        {
-            "label": "catalogue",
-            "args": {
-                "base_url": "{demo}/mooc/xuetangx",
-                "catalogue_url": "{demo}/mooc/xuetangx/catalogue",
-            },
-        },
-    ]
     custom_settings: ClassVar[dict[str, Any]] = {
         **PLAYWRIGHT_SETTINGS,
         "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.retry_after.RetryAfterMiddleware": 560},
