@@ -10,12 +10,15 @@ from __future__ import annotations
 import io
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+
+from eduscrape.config import from_settings, setting
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +68,18 @@ def render_table(title: str, rows: list[tuple[str, str]]) -> str:
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class SummaryConfig:
+    stats_file: str | None = setting("EDUSCRAPE_STATS_FILE")
+    enabled: bool = setting("EDUSCRAPE_SUMMARY")
+
+
 class CrawlSummary:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.stats_file = crawler.settings.get("EDUSCRAPE_STATS_FILE")
-        self.enabled = crawler.settings.getbool("EDUSCRAPE_SUMMARY", True)
+        config = from_settings(SummaryConfig, crawler.settings)
+        self.stats_file = config.stats_file
+        self.enabled = config.enabled
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlSummary:

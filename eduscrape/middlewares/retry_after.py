@@ -15,10 +15,13 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
+
+from eduscrape.config import from_settings, setting
 
 
 def retry_delay(header: str | None, attempt: int, backoff: float, cap: float) -> float:
@@ -35,14 +38,22 @@ def retry_delay(header: str | None, attempt: int, backoff: float, cap: float) ->
     return min(delay, cap)
 
 
+@dataclass(frozen=True)
+class RetryAfterConfig:
+    http_codes: list[int] = setting("RETRY_AFTER_HTTP_CODES")
+    times: int = setting("RETRY_AFTER_TIMES")
+    backoff: float = setting("RETRY_AFTER_BACKOFF")
+    max_delay: float = setting("RETRY_AFTER_MAX")
+
+
 class RetryAfterMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        s = crawler.settings
-        self.codes = {int(c) for c in s.getlist("RETRY_AFTER_HTTP_CODES", [429, 503])}
-        self.times = s.getint("RETRY_AFTER_TIMES", 3)
-        self.backoff = s.getfloat("RETRY_AFTER_BACKOFF", 0.5)
-        self.cap = s.getfloat("RETRY_AFTER_MAX", 60.0)
+        config = from_settings(RetryAfterConfig, crawler.settings)
+        self.codes = {int(c) for c in config.http_codes}
+        self.times = config.times
+        self.backoff = config.backoff
+        self.cap = config.max_delay
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
