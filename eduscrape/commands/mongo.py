@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from scrapy.commands import ScrapyCommand
@@ -130,13 +131,28 @@ class Command(ScrapyCommand):
                 )
                 self.exitcode = 1
                 return
+            quarantined = _line_count(spool.quarantine_path)
             replayed = writer.replay_spool()
             left = len(spool)
             print(
                 f"replayed {replayed} item(s) into {redact_uri(uri)}; {left} left in {spool.path}"
             )
+            quarantined = _line_count(spool.quarantine_path) - quarantined
+            if quarantined:
+                # Logging is off in this command: say it here (the spool module logs it in crawls).
+                print(
+                    f"WARNING: {quarantined} unreadable spool line(s) moved to {spool.quarantine_path}",
+                    file=sys.stderr,
+                )
             self.exitcode = 1 if left else 0
         finally:
             writer.disconnect()
             if started is not None:
                 started.stop()
+
+
+def _line_count(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with path.open("rb") as fh:
+        return sum(1 for _ in fh)

@@ -4,10 +4,17 @@ Each line is one upsert (collection, key filter, document) in MongoDB
 Extended JSON, so datetimes and ObjectIds survive the round trip. The spool is
 append-only while crawling; replay moves it aside atomically first, so a crash
 during replay never loses or duplicates a line (upserts are idempotent).
+
+A line that cannot be read (torn by a crash mid-write, not UTF-8, not a spooled
+write) never blocks the others: reading moves it, byte for byte, to the
+quarantine file next to the spool (``<spool>.quarantine``) and logs one WARNING
+naming that file and the count.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -16,6 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from bson import json_util
+from bson.errors import BSONError
+
+logger = logging.getLogger(__name__)
+
+_REPLAYING = ".replaying"
+_QUARANTINE = ".quarantine"
 
 _JSON_OPTIONS = json_util.JSONOptions(json_mode=json_util.JSONMode.CANONICAL, tz_aware=True)
 
@@ -41,6 +54,13 @@ class SpooledWrite:
     @classmethod
     def from_line(cls, line: str) -> SpooledWrite:
         record = json_util.loads(line, json_options=_JSON_OPTIONS)
+        if not (
+            isinstance(record, dict)
+            and isinstance(record.get("collection"), str)
+            and isinstance(record.get("key"), dict)
+            and isinstance(record.get("document"), dict)
+        ):
+            raise ValueError("not a spooled write")
         return cls(
             collection=record["collection"],
             key=record["key"],
@@ -63,15 +83,28 @@ class Spool:
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as fh:
+                if _ends_torn(self.path):
+                    fh.write("\n")  # a torn last line must not swallow the next write
                 fh.writelines(w.to_line() for w in writes)
                 fh.flush()
                 os.fsync(fh.fileno())
 
+    @property
+    def replaying_path(self) -> Path:
+        return self.path.with_name(self.path.name + _REPLAYING)
+
+    @property
+    def quarantine_path(self) -> Path:
+        return quarantine_path(self.path)
+
     def __len__(self) -> int:
-        if not self.path.exists():
-            return 0
-        with self.path.open("rb") as fh:
-            return sum(1 for line in fh if line.strip())
+        """Readable writes waiting: the spool and a replay left unfinished (torn lines excluded)."""
+        total = 0
+        for path in (self.replaying_path, self.path):
+            if path.exists():
+                with path.open("rb") as fh:
+                    total += sum(1 for line in fh if line.strip() and _looks_readable(line))
+        return total
 
     def take(self) -> Path | None:
         """Move the spool aside for replay and return the moved file (None if empty).
@@ -79,14 +112,14 @@ class Spool:
         A file left over from an interrupted replay is taken first.
         """
         with self._lock:
-            pending = self.path.with_suffix(self.path.suffix + ".replaying")
+            pending = self.replaying_path
             if pending.exists():
                 if self.path.exists():
                     # Both exist: merge so that one file holds everything to replay.
-                    with (
-                        pending.open("a", encoding="utf-8") as out,
-                        self.path.open(encoding="utf-8") as src,
-                    ):
+                    torn = _ends_torn(pending)
+                    with pending.open("ab") as out, self.path.open("rb") as src:
+                        if torn:
+                            out.write(b"\n")
                         out.writelines(src)
                     self.path.unlink()
                 return pending
@@ -96,13 +129,67 @@ class Spool:
             return pending
 
     @staticmethod
-    def read(path: Path) -> Iterator[SpooledWrite]:
-        """Yield the writes of a taken spool file; unreadable lines raise ValueError with the line number."""
-        with path.open(encoding="utf-8") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
+    def read(path: Path, quarantine: Path | None = None) -> Iterator[SpooledWrite]:
+        """Yield the readable writes of a taken spool file.
+
+        Unreadable lines go to *quarantine* (default: ``<spool>.quarantine``
+        next to it) with one WARNING at the end naming the file and the count.
+        """
+        quarantine = quarantine or quarantine_path(path)
+        bad: list[bytes] = []
+        with path.open("rb") as fh:
+            for raw in fh:
+                if not raw.strip():
                     continue
                 try:
-                    yield SpooledWrite.from_line(line)
-                except (ValueError, KeyError) as exc:
-                    raise ValueError(f"{path}:{number}: unreadable spool line ({exc})") from exc
+                    write = SpooledWrite.from_line(raw.decode("utf-8"))
+                except (ValueError, KeyError, TypeError, AttributeError, BSONError):
+                    bad.append(raw if raw.endswith(b"\n") else raw + b"\n")
+                    continue
+                yield write
+        if bad:
+            quarantine.parent.mkdir(parents=True, exist_ok=True)
+            with quarantine.open("ab") as out:
+                out.writelines(bad)
+                out.flush()
+                os.fsync(out.fileno())
+            logger.warning(
+                "%d unreadable line(s) of the spool %s moved to %s; the other writes are replayed",
+                len(bad),
+                path,
+                quarantine,
+            )
+
+
+def quarantine_path(spool_path: str | os.PathLike[str]) -> Path:
+    """The quarantine file of a spool (also of its ``.replaying`` copy)."""
+    path = Path(spool_path)
+    name = path.name.removesuffix(_REPLAYING)
+    return path.with_name(name + _QUARANTINE)
+
+
+def _ends_torn(path: Path) -> bool:
+    """True if *path* is non-empty and its last line lacks its newline (a crash mid-write)."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            if fh.tell() == 0:
+                return False
+            fh.seek(-1, os.SEEK_END)
+            return fh.read(1) != b"\n"
+    except FileNotFoundError:
+        return False
+
+
+def _looks_readable(line: bytes) -> bool:
+    """Cheap check for counting: a JSON object with the fields of a spooled write."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return False
+    return (
+        isinstance(record, dict)
+        and isinstance(record.get("collection"), str)
+        and isinstance(record.get("key"), dict)
+        and isinstance(record.get("document"), dict)
+    )
