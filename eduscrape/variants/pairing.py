@@ -14,6 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from eduscrape.variants.links import LinkKeyer
 from eduscrape.variants.structure import Criteria, PageStructure, normalize_url
 
 _DELIMS = "/-_."
@@ -93,9 +94,19 @@ class VariantMapper:
         self._overrides: dict[str, str] = {}  # normalized URL -> key (hreflang pairs)
         self._urls: dict[str, dict[int, str]] = {}  # key -> variant -> URL (overrides)
         self._langs: list[str] = []  # variant languages, once known (set_languages)
+        self._keyer: LinkKeyer | None = None
 
     def set_languages(self, langs: list[str | None]) -> None:
         self._langs = [lang for lang in langs if lang]
+        self._keyer = None
+
+    @property
+    def keyer(self) -> LinkKeyer:
+        """Keys of links outside the variants, neutral to the pair's language tokens."""
+        if self._keyer is None:
+            tokens = list(self.rule.tokens) if self.rule else []
+            self._keyer = LinkKeyer([*self._langs, *tokens])
+        return self._keyer
 
     @property
     def n(self) -> int:
@@ -145,14 +156,9 @@ class VariantMapper:
         return text
 
     def _detokenize_external(self, url: str) -> str:
-        """Other sites' language forms of a URL compare equal (en.wikipedia vs fr.wikipedia)."""
-        tokens = self.rule.tokens if self.rule else self._langs
-        for token in tokens:
-            if not token or len(token) > 8:
-                continue
-            for before, after in (("/", "/"), ("//", "."), ("-", "."), ("_", "."), ("=", "")):
-                url = url.replace(f"{before}{token}{after}", f"{before}{WILDCARD}{after}")
-        return url
+        """Other sites' language forms of a URL compare equal (en.wikipedia vs fr.wikipedia,
+        index-eng.asp vs index-fra.asp, http vs https, www., ?hl=en): see links.LinkKeyer."""
+        return self.keyer.key(url)
 
     def url_for(self, key: str, variant: int) -> str | None:
         """The URL of the page with *key* in *variant* (None when the key is not a page key)."""
