@@ -92,7 +92,8 @@ class HousingAdItem:
       attribute bubbles, map address, JSON-LD), see
       :mod:`eduscrape.housing.craigslist`;
     - ``text_fields``: the same fields extracted from ``title`` + ``body`` alone
-      (:func:`eduscrape.housing.extract.extract_fields`);
+      (:func:`eduscrape.housing.extract.extract_fields`; its ``FIELDS``), among
+      them ``fees``: the ad's fees by kind (``{"application": 50, "pet": 300}``);
     - ``fields``: the attribute where the page states it, else the text value;
       ``field_sources`` says which (``"attributes"`` / ``"text"``).
 

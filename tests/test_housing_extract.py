@@ -74,6 +74,84 @@ def test_fees_and_income_are_not_rent() -> None:
     assert out["rent"] == 1200
 
 
+def test_income_limit_tables_are_not_rent() -> None:
+    for body in (
+        "Income limits: 1 person $38,760 / 2 persons $44,280 / 3 persons $49,320. Call today!",
+        "Household Size | Max Income\n1 | $38,760\n2 | $44,280\n3 | $49,320\n4 | $55,320",
+        "Maximum income: $38,760 $44,280 $49,320 $54,780",
+        "Must qualify: $38,760 - $44,280 - $49,320",
+        "Annual income must be at least $36,000 per year ($3,000/month).",
+    ):
+        assert extract_fields("Affordable 2BR apartments", body)["rent"] is None, body
+    body = "Rent: $1,034/month (60% AMI).\nMax income\n1 person $38,760\n2 persons $44,280"
+    assert extract_fields("2BR", body)["rent"] == 1034
+
+
+def test_fees_by_kind_and_no_rent_from_fees_alone() -> None:
+    body = (
+        "Application fee: $50. Pet fee $300. Admin fee $150. Holding fee $200. Pet rent $25/month."
+    )
+    out = extract_fields("Nice 2BR", body)
+    assert out["rent"] is None and out["deposit"] is None
+    assert out["fees"] == {
+        "application": 50,
+        "pet": 300,
+        "admin": 150,
+        "holding": 200,
+        "pet_rent": 25,
+    }
+    out = extract_fields("Nice 2BR", "$50 application fee, $150 admin fee, $300 pet fee")
+    assert (out["rent"], out["fees"]) == (None, {"application": 50, "admin": 150, "pet": 300})
+    out = extract_fields("Nice 2BR", "Fees: $45 application\n$200 holding\n$350 non-refundable")
+    assert (out["rent"], out["fees"]) == (None, {"application": 45, "holding": 200, "other": 350})
+    body = "Rent: $1,250/mo. Deposit: $1,250. Application fee $40 per adult. Pet deposit $300."
+    out = extract_fields("2BR", body)
+    assert (out["rent"], out["deposit"]) == (1250, 1250)
+    assert out["fees"] == {"application": 40, "pet_deposit": 300}
+    assert extract_fields("", "Rent $1,200.")["fees"] is None
+
+
+def test_amounts_of_other_roles_are_not_rent() -> None:
+    cases = {
+        "3 bed 2 bath for sale $185,000. Owner financing.": None,  # sale price
+        "Parking: $75/month per space. Storage units $40/mo.": None,  # fees
+        "Security deposit $500. $35 application.": None,
+        "Was $1,400, now $1,300! $99 move-in special. $500 off first month.": 1300,
+        "Rent is $1,250 includes water and trash.": 1250,
+        "Rent is $1,450. Water/sewer/trash $75 per month.": 1450,
+        # An ad priced by the week only: Craigslist's price is the weekly rate.
+        "Rooms from $350/week, $69 per night": 350,
+    }
+    for body, rent in cases.items():
+        assert extract_fields("Home", body)["rent"] == rent, body
+
+
+def test_rent_named_as_rent_wins_over_bare_amounts() -> None:
+    body = "Beautiful home. $300 for the appliances package.\nMonthly rent: $1,150"
+    assert extract_fields("2 bed house", body)["rent"] == 1150
+    # A range: both ends are rents ("$1026 - $1785/month").
+    assert extract_fields("", "1 - 3 bedroom | $1026 - $1785/month")["rent"] == 1026
+
+
+def test_implausible_rent_size_and_date_abstain() -> None:
+    # $100 is not the rent of a 2BR; $49,320 is nobody's monthly rent.
+    assert (
+        extract_fields("2 bedroom 1 bath", "Rent $100 per month off for military.")["rent"] is None
+    )
+    assert extract_fields("1BR", "Rent: $49,320")["rent"] is None
+    assert extract_fields("Room for rent", "Room for rent $450/month.")["rent"] == 450
+    # A 3BR is not 300 sq ft, a studio not 4,000.
+    assert extract_fields("3 bedroom house", "300 sq ft deck")["size_sqft"] is None
+    assert extract_fields("Studio", "4,000 sq ft fitness center")["size_sqft"] is None
+    assert extract_fields("3 bedroom house", "1,450 sq ft")["size_sqft"] == 1450
+    # "available June 1st" posted in August: not next June, not two months ago.
+    assert extract_fields("", "Available June 1st.", "2022-08-20")["available_date"] is None
+    out = extract_fields("", "Available September 1st.", "2022-08-20")
+    assert out["available_date"] == "2022-09-01"
+    out = extract_fields("", "Available January 5.", "2022-11-20")
+    assert out["available_date"] == "2023-01-05"
+
+
 def test_negations_for_pets_smoking_furniture() -> None:
     out = extract_fields("2BR house", "Sorry, no pets. Non-smoking. Unfurnished.")
     assert out["cats_ok"] is False and out["dogs_ok"] is False
@@ -94,10 +172,11 @@ def test_negations_for_pets_smoking_furniture() -> None:
         ("Available June 1st.", "2026-06-01"),
         ("Available 6/15.", "2026-06-15"),
         ("Lease starts on 1st of September", "2026-09-01"),
-        ("Available January 5", "2027-01-05"),
+        # Three months before the posting: stale text, not nine months ahead.
+        ("Available January 5", None),
     ],
 )
-def test_available_dates_resolved_against_posting_date(text: str, expected: str) -> None:
+def test_available_dates_resolved_against_posting_date(text: str, expected: str | None) -> None:
     assert extract_fields("Apartment", text, "2026-04-03")["available_date"] == expected
 
 

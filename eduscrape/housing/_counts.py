@@ -262,6 +262,15 @@ def size_candidates(text: str) -> list[int]:
     return out
 
 
+def plausible_size(sqft: int, bedrooms: int | None) -> bool:
+    """Whether ``sqft`` can be the size of a unit with that many bedrooms: a 3BR is
+    not 300 sq ft, a studio not 4,000 (a building's or a gym's size, a lot)."""
+    if bedrooms is None:
+        return True
+    rooms = max(bedrooms, 1)
+    return 100 + 150 * (rooms - 1) <= sqft <= 1500 + 1000 * bedrooms
+
+
 # -- built year / floors -----------------------------------------------------------------------
 
 # "built in 1985" and "1985 construction": two patterns, each starting with a

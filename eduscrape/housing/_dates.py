@@ -139,6 +139,8 @@ def _dateparser_relative(span: str, posted: date) -> date | None:
     return parsed.date() if parsed else None
 
 
+# Plausible available dates, in days from the posting date.
+_EARLIEST, _LATEST = -31, 270
 _SENTENCE_END = re.compile(r"[.!?;\n](?!\d)")
 # "open house July 2", "office hours 9/5", "call 1/2" are not availability.
 _NOT_AVAIL = re.compile(r"open\s+house|showing|tour|hours|call|text|apply\s+by|deadline")
@@ -160,7 +162,9 @@ def date_candidates(text: str, posted: date | None) -> list[date]:
             continue
         seen.add(m.start())
         d = _date_match(m, posted)
-        if d is not None and (posted is None or -60 <= (d - posted).days <= 400):
+        # Not a date long past (stale text, a past event), nor one rolled over to next
+        # year from a few months ago ("available June 1st" posted in August).
+        if d is not None and (posted is None or _EARLIEST <= (d - posted).days <= _LATEST):
             out.append(d)
     if out or posted is None:
         return out

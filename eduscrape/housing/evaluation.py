@@ -28,7 +28,7 @@ from eduscrape.housing.extract import FIELDS
 # Fields the data set labels from the pages' structured parts (the others, e.g.
 # deposit and phone, have no site labels).
 SCORED_FIELDS = tuple(
-    f for f in FIELDS if f not in ("deposit", "built_year", "floors", "phone", "email")
+    f for f in FIELDS if f not in ("deposit", "fees", "built_year", "floors", "phone", "email")
 )
 
 _DIRECTIONS = {

@@ -31,7 +31,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from eduscrape.housing._amounts import amount_candidates, deposit_is_a_month
+from eduscrape.housing._amounts import (
+    amount_candidates,
+    amounts,
+    deposit_is_a_month,
+    fees_of,
+    plausible_rent,
+)
 from eduscrape.housing._categories import (
     AMENITY_PATTERNS,
     amenities,
@@ -48,6 +54,7 @@ from eduscrape.housing._counts import (
     built_year_candidates,
     floor_candidates,
     floors_from_ordinals,
+    plausible_size,
     size_candidates,
 )
 from eduscrape.housing._dates import date_candidates
@@ -62,6 +69,7 @@ from eduscrape.housing._text import (
 FIELDS = (
     "rent",
     "deposit",
+    "fees",
     "bedrooms",
     "bathrooms",
     "size_sqft",
@@ -164,8 +172,10 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
     posted_date = _parse_posted(posted)
     out: dict[str, Any] = {}
 
-    t_rent, t_dep = amount_candidates(title)
-    b_rent, b_dep = amount_candidates(body)
+    # Every money amount with its role (rent, deposit, fee, income, ...), once.
+    t_amounts, b_amounts = amounts(title), amounts(body)
+    t_rent, t_dep = amount_candidates(title, t_amounts)
+    b_rent, b_dep = amount_candidates(body, b_amounts)
     out["bedrooms"] = _merge(bedroom_candidates(title), bedroom_candidates(body))
     if out["bedrooms"] == 0 and (_SHORT_STAY.search(body) or _SHORT_STAY.search(title)):
         out["bedrooms"] = None
@@ -182,8 +192,20 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
                 b_rent = p_rent
             if p_size and not t_size and len(set(b_size)) > 1:
                 b_size = p_size
-    out["rent"] = _merge(t_rent, b_rent)
+    bedrooms = out["bedrooms"]
+    out["size_sqft"] = _merge(
+        [v for v in t_size if plausible_size(v, bedrooms)],
+        [v for v in b_size if plausible_size(v, bedrooms)],
+    )
+    # Only amounts that can be this unit's monthly rent: no $49,320, no $100 for a 2BR.
+    size = out["size_sqft"]
+    out["rent"] = _merge(
+        [v for v in t_rent if plausible_rent(v, bedrooms, size)],
+        [v for v in b_rent if plausible_rent(v, bedrooms, size)],
+    )
     out["deposit"] = _merge(t_dep, b_dep)
+    fees = {**fees_of(b_amounts), **fees_of(t_amounts)}
+    out["fees"] = fees or None
     # "deposit: one month's rent" -> deposit = rent.
     if (
         out["rent"] is not None
@@ -191,7 +213,6 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
         and (deposit_is_a_month(body) or deposit_is_a_month(title))
     ):
         out["deposit"] = out["rent"]
-    out["size_sqft"] = _merge(t_size, b_size)
 
     avail = _merge(date_candidates(title, posted_date), date_candidates(body, posted_date))
     out["available_date"] = avail.isoformat() if avail else None
