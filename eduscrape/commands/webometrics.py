@@ -1,88 +1,164 @@
-"""``scrapy webometrics``: rank the sites recorded by the ``site`` spider.
+"""``scrapy webometrics``: rank institutions by a declared method.
 
-    scrapy webometrics [--sites S1,S2] [--json out.json] [--html out.html]
+    scrapy webometrics --indicators FILE.csv --method METHOD --json OUT.json [--html OUT.html]
+    scrapy webometrics [--method crawl] [--sites S1,S2] [--graphml OUT.graphml] [--pajek OUT.net]
 
-Reads the ``pages`` collection (``MONGO_URI`` or the embedded server), prints a
-table, and writes JSON and a self-contained HTML report with charts.
+METHOD is a YAML file or a bundled preset (``webometrics-2013``, ``webometrics-current``,
+``webometrics-2013-mixed``, ``crawl``). ``crawl.*`` sources and the network come from
+the ``site`` spider's pages in MongoDB, read only when needed. Bad input (unknown
+method, missing column, empty table...) is one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
 from rich.console import Console
 from rich.table import Table
 from scrapy.commands import ScrapyCommand
 
-from eduscrape.storage import redact_uri
 from eduscrape.storage.connect import open_database
-from eduscrape.webometrics import compute_ranking
-from eduscrape.webometrics.report import to_html, to_json
+from eduscrape.webometrics.build import WebometricsResult, build
+from eduscrape.webometrics.crawl import CrawlData, measure_crawl
+from eduscrape.webometrics.errors import WebometricsError
+from eduscrape.webometrics.identity import GROUPS
+from eduscrape.webometrics.methods import load_method, presets
+from eduscrape.webometrics.network import to_graph, write_graphml, write_pajek
+from eduscrape.webometrics.report import to_html
+from eduscrape.webometrics.table import read_table
+
+_PAGE_FIELDS = (
+    "url", "site", "status", "content_type", "outlinks", "canonical_url", "rich_type",
+    "scholarly", "dois", "fetched_at",
+)  # fmt: skip
 
 
 class Command(ScrapyCommand):
     requires_project = True
     default_settings = {"LOG_ENABLED": False}
 
+    def syntax(self) -> str:
+        return "[--indicators FILE.csv] [--method METHOD] [--json OUT.json] [--html OUT.html]"
+
     def short_desc(self) -> str:
-        return "Compute webometric indicators and a ranking of crawled sites"
+        return "Rank institutions by a declared webometric method (imported and crawled counts)"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument(
-            "--sites", default="", help="comma-separated site ids to rank (default: all)"
+        add = parser.add_argument
+        add("--indicators", default=None, help="CSV: a 'site' column plus numeric columns")
+        add(
+            "--method",
+            default=None,
+            help=f"YAML file or preset ({', '.join(presets())}); default: webometrics-2013 "
+            "with --indicators, else crawl",
         )
-        parser.add_argument(
-            "--collection", default="pages", help="collection of PageItem documents"
-        )
-        parser.add_argument(
-            "--json", dest="json_path", default=None, help="write the ranking as JSON here"
-        )
-        parser.add_argument(
-            "--html", dest="html_path", default=None, help="write an HTML report here"
-        )
+        add("--sites", nargs="+", default=[], help="rank only these sites (comma-separated)")
+        add("--group", choices=GROUPS, default="domain", help="crawled-site identity")
+        add("--institutions", default=None, help="YAML: institution -> list of hosts/roots")
+        add("--exclude-top-referrers", type=int, default=None, help="override the method's")
+        add("--collection", default="pages", help="collection of the site spider's pages")
+        add("--crawls-collection", default="site_crawls", help="collection of crawl records")
+        add("--json", dest="json_path", default=None, help="write the ranking as JSON here")
+        add("--html", dest="html_path", default=None, help="write the HTML report here")
+        add("--graphml", default=None, help="write the interlinking network as GraphML here")
+        add("--pajek", default=None, help="write the interlinking network as Pajek .net here")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            self._run(args, opts)
+        except WebometricsError as exc:
+            print(f"webometrics: error: {exc}", file=sys.stderr)
+            self.exitcode = 2
+
+    def _run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if args:
+            raise WebometricsError(f"unexpected argument(s): {' '.join(args)}")
+        table = read_table(opts.indicators) if opts.indicators else None
+        method = load_method(opts.method or ("webometrics-2013" if table else "crawl"))
+        if opts.exclude_top_referrers is not None:
+            if opts.exclude_top_referrers < 0:
+                raise WebometricsError("--exclude-top-referrers must be >= 0")
+            method.exclude_top_referrers = opts.exclude_top_referrers
+        only = [s.strip() for arg in opts.sites for s in arg.split(",") if s.strip()]
+        crawl = None
+        if table is None or method.needs_crawl or opts.graphml or opts.pajek:
+            crawl = self._read_crawl(opts, only if table is None else [])
+        result = build(method, table, crawl, only)
+        self._print(result)
+        written = self._write(result, opts)
+        for warning in result.warnings:
+            print(f"webometrics: warning: {warning}", file=sys.stderr)
+        if written:
+            print(f"wrote {', '.join(written)}")
+
+    def _read_crawl(self, opts: argparse.Namespace, only: list[str]) -> CrawlData:
         assert self.settings is not None
-        query: dict[str, Any] = {}
-        if opts.sites:
-            query["site"] = {"$in": [s.strip() for s in opts.sites.split(",") if s.strip()]}
-        projection = {"url": 1, "site": 1, "status": 1, "content_type": 1, "outlinks": 1, "_id": 0}
-        with open_database(self.settings) as (db, uri):
-            pages = list(db[opts.collection].find(query, projection))
-        ranking = compute_ranking(pages)
-        table = Table(title=f"Webometrics ({len(pages)} pages from {redact_uri(uri)})")
-        for col in (
-            "rank",
-            "site",
-            "size",
-            "rich files",
-            "inlinking pages",
-            "inlinking sites",
-            "score",
-        ):
+        explicit = _read_institutions(opts.institutions) if opts.institutions else None
+        query: dict[str, Any] = {"site": {"$in": only}} if only else {}
+        projection = {f: 1 for f in _PAGE_FIELDS} | {"_id": 0}
+        try:
+            with open_database(self.settings) as (db, _uri):
+                pages = list(db[opts.collection].find(query, projection))
+                crawls = list(db[opts.crawls_collection].find(query, {"_id": 0}))
+        except WebometricsError:
+            raise
+        except Exception as exc:  # connection refused, bad URI...: one line, not a traceback
+            raise WebometricsError(f"cannot read the crawl from MongoDB: {exc}") from None
+        return measure_crawl(pages, crawls, opts.group, explicit)
+
+    def _print(self, result: WebometricsResult) -> None:
+        names = list(result.method.indicators)
+        table = Table(title=f"Webometrics — method {result.method.name}")
+        for col in ("rank", "site", "score", *names):
             table.add_column(col, justify="left" if col == "site" else "right")
-        for s in ranking:
+        for s in result.ranking.sites:
+            flag = " (truncated)" if "truncated" in s.flags else ""
             table.add_row(
                 str(s.rank),
-                s.site,
-                str(s.size),
-                str(s.rich_files),
-                str(s.inlink_pages),
-                str(s.inlink_sites),
-                str(s.score),
+                s.site + flag,
+                f"{s.score:.6f}",
+                *(f"{s.indicators[n]:.4f}" for n in names),
             )
-        Console().print(table)
+        Console(width=160).print(table)
+
+    def _write(self, result: WebometricsResult, opts: argparse.Namespace) -> list[str]:
         written = []
         if opts.json_path:
-            Path(opts.json_path).write_text(to_json(ranking, pages=len(pages)))
+            text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
+            Path(opts.json_path).write_text(text + "\n", encoding="utf-8")
             written.append(opts.json_path)
         if opts.html_path:
-            Path(opts.html_path).write_text(to_html(ranking))
+            Path(opts.html_path).write_text(to_html(result), encoding="utf-8")
             written.append(opts.html_path)
-        if written:
-            print(f"wrote {' and '.join(written)}")
-        if not pages:
-            self.exitcode = 1
+        if (opts.graphml or opts.pajek) and result.crawl is not None:
+            names = [n for n in result.crawl.institutions if result.crawl.institutions[n].sites]
+            scores = {
+                (result.institution_of.get(s.site) or s.site): {"rank": s.rank, "score": s.score}
+                for s in result.ranking.sites
+            }
+            graph = to_graph(result.crawl, names, scores)
+            if opts.graphml:
+                write_graphml(graph, opts.graphml)
+                written.append(opts.graphml)
+            if opts.pajek:
+                write_pajek(graph, opts.pajek)
+                written.append(opts.pajek)
+        return written
+
+
+def _read_institutions(path: str) -> dict[str, list[str]]:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise WebometricsError(f"{path}: cannot read it ({exc})") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(v, list) and all(isinstance(h, str) for h in v) for v in data.values()
+    ):
+        raise WebometricsError(f"{path}: expected institution -> list of hosts or host/path roots")
+    return {str(k): v for k, v in data.items()}

@@ -1,84 +1,109 @@
-"""Webometrics report: JSON and a self-contained HTML page with bar charts.
-
-Everything that comes from crawled data (site names) is HTML-escaped.
+"""The HTML report: ranking table, indicator bar charts, network picture, provenance,
+recommendations. One self-contained file (inline CSS and SVG, nothing fetched), rendered
+by Jinja2 with autoescaping: crawled text (site names, URLs) is always escaped.
 """
 
 from __future__ import annotations
 
-import html
-import json
-from collections.abc import Sequence
+import math
 from typing import Any
 
-from eduscrape.webometrics import SiteIndicators
+from jinja2 import Environment, PackageLoader, select_autoescape
 
-_BARS = (
-    ("size", "HTML pages", "#3b82f6"),
-    ("rich_files", "rich files", "#10b981"),
-    ("inlink_pages", "inlinking pages", "#f59e0b"),
+from eduscrape.webometrics.build import WebometricsResult
+from eduscrape.webometrics.network import interlinking_matrix
+from eduscrape.webometrics.recommendations import recommendations
+
+_ENV = Environment(
+    loader=PackageLoader("eduscrape.webometrics", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
 )
+_COLORS = ("#3b82f6", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#14b8a6", "#64748b")
 
 
-def to_json(ranking: Sequence[SiteIndicators], **meta: Any) -> str:
-    return json.dumps(
-        {**meta, "sites": [s.as_dict() for s in ranking]}, indent=2, ensure_ascii=False
-    )
-
-
-def _bar_chart(ranking: Sequence[SiteIndicators], attr: str, label: str, color: str) -> str:
-    values = [getattr(s, attr) for s in ranking]
-    top = max(values, default=0) or 1
-    row_h, width, left = 22, 360, 200
-    rows = []
-    for i, (site, value) in enumerate(zip(ranking, values, strict=True)):
-        y = i * row_h
-        w = round(width * value / top)
-        rows.append(
-            f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{html.escape(site.site)}</text>'
-            f'<rect x="{left}" y="{y + 3}" width="{w}" height="16" fill="{color}"></rect>'
-            f'<text x="{left + w + 4}" y="{y + 15}">{value}</text>'
+def _bar_charts(result: WebometricsResult) -> list[dict[str, Any]]:
+    charts = []
+    for i, name in enumerate(result.method.indicators):
+        values = [(s.site, s.indicators[name]) for s in result.ranking.sites]
+        top = max((v for _, v in values), default=0) or 1
+        charts.append(
+            {
+                "name": name,
+                "weight": result.method.indicators[name].weight,
+                "color": _COLORS[i % len(_COLORS)],
+                "rows": [
+                    {"site": site, "value": v, "width": round(360 * v / top, 1)}
+                    for site, v in values
+                ],
+            }
         )
-    height = row_h * len(values) + 4
-    return (
-        f"<figure><figcaption>{html.escape(label)}</figcaption>"
-        f'<svg role="img" aria-label="{html.escape(label)}" width="{left + width + 60}" height="{height}" '
-        f'font-size="12" font-family="sans-serif">{"".join(rows)}</svg></figure>'
-    )
+    return charts
 
 
-def to_html(ranking: Sequence[SiteIndicators], title: str = "Webometrics") -> str:
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in (
-            "rank",
-            "site",
-            "size",
-            "rich files",
-            "by type",
-            "inlinking pages",
-            "inlinking sites",
-            "errors",
-            "score",
+def _network(result: WebometricsResult) -> dict[str, Any] | None:
+    crawl = result.crawl
+    if crawl is None:
+        return None
+    names = [n for n, inst in crawl.institutions.items() if inst.sites]
+    if len(names) < 2:
+        return None
+    size, radius = 520, 190
+    pos = {
+        n: (
+            size / 2 + radius * math.cos(2 * math.pi * i / len(names) - math.pi / 2),
+            size / 2 + radius * math.sin(2 * math.pi * i / len(names) - math.pi / 2),
         )
+        for i, n in enumerate(names)
+    }
+    matrix = interlinking_matrix(crawl, names)
+    top = max((v for row in matrix.values() for v in row.values()), default=0) or 1
+    edges = []
+    for a in names:
+        for b in names:
+            weight = matrix[a][b]
+            if not weight:
+                continue
+            (x1, y1), (x2, y2) = pos[a], pos[b]
+            dx, dy = x2 - x1, y2 - y1
+            length = math.hypot(dx, dy) or 1
+            # Stop short of the target circle; offset sideways so A->B and B->A both show.
+            ox, oy = -dy / length * 5, dx / length * 5
+            edges.append(
+                {
+                    "x1": round(x1 + ox, 1),
+                    "y1": round(y1 + oy, 1),
+                    "x2": round(x2 - dx / length * 22 + ox, 1),
+                    "y2": round(y2 - dy / length * 22 + oy, 1),
+                    "width": round(1 + 4 * weight / top, 1),
+                    "title": f"{a} → {b}: {weight} linking page(s)",
+                }
+            )
+    pages = {n: len(crawl.institutions[n].pages) for n in names}
+    biggest = max(pages.values()) or 1
+    nodes = [
+        {
+            "name": n,
+            "x": round(pos[n][0], 1),
+            "y": round(pos[n][1], 1),
+            "r": round(8 + 12 * math.sqrt(pages[n] / biggest), 1),
+            "truncated": crawl.institutions[n].truncated,
+        }
+        for n in names
+    ]
+    return {"size": size, "nodes": nodes, "edges": edges, "names": names, "matrix": matrix}
+
+
+def to_html(result: WebometricsResult, title: str = "Webometrics") -> str:
+    return _ENV.get_template("report.html.j2").render(
+        title=title,
+        result=result,
+        method=result.method,
+        sites=result.ranking.sites,
+        indicators=list(result.method.indicators),
+        provenance=result.provenance(),
+        charts=_bar_charts(result),
+        network=_network(result),
+        recommendations=recommendations(result),
     )
-    rows = "".join(
-        "<tr>"
-        f"<td>{s.rank}</td><td>{html.escape(s.site)}</td><td>{s.size}</td><td>{s.rich_files}</td>"
-        f"<td>{html.escape(', '.join(f'{k}: {v}' for k, v in sorted(s.rich_by_type.items())))}</td>"
-        f"<td>{s.inlink_pages}</td><td>{s.inlink_sites}</td><td>{s.errors}</td><td>{s.score}</td>"
-        "</tr>"
-        for s in ranking
-    )
-    charts = "".join(_bar_chart(ranking, attr, label, color) for attr, label, color in _BARS)
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font-family:sans-serif;margin:2em;max-width:70em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}td:nth-child(2){{text-align:left}}
-figure{{margin:1.5em 0}}figcaption{{font-weight:bold;margin-bottom:.3em}}</style></head>
-<body><h1>{html.escape(title)}</h1>
-<p>Ranking = weighted mean of rank positions: visibility 50%, size 25%, rich files 25% (lower is better).
-Visibility counts links from the other crawled sites.</p>
-<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>
-{charts}
-</body></html>
-"""
