@@ -28,10 +28,10 @@ DOWNLOAD_TIMEOUT = 30
 LOG_LEVEL = os.environ.get("EDUSCRAPE_LOG_LEVEL", "INFO")
 
 ITEM_PIPELINES = {
-    # Domain pipelines (extraction, comparison, concepts) run at 100-800 and add
-    # themselves here; storage always runs last.
+    # Domain pipelines (extraction, comparison) run at 100-800 and add themselves
+    # here; storage always runs last. (MOOC concepts: a spider middleware, see
+    # eduscrape.middlewares.mooc, enabled by the MOOC spiders.)
     "eduscrape.pipelines.housing.HousingExtractionPipeline": 300,
-    "eduscrape.pipelines.concepts.ConceptsPipeline": 400,  # MOOC videos and courses
     "eduscrape.pipelines.mongo.MongoPipeline": 900,
 }
 
@@ -160,7 +160,7 @@ WRAPPER_RETRY_PAGES = 20
 MOOC_CONCEPTS_TOP = 10
 # Concepts per course, aggregated from its videos.
 MOOC_COURSE_CONCEPTS_TOP = 30
-# Turn the concepts pipeline off (items keep the concepts the spider gave them).
+# Turn concept extraction off (items keep the concepts the spider gave them).
 MOOC_CONCEPTS_ENABLED = True
 # Emit RefD prerequisite candidates between a course's concepts (prerequisite-dependency).
 MOOC_PREREQUISITES = True

@@ -294,26 +294,6 @@ def test_export_layout(mongo_db, tmp_path) -> None:
     assert (out / "entities/concept.json").read_text() == ""
 
 
-def test_coursera_replies() -> None:
-    from eduscrape.mooc.coursera import course_slugs, subtitle_urls, video_sources
-
-    folder = shared_data("mooc", "dev", "coursera", "json")
-
-    def load(name: str) -> dict:
-        return json.loads((folder / name).read_text())
-
-    reply = load("video-reply-1.json")
-    assert subtitle_urls(reply, "all") == load("video-output-1-all.json")
-    assert subtitle_urls(reply, ["en"]) == load("video-output-1-en.json")
-    assert subtitle_urls(reply, ["zh-CN", "en"]) == load("video-output-1.json")
-    assert subtitle_urls(load("video-reply-2.json"), ["zh-TW", "en"]) == load("video-output-2.json")
-    sources = video_sources(reply)
-    assert sources and sources[0][1] in ("video/mp4", "video/webm")
-    assert (
-        course_slugs(load("list-courses-input.json")) == load("list-courses-output.json")["courses"]
-    )
-
-
 def test_participles_start_terms() -> None:
     names = [
         c.name

@@ -32,8 +32,14 @@ def _videos(items: list[dict]) -> list[dict]:
 
 
 def _course(items: list[dict]) -> dict:
-    # The last course item carries the aggregated concepts.
     return [i for i in items if i["entity"] == "course"][-1]
+
+
+def _entity_key(item: dict) -> tuple:
+    """Item type and natural key (eduscrape.items: relations on type/head/tail, else id)."""
+    if item["entity"] == "relation":
+        return ("relation", item["type"], item["head"], item["tail"])
+    return (item["entity"], item["id"])
 
 
 def test_ocw_spider_on_the_ocw_course(serve_folder, run_spider, mongo_uri) -> None:
@@ -207,6 +213,37 @@ def test_ocw_export_matches_the_mooccube_sample(
     ref = json.loads((sample / "entities" / "course.json").read_text())
     for key in ("id", "name", "about", "video_order", "video_name", "chapter"):
         assert course[key] == ref[key], key
+
+
+@pytest.mark.parametrize(
+    ("spider", "args"),
+    [
+        ("ocw", {"start_url": "{demo}/mooc/ocw/8-01-physics/"}),
+        ("openedx", {"start_url": "{demo}/mooc/edx/courses/course-v1:Demo+PHY101x+2026_T1/about"}),
+        ("xuetangx", {"base_url": "{demo}/mooc/xuetangx"}),
+    ],
+)
+def test_mooc_feed_holds_each_entity_once(mooc_demo, run_spider, spider, args) -> None:
+    result = run_spider(spider, args={k: v.format(demo=mooc_demo) for k, v in args.items()})
+    counts = Counter(_entity_key(i) for i in result.items)
+    assert counts and {k: n for k, n in counts.items() if n > 1} == {}
+    # The course went out once, after its videos, with the concepts aggregated from them.
+    videos = {v["id"]: v for v in _videos(result.items)}
+    course = max(
+        (i for i in result.items if i["entity"] == "course"), key=lambda c: len(c["video_order"])
+    )
+    assert set(course["video_order"]) == set(videos)
+    assert course["concepts"]
+    course_concepts = [
+        i["tail"]
+        for i in result.items
+        if i.get("type") == "course-concept" and i["head"] == course["id"]
+    ]
+    assert len(course_concepts) == len(course["concepts"])
+    concepts = {i["id"] for i in result.items if i["entity"] == "concept"}
+    relations = [i for i in result.items if i["entity"] == "relation"]
+    assert {r["tail"] for r in relations if r["type"].endswith("-concept")} <= concepts
+    assert result.stat("mooc/courses/unfinished") == 0
 
 
 def test_openedx_missing_course_is_recorded(mooc_demo, run_spider) -> None:

@@ -6,7 +6,6 @@ concept extraction, Open edX page parsing and the MOOCCube export.
 - :mod:`eduscrape.mooc.records`: entity and relation items for a course and its concepts;
 - :mod:`eduscrape.mooc.concepts`: concepts per video (English, Chinese), per course, RefD;
 - :mod:`eduscrape.mooc.openedx`: video blocks of Open edX courseware pages;
-- :mod:`eduscrape.mooc.coursera`: Coursera on-demand API replies (subtitle URLs, sources);
 - :mod:`eduscrape.mooc.export`: MOOCCube's file layout from MongoDB.
 """
 

@@ -1,8 +1,7 @@
 """MOOCCube records (items) from what a spider found: entities and relations.
 
-Spiders describe a course once (:func:`course_records`) and each video with its
-subtitles (:func:`video_item`); the concepts pipeline adds concept records
-(:func:`concept_records`).
+Spiders describe a course once (:func:`course_records`); the concepts middleware
+(:mod:`eduscrape.middlewares.mooc`) adds the concept records (:func:`concept_records`).
 """
 
 from __future__ import annotations

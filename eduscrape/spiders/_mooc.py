@@ -1,5 +1,5 @@
 """Shared glue of the MOOC spiders (ocw, openedx, xuetangx): subtitles to items,
-bad input recorded in stats instead of raised."""
+bad input recorded in stats instead of raised, the MOOC spider middlewares enabled."""
 
 from __future__ import annotations
 
@@ -10,23 +10,31 @@ import scrapy
 from scrapy.http import Response
 
 from eduscrape.items import MOOC_ITEM_TYPES, MoocVideoItem
-from eduscrape.mooc.subtitles import SubtitleError, Subtitles, parse_subtitles
+from eduscrape.mooc.subtitles import SubtitleError, parse_subtitles
 
 logger = logging.getLogger(__name__)
 
 
 class MoocSpider(scrapy.Spider):
-    """Base class: item types, subtitle parsing with counted failures."""
+    """Base class: item types, subtitle parsing with counted failures, concepts.
+
+    Subclasses that set their own ``custom_settings`` start from this class's.
+    """
 
     item_types: ClassVar[list[type]] = list(MOOC_ITEM_TYPES)
+    custom_settings: ClassVar[dict[str, Any]] = {
+        # Concepts are computed on the spider's output, then each entity goes out once.
+        "SPIDER_MIDDLEWARES": {
+            "eduscrape.middlewares.mooc.UniqueEntitiesMiddleware": 540,
+            "eduscrape.middlewares.mooc.ConceptsMiddleware": 550,
+        },
+    }
 
-    def parse_transcript(
-        self, data: str | bytes | dict[str, Any], hint: str, video: MoocVideoItem
-    ) -> bool:
+    def parse_transcript(self, data: str | bytes, hint: str, video: MoocVideoItem) -> bool:
         """Fill *video* from transcript *data*; False (and a recorded reason) when unusable."""
         stats = self.crawler.stats
         try:
-            subs = parse_subtitles(data, hint) if not isinstance(data, dict) else _from_dict(data)
+            subs = parse_subtitles(data, hint)
         except SubtitleError as exc:
             stats.inc_value("mooc/subtitles/malformed")
             video.transcript_error = f"malformed subtitles ({hint}): {exc}"
@@ -97,9 +105,3 @@ class MoocSpider(scrapy.Spider):
             return
         url, next_hint = fallbacks[0]
         yield self.transcript_request(url, next_hint, video, fallbacks[1:])
-
-
-def _from_dict(data: dict[str, Any]) -> Subtitles:
-    import json
-
-    return parse_subtitles(json.dumps(data), "json")

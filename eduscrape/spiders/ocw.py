@@ -6,7 +6,7 @@ Course page (title, description, instructors, number, term, department,
 topics), the lecture video gallery in course order, every video page, and its
 transcript: the ``.srt`` then ``.vtt`` caption file (they have end times), else
 the inline ``<span m='ms'>`` transcript. Emits course, video, teacher, school and
-relation items; the concepts pipeline adds concepts.
+relation items; :class:`~eduscrape.middlewares.mooc.ConceptsMiddleware` adds concepts.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from eduscrape.spiders._mooc import MoocSpider
 class OpenEdxSpider(MoocSpider):
     name = "openedx"
     custom_settings: ClassVar[dict[str, Any]] = {
+        **MoocSpider.custom_settings,
         "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.retry_after.RetryAfterMiddleware": 560},
     }
 

@@ -44,6 +44,7 @@ def _first(obj: dict[str, Any], *keys: str, default: Any = None) -> Any:
 class XuetangxSpider(MoocSpider):
     name = "xuetangx"
     custom_settings: ClassVar[dict[str, Any]] = {
+        **MoocSpider.custom_settings,
         **PLAYWRIGHT_SETTINGS,
         "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.retry_after.RetryAfterMiddleware": 560},
         # API replies with 4xx/5xx carry a JSON message worth recording.
@@ -166,24 +167,24 @@ class XuetangxSpider(MoocSpider):
             match = _CARD_LINK.search(card.attrib.get("href", ""))
             if not match:
                 continue
-            yield from self._course(
-                {
-                    "sign": match[1],
-                    "classroom_id": match[2],
-                    "name": " ".join(card.css(".course-name ::text").getall()).strip(),
-                    "org": {"name": " ".join(card.css(".course-org ::text").getall()).strip()},
-                    "teacher": [
-                        {
-                            "name": t.css("::text").get("").strip(),
-                            "job_title": t.attrib.get("title", ""),
-                        }
-                        for t in card.css(".course-teacher")
-                    ],
-                    "short_intro": " ".join(card.css(".course-intro ::text").getall()).strip(),
-                }
+            staff = [
+                (t.css("::text").get("").strip(), t.attrib.get("title", "").strip())
+                for t in card.css(".course-teacher")
+            ]
+            staff = [(name, title) for name, title in staff if name]
+            course = self._course_item(
+                cid=match[2],
+                sign=match[1],
+                name=" ".join(card.css(".course-name ::text").getall()).strip() or match[1],
+                about=" ".join(card.css(".course-intro ::text").getall()).strip(),
+                teachers=[name for name, _ in staff],
+                school=" ".join(card.css(".course-org ::text").getall()).strip(),
             )
+            # Teacher "about": the card shows the job title.
+            yield self._chapters_request(course, dict(staff))
 
     def _course(self, product: dict[str, Any]) -> Iterator[Any]:
+        """A course of the API's product list: its chapters request."""
         cid = _first(product, "classroom_id", "cid", "course_id")
         sign = _first(product, "sign", "course_sign", default="")
         if cid is None:
@@ -191,28 +192,42 @@ class XuetangxSpider(MoocSpider):
             return
         org = product.get("org") or {}
         staff = [t for t in product.get("teacher") or [] if isinstance(t, dict) and t.get("name")]
-        teachers = [str(t["name"]).strip() for t in staff]
+        course = self._course_item(
+            cid=cid,
+            sign=sign,
+            name=str(_first(product, "name", "course_name", "product_name", default=sign)),
+            about=str(_first(product, "short_intro", "about", default="")),
+            teachers=[str(t["name"]).strip() for t in staff],
+            school=org.get("name") if isinstance(org, dict) else str(org),
+        )
         # Teacher "about": the platform's short profile, else the job title.
         about = {
             str(t["name"]).strip(): str(t.get("about") or t.get("job_title") or "").strip()
             for t in staff
         }
-        course = MoocCourseItem(
+        yield self._chapters_request(course, about)
+
+    def _course_item(
+        self, *, cid: Any, sign: Any, name: str, about: str, teachers: list[str], school: str | None
+    ) -> MoocCourseItem:
+        return MoocCourseItem(
             id=course_id(f"{sign}+{cid}" if sign else str(cid)),
-            name=str(_first(product, "name", "course_name", "product_name", default=sign)),
-            about=str(_first(product, "short_intro", "about", default="")),
+            name=name,
+            about=about,
             teachers=teachers,
-            school=(org.get("name") if isinstance(org, dict) else str(org)) or None,
+            school=school or None,
             field=self.field,
             platform="xuetangx",
             url=f"{self.base_url}/course/{sign}/{cid}",
             meta={"cid": cid, "sign": sign},
         )
-        query = urlencode({"cid": cid, "sign": sign})
-        yield self._api(
+
+    def _chapters_request(self, course: MoocCourseItem, teacher_about: dict[str, str]) -> Any:
+        query = urlencode({"cid": course.meta["cid"], "sign": course.meta["sign"]})
+        return self._api(
             f"/learn/course/chapter?{query}",
             self.parse_chapters,
-            cb_kwargs={"course": course, "teacher_about": about},
+            cb_kwargs={"course": course, "teacher_about": teacher_about},
         )
 
     def parse_chapters(
