@@ -17,6 +17,8 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
+# The benchmarks crawl our own servers on loopback: no politeness delays.
+os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "eduscrape.demo.settings")
 
 from eduscrape._net import free_port, wait_for_port  # noqa: E402 - used by the benchmarks
 

@@ -35,6 +35,9 @@ COMMON = {
     "ROBOTSTXT_OBEY": "False",
     "CONCURRENT_REQUESTS": "16",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    # eduscrape's polite defaults (a delay, AutoThrottle) are lifted: both sides run flat out.
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
     "LOG_LEVEL": "INFO",
     "TELNETCONSOLE_ENABLED": "False",
     "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",

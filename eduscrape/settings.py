@@ -8,6 +8,9 @@ documented next to its default. Every setting can be overridden per run with
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+from scrapy.utils.conf import closest_scrapy_cfg
 
 from eduscrape._logging import install_redaction
 
@@ -18,13 +21,34 @@ SPIDER_MODULES = ["eduscrape.spiders"]
 NEWSPIDER_MODULE = "eduscrape.spiders"
 COMMANDS_MODULE = "eduscrape.commands"
 
+# Where eduscrape keeps its own files (embedded MongoDB, spool, saved broken pages):
+# like Scrapy's .scrapy/, at the project root (the folder of the closest scrapy.cfg,
+# whichever subfolder a command runs from), else the current folder (a scrapyd job
+# runs in scrapyd's folder: give such jobs MONGO_URI, or EDUSCRAPE_HOME).
+PROJECT_ROOT = Path(closest_scrapy_cfg() or "scrapy.cfg").resolve().parent
+EDUSCRAPE_HOME = os.environ.get("EDUSCRAPE_HOME") or str(PROJECT_ROOT / ".eduscrape")
+
 USER_AGENT = "eduscrape/0.1 (+research crawler; https://github.com/eduscrape)"
-ROBOTSTXT_OBEY = True
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
-CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_TIMEOUT = 30
+
+# --- Politeness: the defaults are for crawling other people's sites ------------------
+# (university servers are often small). Scrapy's own project template ships the same
+# spirit: obey robots.txt, one or two requests at a time per site, a delay between
+# them, AutoThrottle adapting the delay to the server's latency. Crawls of your own
+# servers override them explicitly (the demo, tests and benchmarks use
+# SCRAPY_SETTINGS_MODULE=eduscrape.demo.settings).
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Seconds between two requests to the same site (AutoThrottle never goes below it).
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+# Requests in flight per site AutoThrottle aims at (1.0: one at a time on average).
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 LOG_LEVEL = os.environ.get("EDUSCRAPE_LOG_LEVEL", "INFO")
 
 ITEM_PIPELINES = {
@@ -85,14 +109,14 @@ MONGO_TIMEOUT_MS = 5000
 MONGO_PROBE_INTERVAL = 5.0
 # JSON-lines spool for items that could not be stored; replayed automatically at
 # the next start and on demand with `scrapy mongo replay`.
-MONGO_SPOOL_PATH = os.environ.get("MONGO_SPOOL_PATH", ".eduscrape/spool/mongo.jsonl")
+MONGO_SPOOL_PATH = os.environ.get("MONGO_SPOOL_PATH") or f"{EDUSCRAPE_HOME}/spool/mongo.jsonl"
 # Collection for plain dict items (item classes name their own); None = spider name.
 MONGO_DEFAULT_COLLECTION = None
 
 # --- Embedded MongoDB (eduscrape.storage.embedded) -------------------------------
 
 # Data folder of the embedded server (SQLite files, log, state file).
-EDUSCRAPE_MONGO_DATA_DIR = os.environ.get("EDUSCRAPE_MONGO_DATA_DIR", ".eduscrape/mongo")
+EDUSCRAPE_MONGO_DATA_DIR = os.environ.get("EDUSCRAPE_MONGO_DATA_DIR") or f"{EDUSCRAPE_HOME}/mongo"
 # Port of a server started by `scrapy mongo start`; 0 picks a free port.
 EDUSCRAPE_MONGO_PORT = int(os.environ.get("EDUSCRAPE_MONGO_PORT", "0"))
 
@@ -147,7 +171,7 @@ WRAPPER_ALGORITHM = None
 # Minimum similarity to accept a repair (0: the wrapper's own threshold, default 0.6).
 WRAPPER_THRESHOLD = 0
 # Pages with fields that stay broken are saved here (path in the item's page_path).
-WRAPPER_BROKEN_DIR = "output/wrapper-broken"
+WRAPPER_BROKEN_DIR = str(PROJECT_ROOT / "output" / "wrapper-broken")
 # Larger pages are not evaluated (counted in wrapper/skipped_huge).
 WRAPPER_MAX_PAGE_BYTES = 5_000_000
 # Pages whose fields could not be repaired are fetched once more (at most this many)

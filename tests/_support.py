@@ -26,6 +26,10 @@ __all__ = [
 ]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Every crawl of the tests targets our own servers on loopback: no politeness delays
+# (the polite defaults of eduscrape/settings.py have their own test).
+LOOPBACK_SETTINGS = "eduscrape.demo.settings"
+os.environ.setdefault("SCRAPY_SETTINGS_MODULE", LOOPBACK_SETTINGS)
 SHARED_DATA = (PROJECT_DIR.parent / "shared" / "data").resolve()
 
 

@@ -123,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     env = {
         **os.environ,
         "MONGO_URI": uri,
+        # The demo web is ours, on loopback: no politeness delays (eduscrape/demo/settings.py).
+        "SCRAPY_SETTINGS_MODULE": "eduscrape.demo.settings",
         "PYTHONPATH": str(PROJECT_DIR) + os.pathsep + os.environ.get("PYTHONPATH", ""),
     }
     results: list[RunResult] = []
