@@ -273,6 +273,22 @@ def test_hedged_laundry_and_parking_phrases() -> None:
     assert extract_fields("", "Off-street or garage parking.")["parking"] is None
 
 
+def test_parking_only_from_statements_about_this_unit() -> None:
+    # What a community's amenities list offers is not this unit's parking.
+    body = "Community Amenities:\n- Covered parking\n- Fitness center\n- Surface lot"
+    assert extract_fields("", body)["parking"] is None
+    body = "Our community offers a pool and garage parking.\nThis unit: driveway parking."
+    assert extract_fields("", body)["parking"] == "off-street parking"
+    # Negations, options and questions state no kind.
+    assert extract_fields("", "No garage parking, street parking only.")["parking"] == (
+        "street parking"
+    )
+    assert extract_fields("", "There is no off-street parking.")["parking"] is None
+    assert extract_fields("", "Optional garage parking for $100.")["parking"] is None
+    assert extract_fields("", "Can I rent a parking spot? Yes.")["parking"] is None
+    assert extract_fields("", "No pets. Off-street parking.")["parking"] == "off-street parking"
+
+
 def test_bedroom_counts_of_other_units_are_skipped() -> None:
     assert extract_fields("", "Looking for a house with at least 2 bedrooms.")["bedrooms"] is None
     assert extract_fields("", "Some one bedroom units are also available.")["bedrooms"] is None
