@@ -341,6 +341,33 @@ class VariantSetItem:
     recompared: bool = True
     compared_at: str | None = None
 
+    @classmethod
+    def from_comparison(
+        cls,
+        result: Any,
+        *,
+        doubtful: bool = False,
+        doubt_reason: str = "",
+        **context: Any,
+    ) -> VariantSetItem:
+        """The item of one compared set: *result* is an
+        :class:`eduscrape.variants.Comparison`, *context* the set's place in the walk
+        (session, pair_id, order, set_key, variant, statuses, pairing, ...)."""
+        found = {
+            f.name: getattr(result, f.name)
+            for f in dataclasses.fields(result)
+            if f.name not in ("tag_diff", "similarity")  # stored as diff, rounded
+        }
+        similarity = None if result.similarity is None else round(result.similarity, 3)
+        return cls(
+            **found,
+            doubtful=doubtful,
+            doubt_reason=doubt_reason,
+            similarity=similarity,
+            diff=result.tag_diff,
+            **context,
+        )
+
 
 @dataclass
 class VariantSessionItem:

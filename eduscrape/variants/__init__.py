@@ -2,7 +2,11 @@
 
 See :mod:`~eduscrape.variants.structure` (reduction to effective tags and anchors),
 :mod:`~eduscrape.variants.pairing` (counterpart keys, pair verification),
-:mod:`~eduscrape.variants.compare` (inconsistency detection and diffs).
+:mod:`~eduscrape.variants.compare` (inconsistency detection and diffs),
+:mod:`~eduscrape.variants.kinds` (the result kinds),
+:mod:`~eduscrape.variants.walk` (the lock-step walk over a site's variants, given a
+fetch function from :mod:`~eduscrape.variants.fetching`), :mod:`~eduscrape.variants.tracking`
+(re-runs), :mod:`~eduscrape.variants.report` and :mod:`~eduscrape.variants.store` (sessions).
 """
 
 from __future__ import annotations

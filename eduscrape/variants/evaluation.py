@@ -1,7 +1,7 @@
 """Score comparison results against labelled pairs (``shared/data/variants``).
 
-``compare_trees`` compares two local trees without a crawler (same code as the
-spider); ``score_mutated`` and ``score_real`` turn per-page results into the
+``compare_trees`` compares two local trees by relative path, without the walk
+(same reduction and comparison code); ``score_mutated`` and ``score_real`` turn per-page results into the
 quality numbers the bench reports.
 """
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from eduscrape.variants.compare import Comparison, compare_pages, missing_counterpart
+from eduscrape.variants.kinds import STRUCTURAL_KINDS
 from eduscrape.variants.pairing import VariantMapper
 from eduscrape.variants.structure import Criteria, reduce_page
 
@@ -46,7 +47,7 @@ def compare_trees(
 
 def _flags(result: Any) -> dict[str, bool]:
     get = result.get if isinstance(result, Mapping) else lambda k: getattr(result, k)
-    return {k: bool(get(k)) for k in ("consistent", "type1", "type2", "nonstructural")}
+    return {k: bool(get(k)) for k in ("consistent", *STRUCTURAL_KINDS)}
 
 
 def score_mutated(labels: dict[str, Any], results: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from eduscrape.variants.links import LinkKeyer
-from eduscrape.variants.structure import Criteria, PageStructure, normalize_url
+from eduscrape.variants.structure import PAGE_URL, Criteria, PageStructure, normalize_url
 
 _DELIMS = "/-_."
 WILDCARD = "{lang}"
@@ -82,7 +82,7 @@ class VariantMapper:
         criteria: Criteria | None = None,
     ):
         self.criteria = criteria or Criteria()
-        self.roots = [normalize_url(r, Criteria(ignore_fragments=True)) for r in roots]
+        self.roots = [normalize_url(r, PAGE_URL) for r in roots]
         if rule == "auto":
             self.rule: Rule | None = detect_rule(self.roots)
         elif isinstance(rule, str):
@@ -173,7 +173,7 @@ class VariantMapper:
 
     def register(self, key: str, variant: int, url: str) -> None:
         """Pair *url* of *variant* with *key* (from hreflang links or position pairing)."""
-        norm = normalize_url(url, Criteria(ignore_fragments=True))
+        norm = normalize_url(url, PAGE_URL)
         self._overrides[norm] = key
         self._urls.setdefault(key, {})[variant] = norm
 

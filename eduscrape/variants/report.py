@@ -11,7 +11,8 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-KINDS = ("type1", "type2", "nonstructural", "missing_counterpart", "doubtful")
+from eduscrape.variants.kinds import KINDS, kinds_of
+
 KIND_LABELS = {
     "type1": "Type 1 (links added/removed/retargeted)",
     "type2": "Type 2 (links reordered)",
@@ -187,7 +188,7 @@ def render_html(report: dict[str, Any]) -> str:
     )
     sections = []
     for s in report["sets"]:
-        kinds = [k for k in KINDS if s.get(k)] or ["consistent"]
+        kinds = kinds_of(s) or ["consistent"]
         badges = "".join(f'<span class="badge b-{k}">{_e(KIND_LABELS[k])}</span>' for k in kinds)
         if s.get("tracking") in ("new", "resolved", "unchanged"):
             badges += f'<span class="badge b-{_e(s["tracking"])}">{_e(s["tracking"])}</span>'

@@ -204,6 +204,9 @@ class PageStructure:
         )
 
 
+# normalize_url(url, PAGE_URL): a page's own address, whatever the comparison criteria.
+PAGE_URL = Criteria(ignore_fragments=True)
+
 _WS = re.compile(r"\s+")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
@@ -266,7 +269,7 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
             page.alternates.setdefault(
                 hreflang, normalize_url(urljoin(base_url, link.get("href", "")), criteria)
             )
-    page_norm = normalize_url(url, Criteria(ignore_fragments=True))
+    page_norm = normalize_url(url, PAGE_URL)
     body_el = root.find("body")
     start = body_el if body_el is not None else root
     texts: list[str] = []

@@ -17,14 +17,6 @@ def conditional_headers(state: dict[str, Any] | None) -> dict[str, str]:
     return headers
 
 
-def kinds_of(result: dict[str, Any] | Any) -> tuple[str, ...]:
-    get = result.get if isinstance(result, dict) else lambda k, d=None: getattr(result, k, d)
-    kinds = [k for k in ("type1", "type2", "nonstructural") if get(k, False)]
-    if get("doubtful", False):
-        kinds.append("doubtful")
-    return tuple(kinds)
-
-
 def tracking_status(previous: dict[str, Any] | None, consistent: bool, doubtful: bool) -> str:
     """new / unchanged / resolved / consistent for one set against the previous session."""
     was_bad = previous is not None and (
