@@ -9,7 +9,6 @@ from scrapy import Spider, signals
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.test import get_crawler
 
-import eduscrape.settings as project
 from eduscrape.items import MoocCourseItem, MoocTeacherItem, MoocVideoItem
 from eduscrape.middlewares.mooc import ConceptsMiddleware, UniqueEntitiesMiddleware
 
@@ -22,8 +21,7 @@ LECTURE = [
 
 
 def _crawler(**settings: Any) -> Any:
-    defaults = {name: getattr(project, name) for name in dir(project) if name.startswith("MOOC_")}
-    return get_crawler(Spider, {**defaults, **settings})
+    return get_crawler(Spider, settings)  # MOOC_* defaults: eduscrape.config's fallback
 
 
 async def _output(middleware: Any, *items: Any) -> list[Any]:
@@ -93,6 +91,19 @@ def test_disabled_concepts_pass_items_through():
         items = [_course("V_1"), _video("V_1", 1, LECTURE)]
         out = await _output(mw, *items)
         assert out == items and out[1].concepts == []
+
+    return deferred_from_coro(run())
+
+
+def test_a_distributed_worker_does_not_hold_courses():
+    async def run() -> None:
+        crawler = _crawler(REDIS_URL="redis://127.0.0.1:1/0")  # never connected here
+        mw = ConceptsMiddleware(crawler)
+        course = _course("V_1")
+        assert await _output(mw, course) == [course]  # V_1 may go to another worker
+        out = await _output(mw, _video("V_1", 1, LECTURE))
+        assert _of(MoocCourseItem, out) == [] and _of(MoocVideoItem, out)[0].concepts
+        assert crawler.stats.get_value("mooc/concepts/courses_not_aggregated") == 1
 
     return deferred_from_coro(run())
 

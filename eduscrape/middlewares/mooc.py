@@ -6,6 +6,8 @@ video-concept relations after it. It holds each course item until every video
 of its ``video_order`` has been scraped, then emits it once with its aggregated
 ``concepts``, the course-concept relations and, with ``MOOC_PREREQUISITES``,
 scored prerequisite candidates (RefD). A course without videos goes out at once.
+A distributed worker (``REDIS_URL``) sees only some videos of a course, so there
+a course goes out at once, without course concepts (video concepts are kept).
 
 :class:`UniqueEntitiesMiddleware` lets each MOOC entity and relation (item type
 and natural key, see :mod:`eduscrape.items`) through once per crawl, so a feed
@@ -18,6 +20,7 @@ the item pipelines and feeds like any scraped item. MoocSpider enables them.
 Stats: ``mooc/concepts/videos``, ``mooc/concepts/no_subtitles``,
 ``mooc/concepts/courses``, ``mooc/concepts/prerequisites``, ``mooc/concepts/errors``,
 ``mooc/courses/unfinished`` (held courses whose videos never all came: not emitted),
+``mooc/concepts/courses_not_aggregated`` (distributed crawl),
 ``mooc/duplicates/<entity or relation type>``.
 """
 
@@ -33,6 +36,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
+from eduscrape.config import from_settings, setting
 from eduscrape.items import MOOC_ITEM_TYPES, MoocCourseItem, MoocRelationItem, MoocVideoItem
 from eduscrape.mooc.concepts import course_concepts, extract_concepts, prerequisite_candidates
 from eduscrape.mooc.ids import concept_id
@@ -55,18 +59,29 @@ class _Course:
         return self.item is not None and self.seen.issuperset(self.item.video_order)
 
 
+@dataclasses.dataclass(frozen=True)
+class ConceptsConfig:
+    enabled: bool = setting("MOOC_CONCEPTS_ENABLED")
+    top: int = setting("MOOC_CONCEPTS_TOP")
+    course_top: int = setting("MOOC_COURSE_CONCEPTS_TOP")
+    prerequisites: bool = setting("MOOC_PREREQUISITES")
+    prerequisite_threshold: float = setting("MOOC_PREREQUISITE_THRESHOLD")
+    prerequisite_concepts: int = setting("MOOC_PREREQUISITE_CONCEPTS")
+    prerequisite_limit: int = setting("MOOC_PREREQUISITE_LIMIT")
+    redis_url: str | None = setting("REDIS_URL")
+
+
 class ConceptsMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        s = crawler.settings
-        self.enabled = s.getbool("MOOC_CONCEPTS_ENABLED")
-        self.top = s.getint("MOOC_CONCEPTS_TOP")
-        self.course_top = s.getint("MOOC_COURSE_CONCEPTS_TOP")
-        self.prerequisites = s.getbool("MOOC_PREREQUISITES")
-        self.prereq_threshold = s.getfloat("MOOC_PREREQUISITE_THRESHOLD")
-        self.prereq_concepts = s.getint("MOOC_PREREQUISITE_CONCEPTS")
-        self.prereq_limit = s.getint("MOOC_PREREQUISITE_LIMIT")
+        self.config = from_settings(ConceptsConfig, crawler.settings)
         self.courses: dict[str, _Course] = {}
+        # Hold courses for their videos only where every video comes through here.
+        self.hold_courses = not self.config.redis_url
+        if self.config.enabled and not self.hold_courses:
+            logger.info(
+                "distributed crawl: course concepts are not aggregated (video concepts are)"
+            )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -77,7 +92,7 @@ class ConceptsMiddleware:
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         async for item in result:
-            if not self.enabled:
+            if not self.config.enabled:
                 yield item
             elif isinstance(item, MoocCourseItem):
                 async for out in self._course(item):
@@ -97,7 +112,11 @@ class ConceptsMiddleware:
             self.stats.inc_value("mooc/duplicates/course")
             return
         state.item = item
-        if state.complete():  # no videos, or all of them came first
+        if not self.hold_courses:
+            state.emitted = True
+            self.stats.inc_value("mooc/concepts/courses_not_aggregated")
+            yield item
+        elif state.complete():  # no videos, or all of them came first
             async for out in self._emit_course(state):
                 yield out
 
@@ -111,7 +130,7 @@ class ConceptsMiddleware:
             if not item.concepts:
                 # jieba loads its dictionary on first use (~1 s): keep it off the reactor.
                 concepts = await asyncio.to_thread(
-                    extract_concepts, item.text, k=self.top, language=item.language or None
+                    extract_concepts, item.text, k=self.config.top, language=item.language or None
                 )
                 item.concepts = [c.name for c in concepts]
                 scores = [c.score for c in concepts]
@@ -137,14 +156,14 @@ class ConceptsMiddleware:
         texts = [state.videos[order] for order in sorted(state.videos)]
         field = course.field or "General"
         try:
-            concepts = course_concepts([names for _, names in texts], k=self.course_top)
+            concepts = course_concepts([names for _, names in texts], k=self.config.course_top)
             course.concepts = [c.name for c in concepts]
             derived = list(
                 concept_records(
                     course.id, "course-concept", course.concepts, field, [c.score for c in concepts]
                 )
             )
-            if self.prerequisites:
+            if self.config.prerequisites:
                 derived += await self._prerequisites(texts, course.concepts, field)
         except Exception:  # a bad course must not stop the others; it is still stored
             logger.exception("concept aggregation failed for %s", course.id)
@@ -162,9 +181,9 @@ class ConceptsMiddleware:
         pairs = await asyncio.to_thread(
             prerequisite_candidates,
             texts,
-            concepts[: self.prereq_concepts],
-            threshold=self.prereq_threshold,
-            limit=self.prereq_limit,
+            concepts[: self.config.prerequisite_concepts],
+            threshold=self.config.prerequisite_threshold,
+            limit=self.config.prerequisite_limit,
         )
         if pairs:
             self.stats.inc_value("mooc/concepts/prerequisites", len(pairs))
