@@ -61,6 +61,10 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "eduscrape.extensions.summary.CrawlSummary": 500,
+    # CrawlProgress replaces LogStats (same "Crawled N pages" lines, more often, more numbers).
+    "scrapy.extensions.logstats.LogStats": None,
+    "eduscrape.extensions.progress.CrawlProgress": 500,
+    "eduscrape.extensions.report.CrawlReport": 500,
 }
 
 # CSV feeds: nested values are JSON-encoded, columns come from the item type.
@@ -126,6 +130,21 @@ EDUSCRAPE_MONGO_PORT = int(os.environ.get("EDUSCRAPE_MONGO_PORT", "0"))
 EDUSCRAPE_STATS_FILE = os.environ.get("EDUSCRAPE_STATS_FILE") or None
 # Log a summary table when the spider closes.
 EDUSCRAPE_SUMMARY = True
+
+# --- Progress and crawl report (eduscrape.extensions.progress / .report) ----------
+
+# "auto": a live progress line on an interactive terminal, plain log lines
+# otherwise; "live", "lines" force one; "off" shows none.
+EDUSCRAPE_PROGRESS = os.environ.get("EDUSCRAPE_PROGRESS", "auto")
+# Seconds between two plain progress lines.
+EDUSCRAPE_PROGRESS_INTERVAL = 10.0
+# Write a self-contained HTML report (charts of items, fields filled, wrapper
+# repairs, stats per component) of every crawl...
+EDUSCRAPE_REPORT = True
+# ...into this folder, as <spider>-<start time>.html.
+EDUSCRAPE_REPORT_DIR = os.environ.get("EDUSCRAPE_REPORT_DIR") or str(
+    PROJECT_ROOT / "output" / "reports"
+)
 
 # --- Distributed crawling (eduscrape.distributed, scrapy-redis) -------------------
 
