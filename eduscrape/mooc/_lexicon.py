@@ -22,7 +22,10 @@ she'll we'll they'll isn't aren't wasn't weren't hasn't haven't hadn't doesn't d
 won't wouldn't shan't shouldn't can't cannot couldn't mustn't let's that's who's what's here's
 there's when's where's why's how's one two three four five six seven eight nine ten first
 second third also many much lot lots every another whatever whichever whoever anything
-everything something nothing someone everyone anyone nobody somebody everybody
+everything something nothing someone everyone anyone nobody somebody everybody versus
+hundred hundreds thousand thousands million millions billion trillion dozen eleven twelve
+thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty
+sixty seventy eighty ninety
 """
 
 # Speech fillers and discourse words that dominate transcripts.
@@ -30,7 +33,7 @@ _FILLERS = """
 okay ok yeah yes yep uh um uhm hmm oh ah huh right well alright so like basically actually
 really kind sort thing things stuff way ways lot bit gonna wanna gotta guys guy hey hello
 sure fine nice important interesting hard easy able going today tomorrow yesterday now
-moment day days week weeks year years example examples idea ideas fact kind kinds sense
+day days week weeks year years example examples idea ideas fact kind kinds sense
 reason reasons place people person stuff mit ocw lecture lectures video slide slides board
 audience speaker transcript laughter applause inaudible music crosstalk exciting excited fun
 anymore squared
@@ -43,7 +46,8 @@ simple normal regular small big large high low higher lower first second third l
 old free general special linear constant total net average final initial basic natural real
 whole short long positive negative good bad great little different certain open closed half
 top bottom upper inner outer central main same opposite actual afraid entire common usual
-late early fortunate lucky happy independent dependent intermediate
+late early fortunate lucky happy independent dependent intermediate universal uniform
+circular horizontal vertical static kinetic elastic inelastic rotational angular quadratic
 """
 
 # Generic nouns: meaningful inside a term ("boiling point", "special case", "time
@@ -52,8 +56,24 @@ _GENERIC = """
 time times minute minutes second seconds case cases point points part parts side sides end ends
 term terms problem problems question questions answer answers number numbers group level levels
 step steps thing value values type types form forms kind way order night morning
-evening afternoon weekend
+evening afternoon weekend moment moments
+meter meters centimeter centimeters millimeter millimeters kilometer kilometers kilogram
+kilograms gram grams joule joules watt watts radian radians degree degrees percent
 """
+
+# Formulas read aloud ("F equals m a", "delta t", "v naught sine theta", "x hat").
+# Operators are never part of a term; Greek letters and function names may start one
+# ("dot product", "beta decay") but a term cannot end in one or be made of them only.
+_SPOKEN_OPERATORS = """
+plus minus over equals squared cubed naught nought sqrt
+"""
+_SPOKEN_SYMBOLS = """
+alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho
+sigma tau upsilon phi chi psi omega sine cosine sin cos tan cot sec log ln exp hat dot sub
+vec
+"""
+# Word pairs that are formula readings ("the square root of k over m").
+_SPOKEN_MATH_PAIRS = frozenset({("square", "root"), ("cube", "root")})
 
 # Common verbs; inflections are generated below (irregular forms listed).
 _VERBS = """
@@ -68,7 +88,7 @@ notice guess check figure note define derive prove write draw plot pick choose p
 teach prepare practice discuss explain describe introduce encourage focus realize improve
 graduate incorporate assess enjoy share speak adapt memorize pronounce correct
 recognize recall repeat remind review act conserve carry depend fit fix form travel
-stick appear produce hold lose grow cross
+stick appear produce hold lose grow cross push pull throw hit aim measure release
 """
 _IRREGULAR = """
 was were been being had did done said got gotten made went gone knew known thought took taken
@@ -135,13 +155,23 @@ def english_generic() -> frozenset[str]:
 
 
 @cache
+def spoken_symbols() -> frozenset[str]:
+    return frozenset(_SPOKEN_SYMBOLS.split())
+
+
+def spoken_math_pairs() -> frozenset[tuple[str, str]]:
+    return _SPOKEN_MATH_PAIRS
+
+
+@cache
 def english_rejects() -> frozenset[str]:
     """Words that cannot be part of a concept: stopwords, fillers, verbs."""
     finite, participles = _verb_forms()
     words = english_stopwords() | set(_FILLERS.split()) | finite | participles
+    words |= set(_SPOKEN_OPERATORS.split())
     words -= _ING_NOUNS
-    # Modifiers and generic nouns have their own, narrower, rules.
-    return frozenset(words - english_modifiers() - english_generic())
+    # Modifiers, generic nouns and spoken symbols have their own, narrower, rules.
+    return frozenset(words - english_modifiers() - english_generic() - spoken_symbols())
 
 
 CHINESE_STOPWORDS = frozenset(

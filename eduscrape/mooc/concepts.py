@@ -20,17 +20,20 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
+from typing import Any
 
 from eduscrape.mooc._lexicon import (
     CHINESE_STOPWORDS,
     english_generic,
     english_modifiers,
     english_rejects,
+    spoken_math_pairs,
+    spoken_symbols,
 )
 
 __all__ = [
     "Concept",
+    "CourseContext",
     "course_concepts",
     "detect_language",
     "extract_concepts",
@@ -86,19 +89,119 @@ def detect_language(text: str) -> str:
 
 
 def extract_concepts(
-    cues: str | Sequence[str], *, k: int = 10, language: str | None = None
+    cues: str | Sequence[str],
+    *,
+    k: int = 10,
+    language: str | None = None,
+    course: CourseContext | None = None,
 ) -> list[Concept]:
-    """The *k* most representative concepts of a transcript, best first."""
+    """The *k* most representative concepts of a transcript, best first.
+
+    With *course* (:meth:`CourseContext.build` over the course's titles and, ideally,
+    every transcript of the course), terms of the course's own structure are favoured
+    and terms are scored against their spread over the course. Every concept is a
+    verbatim span of the subtitles (cues joined by single spaces, NFKC-normalised).
+    """
     if isinstance(cues, str):
         cues = [cues]
+    if course is not None:
+        cached = course._take(cues)
+        if cached is not None:
+            language, stats = cached
+            if language.startswith("zh"):
+                return _rank_chinese(stats, k, course)
+            return _rank_english(stats, k, course)
     cues = [normalize_text(c) for c in cues if c and c.strip()]
     if not cues:
         return []
-    text = " ".join(cues)
-    language = language or detect_language(text)
+    language = language or detect_language(" ".join(cues[:200]))
     if language.startswith("zh"):
-        return _chinese(text, k)
-    return _english(cues, k)
+        return _rank_chinese(_chinese_candidates(" ".join(cues), k), k, course)
+    titles = course.title_terms if course is not None else frozenset()
+    return _rank_english(_english_stats(cues, titles), k, course)
+
+
+class CourseContext:
+    """What a course says about its concepts: its titles and its transcripts' term spread.
+
+    ``CourseContext.build(transcripts, titles=[course, *sections, *video titles])``;
+    then ``extract_concepts(transcript, course=context)`` per video. The statistics of a
+    transcript given to :meth:`build` are kept and reused (once) by
+    :func:`extract_concepts`, so a course costs one pass over its subtitles.
+    Titles alone (no transcripts) give the vocabulary preference without the spread.
+    """
+
+    def __init__(self) -> None:
+        self.videos: Counter[str] = Counter()  # videos per language ("en", "zh")
+        self.df: Counter[str] = Counter()  # term key -> videos holding it
+        self.title_terms: frozenset[str] = frozenset()  # English term keys of the titles
+        self.title_words: frozenset[str] = frozenset()  # their content words; Chinese words
+        self._stats: dict[int, tuple[str, Any]] = {}
+
+    @classmethod
+    def build(
+        cls,
+        transcripts: Iterable[str | Sequence[str]] = (),
+        *,
+        titles: Iterable[str] = (),
+        language: str | None = None,
+        k: int = 10,
+    ) -> CourseContext:
+        context = cls()
+        context.add_titles(titles)
+        for cues in transcripts:
+            context.add_transcript(cues, language=language, k=k)
+        return context
+
+    def add_titles(self, titles: Iterable[str]) -> None:
+        terms, words = _english_title_terms(titles := [normalize_text(t) for t in titles if t])
+        self.title_terms |= terms
+        self.title_words |= words | _chinese_title_words(titles)
+
+    def add_transcript(
+        self, cues: str | Sequence[str], *, language: str | None = None, k: int = 10
+    ) -> None:
+        raw = [cues] if isinstance(cues, str) else cues
+        cues = [normalize_text(c) for c in raw if c and c.strip()]
+        if not cues:
+            return
+        language = language or detect_language(" ".join(cues[:200]))
+        if language.startswith("zh"):
+            stats: Any = _chinese_candidates(" ".join(cues), k)
+            keys: Iterable[str] = {word for word, _ in stats}
+            language = "zh"
+        else:
+            stats = _english_stats(cues, self.title_terms)
+            keys, stats.keys = stats.keys, frozenset()  # only counted here: free them
+            language = "en"
+        self.videos[language] += 1
+        self.df.update(keys)
+        self._stats[_cues_key(raw)] = (language, stats)
+
+    def _take(self, cues: str | Sequence[str]) -> tuple[str, Any] | None:
+        return self._stats.pop(_cues_key([cues] if isinstance(cues, str) else cues), None)
+
+    def weight(self, key: str, words: Sequence[str], language: str = "en", freq: int = 2) -> float:
+        """How much the course favours a term: its titles' vocabulary, its spread."""
+        weight = 1.0
+        n = len(words)
+        if key in self.title_terms or (language == "zh" and key in self.title_words):
+            # Said once, a title term is usually a pointer to another lecture.
+            weight *= 0.6 if freq < 2 else 2.5 if n > 1 else 1.6
+        elif n > 1 and any(_singular(w) in self.title_words for w in words):
+            weight *= 1.3  # a term built on a title word ("static friction")
+        videos = self.videos[language]
+        if videos >= 3:
+            share = self.df.get(key, 0) / videos
+            # In most videos of the course: background, not this video's concept.
+            weight *= 1 - 0.75 * min(1.0, max(0.0, (share - 0.3) / 0.7))
+            if n > 1 and self.df.get(key, 0) >= 2 and share <= 0.5:
+                weight *= 1.25  # a phrase recurring in a few videos: a course term
+        return weight
+
+
+def _cues_key(cues: Sequence[str]) -> int:
+    return hash(tuple(cues))
 
 
 # -- English ------------------------------------------------------------------------
@@ -107,9 +210,12 @@ _SPLIT = re.compile(r"[.!?;:,()\[\]{}\"“”]|\s[-–—]+\s|--")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*[A-Za-z0-9]|[A-Za-z]")
 _MODIFIERS = english_modifiers()
 _GENERIC = english_generic()
+_SYMBOLS = spoken_symbols()
+_MATH_PAIRS = spoken_math_pairs()
 _LY_NOUNS = frozenset(
     "family supply assembly anomaly monopoly italy july reply ally rally belly jelly fly".split()  # noqa: SIM905
 )
+_CHUNK_WORDS = 30  # spread is measured over chunks of this many words
 
 
 @lru_cache(maxsize=1 << 17)  # transcripts repeat their words: normalise each once
@@ -119,6 +225,19 @@ def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
         return word[:-1]
     return word
+
+
+@lru_cache(maxsize=1 << 17)
+def _base(token: str) -> str:
+    """A token without its possessive ("Kepler's" -> "Kepler"), curly quotes straightened.
+
+    Always a prefix of the token, as long as the token up to there.
+    """
+    return token.replace("’", "'").removesuffix("'s").removesuffix("'S").rstrip("'")
+
+
+def _token_starts(sentence: str) -> Iterable[int]:
+    return (m.start() for m in _WORD.finditer(sentence))
 
 
 @lru_cache(maxsize=1 << 17)
@@ -134,72 +253,134 @@ def _content(word: str) -> bool:
     return not (low.endswith("ly") and low not in _LY_NOUNS) and not low.isdigit()
 
 
-def _english(cues: Sequence[str], k: int) -> list[Concept]:
-    phrase_count: Counter[str] = Counter()
-    surface: dict[str, Counter[str]] = defaultdict(Counter)
+@dataclass
+class _Stats:
+    """One English transcript, as scoring needs it (computed once per video)."""
+
+    terms: dict[str, tuple[int, str]]  # term key -> (frequency, display name)
+    word_tf: dict[str, int]  # singular lower-case word -> frequency
+    word_spread: dict[str, int]  # ... -> chunks of the transcript holding it
+    chunks: int
+    keys: frozenset[str]  # every term key, also the rare ones (course spread)
+
+
+def _english_stats(cues: Sequence[str], titles: frozenset[str] = frozenset()) -> _Stats:
+    """Candidate terms of a transcript with their counts and verbatim surface forms.
+
+    Cues are joined (captions cut phrases anywhere); a term is a run of content words
+    inside a sentence, 1-3 words, or "X of Y". Multi-word terms seen once are dropped
+    (a phrase in a single sentence is noise) unless they are course *titles* terms, and
+    so are terms ending in a word the
+    transcript never ends a phrase with (an adjective: "harmonic", "universal").
+    """
+    text = " ".join(_SPEAKER.sub("", c) for c in cues if not _BOILERPLATE.search(c))
+    raw: Counter[str] = Counter()  # surface form -> count
+    form_words: dict[str, tuple[str, ...]] = {}
     word_tf: Counter[str] = Counter()
-    word_cues: dict[str, set[int]] = defaultdict(set)
+    word_chunks: dict[str, set[int]] = defaultdict(set)
     seen_lower: set[str] = set()  # words seen in lower case: not proper nouns
-    raw: Counter[tuple[str, ...]] = Counter()
-    n_cues = 0
-    for ci, cue in enumerate(cues):
-        if _BOILERPLATE.search(cue):
+    seen_inside: set[str] = set()  # words seen capitalised, not first in a sentence
+    run_ends: Counter[str] = Counter()  # how often a word ends a run of content words
+    position = 0
+    for sentence in _SPLIT.split(text):
+        tokens = _WORD.findall(sentence)
+        if not tokens:
             continue
-        n_cues += 1
-        cue = _SPEAKER.sub("", cue.replace("’", "'"))
-        for sentence in _SPLIT.split(cue):
-            # "sieve of Eratosthenes": the words before an "of" wait for the next run.
-            before_of: tuple[str, ...] = ()
-            words = [w.rstrip("'").removesuffix("'s") for w in _WORD.findall(sentence)]
-            for is_content, group in groupby(words, key=_content):
-                if not is_content:
-                    # Only a lone "of" between two runs bridges them.
-                    before_of = before_of if _group_is_of(group) else ()
-                    continue
-                run = tuple(group)
-                size = len(run)
-                for i in range(size):
-                    for n in range(1, min(3, size - i) + 1):
-                        raw[run[i : i + n]] += 1
-                    low = run[i].lower()
-                    if low == run[i]:
-                        seen_lower.add(low)
-                    w = _singular(low)
-                    word_tf[w] += 1
-                    word_cues[w].add(ci)
-                if before_of:
-                    for m in range(1, min(2, size) + 1):
-                        for j in range(1, len(before_of) + 1):
-                            if j + m <= 3:
-                                raw[(*before_of[-j:], "of", *run[:m])] += 1
-                before_of = run[-2:]
-    # Surface n-grams are counted first (cheap); terms are keyed once per distinct form.
-    for words, count in raw.items():
-        key = _term_key(words)
-        if key:
-            phrase_count[key] += count
-            surface[key][" ".join(words)] += count
-    if not phrase_count:
+        # Surface forms are the subtitles' own text: tokens joined by single spaces when
+        # the sentence is written so (almost always), else sliced out of it.
+        spans = None if " ".join(tokens) in sentence else list(_token_starts(sentence))
+        words = [_base(t) for t in tokens]
+        lows = [w.lower() for w in words]
+        content = [_content(w) for w in words]
+        if "root" in lows:
+            for a in range(1, len(lows)):
+                if (lows[a - 1], lows[a]) in _MATH_PAIRS:
+                    content[a - 1] = content[a] = False
+        chunk_of = position // _CHUNK_WORDS
+        position += len(words)
+        ngrams: list[tuple[int, int]] = []  # (start, end) token indices of the candidates
+        i, size = 0, len(words)
+        before_of: tuple[int, int] | None = None  # the run before a lone "of"
+        while i < size:
+            j = i
+            if not content[i]:
+                while j < size and not content[j]:
+                    j += 1
+                if not (j - i == 1 and lows[i] == "of"):
+                    before_of = None
+                i = j
+                continue
+            while j < size and content[j]:
+                j += 1
+            run_ends[_singular(lows[j - 1])] += 1
+            for a in range(i, j):
+                ngrams.extend((a, b) for b in range(a + 1, min(a + 3, j) + 1))
+                low = lows[a]
+                if low == words[a]:
+                    seen_lower.add(low)
+                elif a:  # capitalised inside a sentence: a name, an acronym
+                    seen_inside.add(low)
+                w = _singular(low)
+                word_tf[w] += 1
+                word_chunks[w].add(chunk_of)
+            if before_of is not None:
+                start, end = before_of
+                for m in range(1, min(2, j - i) + 1):
+                    ngrams.extend((end - n, i + m) for n in range(1, end - start + 1) if n + m <= 3)
+            before_of = (max(i, j - 2), j)
+            i = j
+        for a, b in ngrams:
+            # The last word without its possessive ("Kepler's law", "Kepler").
+            if spans is None:
+                last = tokens[b - 1][: len(words[b - 1])]
+                form = f"{' '.join(tokens[a : b - 1])} {last}" if b - a > 1 else last
+            else:
+                form = sentence[spans[a] : spans[b - 1] + len(words[b - 1])]
+            raw[form] += 1
+            if form not in form_words:
+                form_words[form] = tuple(lows[a:b])
+    # Surface forms are counted first (cheap); terms are keyed once per distinct form.
+    counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    never_last = {w for w, tf in word_tf.items() if tf >= 3 and run_ends.get(w, 0) <= tf // 5}
+    for form, count in raw.items():
+        key = _term_key(form_words[form])
+        if key and key.rsplit(" ", 1)[-1] not in never_last:
+            counts[key] += count
+            forms[key][form] += count
+    terms = {
+        key: (freq, _display(forms[key], seen_inside - seen_lower))
+        for key, freq in counts.items()
+        if freq >= 2 or " " not in key or key in titles
+    }
+    spread = {w: len(c) for w, c in word_chunks.items()}
+    chunks = position // _CHUNK_WORDS + 1
+    return _Stats(terms, dict(word_tf), spread, chunks, frozenset(counts))
+
+
+def _rank_english(stats: _Stats, k: int, course: CourseContext | None) -> list[Concept]:
+    if not stats.terms:
         return []
-    n_cues = max(n_cues, 1)
+    word_tf, word_spread = stats.word_tf, stats.word_spread
     max_tf = max(word_tf.values())
     scores: dict[str, float] = {}
-    for key, freq in phrase_count.items():
+    for key, (freq, _) in stats.terms.items():
         words = [w for w in key.split() if w != "of"]
         n = len(words)
-        if n > 1 and freq < 2:
-            continue
+        singular = [_singular(w) for w in words]
         # Spread: a term used across the lecture beats one repeated in a passage.
-        spread = sum(len(word_cues.get(_singular(w), ())) for w in words) / (n * n_cues)
+        spread = sum(word_spread.get(w, 0) for w in singular) / (n * stats.chunks)
         if n == 1:
             # Single words: frequent ones are often generic; damp them.
             score = freq * (0.5 + spread) * 0.6
         else:
-            tf_min = min(word_tf.get(_singular(w), freq) for w in words)
+            tf_min = min(word_tf.get(w, freq) for w in singular)
             cohesion = freq / max(tf_min, 1)  # 1.0 when the words only occur together
             score = freq * (1 + math.log(n)) * (0.5 + cohesion) * (0.5 + spread) * 1.8
         # Very frequent single words of the lecture lift the phrases built on them.
-        score *= 1 + 0.5 * sum(word_tf.get(_singular(w), 0) for w in words) / (n * max_tf)
+        score *= 1 + 0.5 * sum(word_tf.get(w, 0) for w in singular) / (n * max_tf)
+        if course is not None:
+            score *= course.weight(key, words, freq=freq)
         scores[key] = score
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     chosen: list[tuple[str, float]] = []
@@ -213,7 +394,25 @@ def _english(cues: Sequence[str], k: int) -> list[Concept]:
         chosen.append((key, score))
         if len(chosen) >= k:
             break
-    return [Concept(_display(surface[key], seen_lower), round(score, 4)) for key, score in chosen]
+    return [Concept(stats.terms[key][1], round(score, 4)) for key, score in chosen]
+
+
+def _english_title_terms(titles: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Term keys and content words of a course's titles, minus its naming scheme.
+
+    Words in most titles ("Lecture", "Instructor Interview") name the format, not topics.
+    """
+    per_title: list[set[str]] = []
+    for title in titles:
+        per_title.append(set(_english_stats([title]).keys))
+    if not per_title:
+        return frozenset(), frozenset()
+    seen: Counter[str] = Counter(key for keys in per_title for key in keys)
+    scheme = {key for key, c in seen.items() if len(per_title) > 2 and c > len(per_title) / 2}
+    terms = {key for keys in per_title for key in keys} - scheme
+    words = {_singular(w) for key in terms for w in key.split() if w != "of"}
+    words = {w for w in words if w not in _MODIFIERS and w not in _GENERIC and w not in _SYMBOLS}
+    return frozenset(terms), frozenset(words - scheme)
 
 
 def _key(name: str) -> str:
@@ -222,38 +421,33 @@ def _key(name: str) -> str:
     return " ".join([*words[:-1], _singular(words[-1])]) if words else ""
 
 
-def _group_is_of(group: Iterable[str]) -> bool:
-    """True when the non-content words between two runs are exactly one "of"."""
-    words = list(group)
-    return len(words) == 1 and words[0].lower() == "of"
-
-
 def _term_key(words: tuple[str, ...]) -> str | None:
     """The term an n-gram counts for (lower case, last word singular), or None.
 
     A term ends in a noun and holds a specific word: "second law", "boiling point",
-    but not "second", "point" or "simple" alone.
+    but not "second", "point" or "simple" alone; nor a formula read aloud ("theta hat",
+    "omega", "square root").
     """
-    key_words = [w.lower() for w in words]
-    content = [w for w in key_words if w != "of"]
-    if key_words[-1] in _MODIFIERS or not any(
-        w not in _MODIFIERS and _singular(w) not in _GENERIC for w in content
+    last = words[-1]
+    if last in _MODIFIERS or last in _SYMBOLS or _singular(last) in _SYMBOLS:
+        return None
+    if not any(
+        w != "of" and w not in _MODIFIERS and w not in _SYMBOLS and _singular(w) not in _GENERIC
+        for w in words
     ):
         return None
-    return " ".join([*key_words[:-1], _singular(key_words[-1])])
+    return " ".join([*words[:-1], _singular(last)])
 
 
 def _contains(longer: str, shorter: str) -> bool:
     return longer != shorter and f" {shorter} " in f" {longer} "
 
 
-def _display(forms: Counter[str], seen_lower: set[str]) -> str:
+def _display(forms: Counter[str], names: set[str]) -> str:
     """The most frequent surface form, lower-cased except names and acronyms."""
-    form = forms.most_common(1)[0][0]
+    form = max(forms, key=forms.__getitem__)
     return " ".join(
-        w
-        if (w.isupper() and len(w) > 1) or (w[:1].isupper() and w.lower() not in seen_lower)
-        else w.lower()
+        w if (w.isupper() and len(w) > 1) or _base(w).lower() in names else w.lower()
         for w in form.split()
     )
 
@@ -263,7 +457,7 @@ def _display(forms: Counter[str], seen_lower: set[str]) -> str:
 _jieba_ready = False
 
 
-def _chinese(text: str, k: int) -> list[Concept]:
+def _jieba() -> Any:
     global _jieba_ready
     import jieba
     import jieba.analyse
@@ -273,10 +467,16 @@ def _chinese(text: str, k: int) -> list[Concept]:
         jieba.setLogLevel(60)  # no "Building prefix dict" chatter in crawl logs
         jieba.initialize()
         _jieba_ready = True
+    return jieba
+
+
+def _chinese_candidates(text: str, k: int) -> list[tuple[str, float]]:
+    """jieba TF-IDF keywords that are nouns and not stopwords, best first (up to 3 k)."""
+    jieba = _jieba()
     tags = jieba.posseg.dt.word_tag_tab  # dictionary POS tags: a cheap noun filter
     text = _BOILERPLATE.sub(" ", text)
     rejects = english_rejects()
-    out: list[Concept] = []
+    out: list[tuple[str, float]] = []
     for word, weight in jieba.analyse.extract_tags(text, topK=k * 5, withWeight=True):
         word = word.strip()
         if (
@@ -288,10 +488,37 @@ def _chinese(text: str, k: int) -> list[Concept]:
             or not _chinese_noun(word, tags.get(word))
         ):
             continue
-        out.append(Concept(word, round(float(weight), 4)))
-        if len(out) >= k:
+        out.append((word, float(weight)))
+        if len(out) >= 3 * k:
             break
     return out
+
+
+def _rank_chinese(
+    candidates: list[tuple[str, float]], k: int, course: CourseContext | None
+) -> list[Concept]:
+    if course is not None:
+        candidates = sorted(
+            ((w, s * course.weight(w, [w], "zh")) for w, s in candidates),
+            key=lambda ws: -ws[1],
+        )
+    return [Concept(word, round(weight, 4)) for word, weight in candidates[:k]]
+
+
+def _chinese_title_words(titles: Sequence[str]) -> frozenset[str]:
+    """Words of the Chinese titles (jieba), minus the course's naming scheme."""
+    titled = [t for t in titles if _CJK.search(t)]
+    if not titled:
+        return frozenset()
+    jieba = _jieba()
+    per_title = [
+        {w for w in jieba.lcut(t) if len(w) >= 2 and w not in CHINESE_STOPWORDS and _CJK.search(w)}
+        for t in titled
+    ]
+    seen: Counter[str] = Counter(w for words in per_title for w in words)
+    return frozenset(
+        w for w, c in seen.items() if not (len(per_title) > 2 and c > len(per_title) / 2)
+    )
 
 
 _PRONOUN_START = "我你他她它这那"
