@@ -10,7 +10,9 @@ from _support import PROJECT_DIR, shared_data
 from eduscrape.housing.craigslist import parse_listing, parse_posting
 from eduscrape.housing.evaluation import (
     SCORED_FIELDS,
+    leave_one_city_out,
     load_gold,
+    macro_f1,
     predict_all,
     same_value,
     score,
@@ -115,9 +117,39 @@ def test_text_extraction_quality_on_dev() -> None:
     held = score(heldout, predict_all(heldout, extract_fields))
     for field in ("rent", "bedrooms", "bathrooms", "size_sqft", "type", "available_date"):
         assert held[field]["f1"] >= 0.85, (field, held[field])
-    # Held-out laundry/parking are below target (0.81 / 0.73 measured): guard regressions.
+    # Held-out laundry/parking are below target (0.81 / 0.78 measured): guard regressions.
     assert held["laundry"]["f1"] >= 0.78, held["laundry"]
-    assert held["parking"]["f1"] >= 0.70, held["parking"]
+    assert held["parking"]["f1"] >= 0.75, held["parking"]
+
+
+def test_leave_one_city_out_on_dev() -> None:
+    rows = _gold()
+    loco = leave_one_city_out(rows, predict_all(rows, extract_fields))
+    assert len(loco["cities"]) == 6
+    # Each city scored as unseen: the macro F1 over the six stays near the pooled one
+    # (0.929 vs 0.928 measured) and no city falls far behind (cleveland 0.851).
+    assert loco["macro_f1_mean_over_cities"] >= 0.91, loco
+    assert abs(loco["gap"]) <= 0.02, loco
+    assert min(c["macro_f1"] for c in loco["cities"].values()) >= 0.83, loco
+
+
+def test_leave_one_city_out_leaves_out_fields_a_city_never_states() -> None:
+    def row(id_: str, city: str, rent: int, stated: bool) -> dict:
+        gold = dict.fromkeys(SCORED_FIELDS)
+        gold["rent"] = rent
+        mentioned = dict.fromkeys(SCORED_FIELDS, False)
+        mentioned["rent"] = stated
+        return {"id": id_, "city": city, "gold": gold, "mentioned": mentioned}
+
+    rows = [row("a1", "a", 900, True), row("a2", "a", 800, True), row("b1", "b", 700, False)]
+    predictions = {"a1": {"rent": 900}, "a2": {"rent": 850}, "b1": {"rent": 650}}
+    loco = leave_one_city_out(rows, predictions)
+    # City a: P 1/2, R 1/2; city b states no rent: no F1 there, not a zero.
+    assert loco["cities"]["a"]["f1"] == {"rent": 0.5}
+    assert loco["cities"]["b"]["f1"] == {} and loco["cities"]["b"]["macro_f1"] == 0.0
+    assert loco["field_f1_mean_over_cities"]["rent"] == 0.5
+    assert loco["cities"]["b"]["wrong_unstated"]["rent"] == 1
+    assert macro_f1(score(rows, predictions)) == loco["macro_f1_pooled"]
 
 
 def test_same_value_conventions() -> None:

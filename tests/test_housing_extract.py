@@ -121,6 +121,8 @@ def test_amounts_of_other_roles_are_not_rent() -> None:
         "Rent is $1,450. Water/sewer/trash $75 per month.": 1450,
         # An ad priced by the week only: Craigslist's price is the weekly rate.
         "Rooms from $350/week, $69 per night": 350,
+        # Three units' prices and none in the title: any pick is a guess.
+        "Units at $900, $1,100 and $1,400 available now.": None,
     }
     for body, rent in cases.items():
         assert extract_fields("Home", body)["rent"] == rent, body

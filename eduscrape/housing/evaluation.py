@@ -195,3 +195,47 @@ def score_labelled(
             correct += gold is not None and pred == gold
         result[field] = {**_prf(correct, predicted, correct, labelled), "labelled": labelled}
     return result
+
+
+def macro_f1(scores: dict[str, dict[str, float | int]]) -> float:
+    """Mean F1 over the fields of ``scores`` that some posting states (``mentioned``)."""
+    f1s = [s["f1"] for s in scores.values() if s["mentioned"]]
+    return round(sum(f1s) / len(f1s), 4) if f1s else 0.0
+
+
+def leave_one_city_out(
+    rows: Iterable[dict[str, Any]],
+    predictions: dict[str, dict[str, Any]],
+    fields: Iterable[str] = SCORED_FIELDS,
+) -> dict[str, Any]:
+    """Each city scored on its own, as an unseen city, next to the pooled scores.
+
+    The rules have no fitted parameters, so a city's own score is its
+    leave-one-city-out score (a learned component would be trained on the other
+    cities first, see ``bench/learned_ads.py``). A field that no posting of a city
+    states has no F1 there and is left out of that city's macro and field means.
+    """
+    rows = list(rows)
+    fields = tuple(fields)
+    cities = sorted({r["city"] for r in rows})
+    per_city = {c: score([r for r in rows if r["city"] == c], predictions, fields) for c in cities}
+    pooled = macro_f1(score(rows, predictions, fields))
+    mean = round(sum(macro_f1(per_city[c]) for c in cities) / len(cities), 4) if cities else 0.0
+    field_means = {}
+    for f in fields:
+        f1s = [per_city[c][f]["f1"] for c in cities if per_city[c][f]["mentioned"]]
+        field_means[f] = round(sum(f1s) / len(f1s), 3) if f1s else None
+    return {
+        "macro_f1_pooled": pooled,
+        "macro_f1_mean_over_cities": mean,
+        "gap": round(pooled - mean, 4),
+        "field_f1_mean_over_cities": field_means,
+        "cities": {
+            c: {
+                "macro_f1": macro_f1(per_city[c]),
+                "f1": {f: s["f1"] for f, s in per_city[c].items() if s["mentioned"]},
+                "wrong_unstated": {f: s["wrong_unstated"] for f, s in per_city[c].items()},
+            }
+            for c in cities
+        },
+    }

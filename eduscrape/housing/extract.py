@@ -199,10 +199,13 @@ def extract_fields(title: str | None, body: str | None, posted: Any = None) -> d
     )
     # Only amounts that can be this unit's monthly rent: no $49,320, no $100 for a 2BR.
     size = out["size_sqft"]
-    out["rent"] = _merge(
-        [v for v in t_rent if plausible_rent(v, bedrooms, size)],
-        [v for v in b_rent if plausible_rent(v, bedrooms, size)],
-    )
+    t_rent = [v for v in t_rent if plausible_rent(v, bedrooms, size)]
+    b_rent = [v for v in b_rent if plausible_rent(v, bedrooms, size)]
+    # Three or more different rents and none in the title: a price list of several
+    # units (a range gives two), and any pick is a guess.
+    if not t_rent and len(set(b_rent)) > 2:
+        b_rent = []
+    out["rent"] = _merge(t_rent, b_rent)
     out["deposit"] = _merge(t_dep, b_dep)
     fees = {**fees_of(b_amounts), **fees_of(t_amounts)}
     out["fees"] = fees or None
