@@ -152,7 +152,10 @@ EDUSCRAPE_REPORT_DIR = os.environ.get("EDUSCRAPE_REPORT_DIR") or str(
 # environment): shared request queue and duplicate filter in Redis, start URLs
 # pushable to "<spider>:start_urls". Unset: plain single-process Scrapy.
 REDIS_URL = os.environ.get("REDIS_URL") or None
-ADDONS = {"eduscrape.distributed.RedisAddon": 0}
+ADDONS = {
+    "eduscrape.distributed.RedisAddon": 0,
+    "eduscrape.middlewares.guards.GuardsAddon": 0,  # start errors, refused URL schemes
+}
 # Seconds a request taken by a worker stays leased without renewal; live workers
 # renew every third of it, so only a dead (or frozen) worker's requests come back.
 EDUSCRAPE_REDIS_LEASE = 60.0
@@ -258,3 +261,23 @@ VARIANTS_MAX_SETS = 0
 VARIANTS_CONCURRENT_SETS = 2
 # Pages larger than this are compared on their first bytes only (recorded in stats).
 VARIANTS_MAX_PAGE_BYTES = 5_000_000
+
+
+# --- Honest failures (eduscrape.commands.crawl, eduscrape.middlewares.guards) ----------
+
+# URL schemes spiders crawl (a spider's `url_schemes` attribute wins). Others are
+# refused with one clear line before any download: Scrapy's ftp handler ignores
+# DOWNLOAD_TIMEOUT (a server that never answers hangs the crawl) and s3 needs
+# botocore; these four all end within DOWNLOAD_TIMEOUT.
+EDUSCRAPE_URL_SCHEMES = ["http", "https", "file", "data"]
+# `scrapy crawl` exits 1 when the crawl ends with one of these finish reasons...
+EDUSCRAPE_FAILED_FINISH_REASONS = [
+    "start_error",  # start() raised or gave unusable start URLs (bad -a arguments)
+    "bad_mongo_uri",  # MONGO_URI is malformed
+    "memusage_exceeded",
+    "closespider_errorcount",
+]
+# ...or, with this on, when it produced no item (scraped or dropped) and recorded
+# errors or warnings (log lines, spider or download exceptions): a crawl that only
+# failed, e.g. an API answering errors (spiders log those as WARNINGs).
+EDUSCRAPE_FAIL_WITHOUT_ITEMS = True

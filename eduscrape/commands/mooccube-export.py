@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from eduscrape.mooc.export import export_mooccube
+from eduscrape.mooc.ids import ENTITIES
 from eduscrape.storage import redact_uri
 from eduscrape.storage.connect import open_database
 from eduscrape.storage.uri import BadMongoURI
@@ -43,6 +45,15 @@ class Command(ScrapyCommand):
         try:
             with open_database(self.settings, opts.database) as (db, uri):
                 try:
+                    if not _has_mooc_data(db):
+                        # Never overwrite a good export with empty files.
+                        print(
+                            f"mooccube-export: database {db.name!r} at {redact_uri(uri)} holds no MOOC "
+                            f"data (the mooc_* collections are empty); nothing written to {args[0]}",
+                            file=sys.stderr,
+                        )
+                        self.exitcode = 1
+                        return
                     counts = export_mooccube(db, args[0])
                 except PyMongoError as exc:
                     print(
@@ -63,3 +74,8 @@ class Command(ScrapyCommand):
         print(
             f"MOOCCube layout in {args[0].rstrip('/')}/: {entities} entities, {relations} relations"
         )
+
+
+def _has_mooc_data(db: Any, prefix: str = "mooc_") -> bool:
+    names = [f"{prefix}{entity}" for entity in ENTITIES] + [f"{prefix}relation"]
+    return any(db[name].find_one({}, {"_id": 1}) is not None for name in names)

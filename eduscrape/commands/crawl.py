@@ -1,0 +1,128 @@
+"""``scrapy crawl``: Scrapy's command, with an honest exit status.
+
+A crawl that failed exits non-zero and says why in one line on stderr
+(``crawl site failed (start_error): start error: Missing scheme ...``), without
+a traceback:
+
+- the spider cannot be created (a missing or wrong ``-a`` argument): exit 2.
+  Scrapy's asyncio runner would log ``Task exception was never retrieved`` and
+  the traceback; the exception is retrieved here and shown as one line (the
+  traceback only with ``-L DEBUG``);
+- the crawl ends with a finish reason listed in ``EDUSCRAPE_FAILED_FINISH_REASONS``
+  (``start_error``, ``bad_mongo_uri``, ...), or had start errors: exit 1;
+- with ``EDUSCRAPE_FAIL_WITHOUT_ITEMS``, the crawl produced no item (scraped or
+  dropped) and recorded errors or warnings (ERROR/WARNING log lines, spider or
+  download exceptions): exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from typing import Any
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
+
+from eduscrape._logging import redact
+from eduscrape.middlewares.guards import FAILURE_STAT
+
+logger = logging.getLogger(__name__)
+
+USAGE_ERROR = 2
+# What counts as an error of a crawl that produced nothing (warnings count too:
+# spiders record failed API calls and pages as WARNINGs plus a stat).
+_ERROR_STATS = ("log_count/ERROR", "spider_exceptions/count", "downloader/exception_count")
+
+
+class _FirstError(logging.Handler):
+    """Remembers the first ERROR record's message: the reason shown in the exit line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.message: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.message is None:
+            try:
+                self.message = record.getMessage().splitlines()[0].strip() if record.msg else ""
+            except Exception:  # a record that cannot be formatted is not worth a crash
+                self.message = str(record.msg)
+
+
+def failure_of(stats: dict[str, Any], settings: Any) -> str | None:
+    """Why a finished crawl counts as failed (its finish reason, or a short phrase), else None."""
+    reason = stats.get("finish_reason")
+    if reason in settings.getlist("EDUSCRAPE_FAILED_FINISH_REASONS"):
+        return str(reason)
+    if stats.get("eduscrape/start_errors"):
+        return f"{stats['eduscrape/start_errors']} start error(s)"
+    items = stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0)
+    if items or not settings.getbool("EDUSCRAPE_FAIL_WITHOUT_ITEMS"):
+        return None
+    errors = sum(stats.get(k, 0) for k in _ERROR_STATS)
+    warnings = stats.get("log_count/WARNING", 0)
+    if errors or warnings:
+        return f"no item; {errors} error(s), {warnings} warning(s)"
+    return None
+
+
+class Command(ScrapyCrawlCommand):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            super().run(args, opts)  # Scrapy's usage errors
+            return
+        assert self.crawler_process is not None
+        spname = args[0]
+        crawler = self._create_crawler(spname)
+        bootstrap: list[BaseException] = []
+        first_error = _FirstError()
+        logging.getLogger().addHandler(first_error)
+        try:
+            started = self.crawler_process.crawl(crawler, **opts.spargs)
+            _on_failure(started, bootstrap.append)
+            self.crawler_process.start()
+        finally:
+            logging.getLogger().removeHandler(first_error)
+        if bootstrap:
+            exc = bootstrap[0]
+            if logging.getLogger().isEnabledFor(logging.DEBUG):
+                logger.debug("spider %r could not start", spname, exc_info=exc)
+            _say(f"crawl {spname}: cannot start the spider: {exc or type(exc).__name__}")
+            self.exitcode = USAGE_ERROR
+            return
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
+            return
+        failure = failure_of(_stats(crawler), crawler.settings)
+        if failure is not None:
+            detail = _stats(crawler).get(FAILURE_STAT) or first_error.message
+            _say(f"crawl {spname} failed ({failure})" + (f": {detail}" if detail else ""))
+            self.exitcode = 1
+
+
+def _stats(crawler: Crawler) -> dict[str, Any]:
+    return crawler.stats.get_stats() if crawler.stats is not None else {}
+
+
+def _say(line: str) -> None:
+    print(redact(line)[:1000], file=sys.stderr)
+
+
+def _on_failure(started: Any, callback: Any) -> None:
+    """Retrieve the exception of a failed start (asyncio Task or Twisted Deferred)."""
+    if isinstance(started, asyncio.Future):
+
+        def done(task: asyncio.Future[Any]) -> None:
+            if not task.cancelled() and task.exception() is not None:
+                callback(task.exception())
+
+        started.add_done_callback(done)
+    elif hasattr(started, "addErrback"):
+
+        def errback(failure: Any) -> None:
+            callback(failure.value)
+
+        started.addErrback(errback)
