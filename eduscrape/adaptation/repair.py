@@ -23,7 +23,6 @@ from rapidfuzz import fuzz
 from eduscrape.adaptation._dom import (
     _QUOTES,
     SKIP_TAGS,
-    css_to_xpath,
     in_head,
     is_element,
     label_tokens,
@@ -36,6 +35,7 @@ from eduscrape.adaptation._dom import (
     value_of,
 )
 from eduscrape.adaptation.matching import tree_similarity
+from eduscrape.adaptation.selectors import SelectorError, compile_selector
 from eduscrape.adaptation.treegram import (
     TreeGram,
     ancestors_of,
@@ -530,9 +530,8 @@ _DEFAULT = Repairer()
 
 
 def to_xpath(xpath: str | None = None, css: str | None = None) -> str:
-    if bool(xpath) == bool(css):
-        raise ValueError("give exactly one of xpath= or css=")
-    return xpath if xpath else css_to_xpath(css or "")
+    """The XPath of a selector; :class:`SelectorError` (a ValueError) if invalid or unsupported."""
+    return compile_selector(xpath, css)
 
 
 def learn(
@@ -556,9 +555,13 @@ def repair(
     """Check the selector that worked on ``old_html`` against ``new_html``; repair it.
 
     ``status`` is "intact" (selector still finds a node resembling its
-    tree-gram), "repaired" (new selector in ``xpath``) or "unrepaired" (abstained).
+    tree-gram), "repaired" (new selector in ``xpath``) or "unrepaired" (abstained;
+    also for an invalid or unsupported selector, with the reason).
     """
-    xp = to_xpath(xpath, css)
+    try:
+        xp = to_xpath(xpath, css)
+    except SelectorError as exc:  # an answer, not a crash: the reason says what is wrong
+        return RepairResult("unrepaired", None, None, [], str(exc))
     eng = repairer or (_DEFAULT if algorithm == "clustered" else Repairer(algorithm=algorithm))
     tg = learn(old_html, xpath=xp)
     if tg is None:

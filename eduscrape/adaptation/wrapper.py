@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eduscrape.adaptation._dom import css_to_xpath, parse_date, select, value_of
+from eduscrape.adaptation._dom import parse_date, select, value_of
 from eduscrape.adaptation.repair import Repairer, RepairResult, make_xpath
+from eduscrape.adaptation.selectors import SelectorError, compile_selector
 from eduscrape.adaptation.treegram import TreeGram, capture
 
 PAGE = ""  # pattern name of fields that apply to the whole page
@@ -120,7 +121,7 @@ class Wrapper:
                     min=int(f.get("min", 0)),
                     max=f.get("max"),
                     type=f.get("type"),
-                    regex=f.get("regex"),
+                    regex=_regex(f.get("regex"), f"field {f.get('name')!r}: regex"),
                     multiple=bool(f.get("multiple", False)),
                 )
                 for f in p.get("fields") or []
@@ -145,7 +146,7 @@ class Wrapper:
             ],
             algorithm=algorithm,
             threshold=float(data.get("threshold", 0.6)),
-            url_regex=data.get("url_regex"),
+            url_regex=_regex(data.get("url_regex"), "url_regex"),
         )
 
     @classmethod
@@ -155,13 +156,17 @@ class Wrapper:
             text = path.read_text("utf-8")
         except OSError as exc:
             raise WrapperError(f"cannot read wrapper {path}: {exc}") from None
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            import yaml
+        import yaml
 
-            data = yaml.safe_load(text)
-        return cls.from_dict(data)
+        try:
+            data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+            return cls.from_dict(data)
+        except WrapperError as exc:  # name the file: "wrappers/x.yaml: field 'title': ..."
+            raise WrapperError(f"{path}: {exc}") from None
+        except (ValueError, KeyError, TypeError, yaml.YAMLError) as exc:
+            raise WrapperError(
+                f"{path}: not a valid wrapper ({type(exc).__name__}: {exc})"
+            ) from None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -201,17 +206,26 @@ def find_wrapper(spec: str, wrappers_dir: str | None = None) -> Path:
     )
 
 
+def _regex(pattern: Any, what: str) -> str | None:
+    """*pattern* checked to compile (a bad one is refused at load, not on the first page)."""
+    if pattern is None or pattern == "":
+        return None
+    try:
+        re.compile(str(pattern))
+    except re.error as exc:
+        raise WrapperError(f"{what}: invalid regular expression {pattern!r}: {exc}") from None
+    return str(pattern)
+
+
 def _selector(spec: dict[str, Any], what: str, optional: bool = False) -> str | None:
     xp, css = spec.get("xpath"), spec.get("css")
     if xp and css:
         raise WrapperError(f"{what}: give xpath or css, not both")
-    if css:
+    if css or xp:
         try:
-            return css_to_xpath(str(css))
-        except Exception as exc:
-            raise WrapperError(f"{what}: bad CSS {css!r}: {exc}") from None
-    if xp:
-        return str(xp)
+            return compile_selector(xpath=xp and str(xp), css=css and str(css))
+        except SelectorError as exc:
+            raise WrapperError(f"{what}: {exc}") from None
     if optional:
         return None
     raise WrapperError(f"{what}: needs xpath or css")

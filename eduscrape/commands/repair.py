@@ -13,6 +13,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from eduscrape.adaptation.cli import dumps, repair_json
+from eduscrape.adaptation.selectors import SelectorError, compile_selector
 
 
 class Command(ScrapyCommand):
@@ -40,6 +41,12 @@ class Command(ScrapyCommand):
             raise UsageError("expected OLD_PAGE and NEW_PAGE")
         if bool(opts.xpath) == bool(opts.css):
             raise UsageError("give exactly one of --xpath or --css")
+        try:
+            compile_selector(opts.xpath, opts.css)
+        except SelectorError as exc:
+            print(f"repair: {exc}", file=sys.stderr)
+            self.exitcode = 2
+            return
         try:
             out = repair_json(
                 args[0], args[1], xpath=opts.xpath, css=opts.css, algorithm=opts.algorithm
