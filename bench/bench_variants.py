@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
+# Our own servers on loopback: no politeness delays (as bench/_common.py and run_all.py).
+os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "eduscrape.demo.settings")
 DATA = PROJECT.parent / "shared" / "data" / "variants" / "dev"
 sys.path.insert(0, str(PROJECT))
 

@@ -347,16 +347,21 @@ def test_tracking_reuses_unchanged_sets_and_reports_changes(served) -> None:
 # -- configuration ----------------------------------------------------------------------
 
 
-def test_walk_config_from_the_project_settings_and_overrides() -> None:
-    settings = Settings()
-    settings.setmodule("eduscrape.settings")
-    config = WalkConfig.from_settings(settings)
-    assert config == WalkConfig()  # settings.py documents the same defaults
-    settings.set("VARIANTS_IGNORED_TAGS", ["SPAN", "Em"])
-    settings.set("VARIANTS_SKIPPED_CLASSES", ["outofdate"])
-    settings.set("VARIANTS_CONCURRENT_SETS", 0)
-    settings.set("VARIANTS_MAPPING_RULE", "/en/,/es/")
-    config = WalkConfig.from_settings(settings, max_sets=5, track=True)
+def test_walk_config_from_the_variants_settings() -> None:
+    """The spider's VARIANTS_* settings -> WalkConfig; its defaults are settings.py's."""
+    from eduscrape.config import from_settings
+    from eduscrape.spiders.variants import VariantsConfig
+
+    assert from_settings(VariantsConfig, Settings()).walk_config() == WalkConfig()
+    settings = Settings(
+        {
+            "VARIANTS_IGNORED_TAGS": ["SPAN", "Em"],
+            "VARIANTS_SKIPPED_CLASSES": "outofdate",
+            "VARIANTS_CONCURRENT_SETS": "0",
+            "VARIANTS_MAPPING_RULE": "/en/,/es/",
+        }
+    )
+    config = from_settings(VariantsConfig, settings).walk_config(max_sets=5, track=True)
     assert config.criteria.ignored_tags == frozenset({"span", "em"})
     assert config.criteria.skipped_classes == frozenset({"outofdate"})
     assert config.concurrent_sets == 1 and config.rule == "/en/,/es/"

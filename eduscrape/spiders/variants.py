@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
+from eduscrape.config import from_settings, setting
 from eduscrape.items import VariantPageItem, VariantSessionItem, VariantSetItem
 from eduscrape.variants.fetching import Download
+from eduscrape.variants.structure import DEFAULT_IGNORED_TAGS, Criteria
 from eduscrape.variants.walk import (
     Previous,
     VariantWalk,
@@ -40,6 +43,46 @@ def _truthy(value: Any) -> bool:
 
 def _header(response: Response, name: str) -> str:
     return (response.headers.get(name) or b"").decode("latin-1")
+
+
+@dataclass(frozen=True)
+class VariantsConfig:
+    """The ``VARIANTS_*`` settings (defaults and documentation: eduscrape/settings.py)."""
+
+    ignored_tags: list[str] = setting("VARIANTS_IGNORED_TAGS")
+    tags_of_interest: list[str] = setting("VARIANTS_TAGS_OF_INTEREST")
+    skipped_classes: list[str] = setting("VARIANTS_SKIPPED_CLASSES")
+    ignore_fragments: bool = setting("VARIANTS_IGNORE_FRAGMENTS")
+    internal_anchors: bool = setting("VARIANTS_INTERNAL_ANCHORS")
+    max_page_bytes: int = setting("VARIANTS_MAX_PAGE_BYTES")
+    translation_mode: str = setting("VARIANTS_TRANSLATION_MODE")
+    mapping_rule: str = setting("VARIANTS_MAPPING_RULE")
+    min_similarity: float = setting("VARIANTS_MIN_SIMILARITY")
+    max_sets: int = setting("VARIANTS_MAX_SETS")
+    concurrent_sets: int = setting("VARIANTS_CONCURRENT_SETS")
+
+    def walk_config(self, **overrides: Any) -> WalkConfig:
+        criteria = Criteria(
+            ignored_tags=frozenset(t.lower() for t in self.ignored_tags)
+            if self.ignored_tags
+            else DEFAULT_IGNORED_TAGS,
+            tags_of_interest=frozenset(t.lower() for t in self.tags_of_interest)
+            if self.tags_of_interest
+            else None,
+            skipped_classes=frozenset(self.skipped_classes),
+            ignore_fragments=self.ignore_fragments,
+            include_internal_anchors=self.internal_anchors,
+            max_bytes=self.max_page_bytes,
+        )
+        values = {
+            "criteria": criteria,
+            "rule": self.mapping_rule,
+            "translation_mode": self.translation_mode,
+            "min_similarity": self.min_similarity,
+            "max_sets": self.max_sets,
+            "concurrent_sets": max(1, self.concurrent_sets),
+        }
+        return WalkConfig(**{**values, **overrides})
 
 
 class VariantsSpider(scrapy.Spider):
@@ -88,8 +131,7 @@ class VariantsSpider(scrapy.Spider):
     def walk_config(self) -> WalkConfig:
         """``VARIANTS_*`` settings, overridden by the ``-a`` arguments given."""
         given = {"rule": self.rule_arg, "max_sets": self.max_sets_arg}
-        return WalkConfig.from_settings(
-            self.crawler.settings,
+        return from_settings(VariantsConfig, self.crawler.settings).walk_config(
             track=self.track,
             skipped_extensions=_SKIP_EXT,
             **{k: v for k, v in given.items() if v},

@@ -35,7 +35,6 @@ from eduscrape.variants.fetching import Counts, Fetch, Fetched, PageFetcher, Sta
 from eduscrape.variants.kinds import KINDS, STRUCTURAL_KINDS, kinds_of
 from eduscrape.variants.pairing import VariantMapper, base_lang, detect_language, verify_pair
 from eduscrape.variants.structure import (
-    DEFAULT_IGNORED_TAGS,
     PAGE_URL,
     Criteria,
     PageStructure,
@@ -63,7 +62,8 @@ def pair_id_of(roots: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class WalkConfig:
-    """How to walk and compare; the spider builds it from ``VARIANTS_*`` settings."""
+    """How to walk and compare. The defaults are eduscrape/settings.py's (the spider builds
+    this from the ``VARIANTS_*`` settings; a test keeps the two equal)."""
 
     criteria: Criteria = field(default_factory=Criteria)
     rule: str = "auto"  # "auto": detected from the roots; or patterns, "/en/,/es/"
@@ -73,34 +73,6 @@ class WalkConfig:
     concurrent_sets: int = 2
     track: bool = False  # conditional requests, reuse the results of unchanged sets
     skipped_extensions: tuple[str, ...] = ()  # not fetched (".pdf", ...)
-
-    @classmethod
-    def from_settings(cls, settings: Any, **overrides: Any) -> WalkConfig:
-        """From Scrapy-style settings (``getlist``, ``getbool``...); see eduscrape/settings.py."""
-        d, c = cls(), Criteria()
-        ignored = settings.getlist("VARIANTS_IGNORED_TAGS") or None
-        interest = settings.getlist("VARIANTS_TAGS_OF_INTEREST") or None
-        criteria = Criteria(
-            ignored_tags=frozenset(t.lower() for t in ignored) if ignored else DEFAULT_IGNORED_TAGS,
-            tags_of_interest=frozenset(t.lower() for t in interest) if interest else None,
-            skipped_classes=frozenset(settings.getlist("VARIANTS_SKIPPED_CLASSES")),
-            ignore_fragments=settings.getbool("VARIANTS_IGNORE_FRAGMENTS", c.ignore_fragments),
-            include_internal_anchors=settings.getbool(
-                "VARIANTS_INTERNAL_ANCHORS", c.include_internal_anchors
-            ),
-            max_bytes=settings.getint("VARIANTS_MAX_PAGE_BYTES", c.max_bytes),
-        )
-        values = {
-            "criteria": criteria,
-            "rule": settings.get("VARIANTS_MAPPING_RULE", d.rule),
-            "translation_mode": settings.get("VARIANTS_TRANSLATION_MODE", d.translation_mode),
-            "min_similarity": settings.getfloat("VARIANTS_MIN_SIMILARITY", d.min_similarity),
-            "max_sets": settings.getint("VARIANTS_MAX_SETS", d.max_sets),
-            "concurrent_sets": max(
-                1, settings.getint("VARIANTS_CONCURRENT_SETS", d.concurrent_sets)
-            ),
-        }
-        return cls(**{**values, **overrides})
 
 
 @dataclass
