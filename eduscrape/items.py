@@ -20,7 +20,13 @@ from typing import Any, ClassVar
 
 @dataclass
 class PageItem:
-    """A crawled web page (site spider; webometrics builds on it)."""
+    """A crawled web page or file (site spider; webometrics builds on it).
+
+    ``canonical_url``: the page's ``rel=canonical`` target (absolute), if any;
+    ``rich_type``: the rich-file family verified from the body (pdf, doc, ppt, xls,
+    odf, ps), None for HTML and anything else; ``scholarly``: kinds of scholarly
+    metadata in the page (citation, dublin_core, jsonld) and ``dois`` it declares.
+    """
 
     mongo_collection: ClassVar[str] = "pages"
     mongo_key: ClassVar[tuple[str, ...]] = ("url",)
@@ -46,6 +52,37 @@ class PageItem:
     outlinks: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     fetched_at: str | None = None
+    canonical_url: str | None = None
+    rich_type: str | None = None
+    scholarly: list[str] = field(default_factory=list)
+    dois: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SiteCrawlItem:
+    """One site's crawl by the ``site`` spider: dates and whether ``max_pages`` cut it."""
+
+    mongo_collection: ClassVar[str] = "site_crawls"
+    mongo_key: ClassVar[tuple[str, ...]] = ("site",)
+    csv_fields: ClassVar[tuple[str, ...]] = (
+        "site",
+        "start_url",
+        "started_at",
+        "finished_at",
+        "pages",
+        "max_pages",
+        "truncated",
+        "dropped_links",
+    )
+
+    site: str
+    start_url: str
+    started_at: str | None = None
+    finished_at: str | None = None
+    pages: int = 0  # requests scheduled for the site
+    max_pages: int = 0  # 0 = no cap
+    truncated: bool = False  # links were left unfollowed because of the cap
+    dropped_links: int = 0
 
 
 @dataclass

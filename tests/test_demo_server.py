@@ -66,14 +66,15 @@ def test_generated_bench_site_is_connected(server: DemoServer) -> None:
 def test_demo_runs_fill_placeholders() -> None:
     runs = demo_runs({"demo": "http://127.0.0.1:1", "demo_host": "127.0.0.1:1", "output": "out"})
     site = next(r for r in runs if r.spider == "site")
-    assert site.args == {
-        "start_url": "http://127.0.0.1:1/campus/,http://127.0.0.1:1/southbay/",
-        "scope": "path",
-    }
-    assert site.commands[0][:3] == [
+    # The webometrics demo: institutions on their own hosts, the demo web as their proxy.
+    assert site.args["proxy"] == "http://127.0.0.1:1" and site.args["scope"] == "domain"
+    assert site.args["start_url"].startswith("http://www.alpha.test/institutions/,")
+    assert site.commands[0][:5] == [
         "webometrics",
-        "--sites",
-        "127.0.0.1:1/campus,127.0.0.1:1/southbay",
+        "--indicators",
+        "eduscrape/demo/sites/institutions/indicators.csv",
+        "--method",
+        "webometrics-2013-mixed",
     ]
     assert "out/webometrics.html" in site.commands[0]
 
@@ -95,8 +96,10 @@ def test_make_demo_runner_end_to_end(tmp_path, mongo_uri) -> None:
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "site" in done.stdout and "where the data is" in done.stdout
     lines = (out / "site.jsonl").read_text().splitlines()
-    assert len(lines) == 22 and json.loads(lines[0])["site"].startswith("127.0.0.1:")
+    # 55 pages and files of 4 institutions, then one crawl record per institution.
+    assert len(lines) == 59 and json.loads(lines[0])["site"].endswith(".test")
     assert "<svg" in (out / "webometrics.html").read_text()
+    assert (out / "webometrics.graphml").exists() and (out / "webometrics.net").exists()
     assert (out / "site.csv").read_text().startswith("url,site,status")
     stats = json.loads((out / ".stats" / "site.json").read_text())
-    assert stats["mongo/written"] == 22
+    assert stats["mongo/written"] == 59

@@ -61,16 +61,31 @@ DEMO_RUNS: tuple[DemoRun, ...] = (
     ),
     DemoRun(
         "site",
-        {"start_url": "{demo}/campus/,{demo}/southbay/", "scope": "path"},
+        # Four institutions on their own hosts (sites/institutions), the demo web as their proxy.
+        {
+            "start_url": ",".join(
+                f"http://{host}/institutions/"
+                for host in ("www.alpha.test", "beta.test", "www.gamma.test", "www.delta.test")
+            ),
+            "scope": "domain",
+            "proxy": "{demo}",
+            "max_pages": "25",
+        },
         commands=[
             [
                 "webometrics",
-                "--sites",
-                "{demo_host}/campus,{demo_host}/southbay",
+                "--indicators",
+                "eduscrape/demo/sites/institutions/indicators.csv",
+                "--method",
+                "webometrics-2013-mixed",
                 "--html",
                 "{output}/webometrics.html",
                 "--json",
                 "{output}/webometrics.json",
+                "--graphml",
+                "{output}/webometrics.graphml",
+                "--pajek",
+                "{output}/webometrics.net",
             ]
         ],
     ),

@@ -2,31 +2,47 @@
 
     scrapy crawl site -a start_url=https://www.example.edu/ [-a max_pages=500]
     scrapy crawl site -a start_url=https://a.example.edu/,https://b.example.org/ -a scope=path
+    scrapy crawl site -a start_url=https://www.uni-a.edu/ -a scope=domain
 
-Each start URL is one site (an institution, for webometrics). The crawl stays
-on each start URL's host (and below its folder with ``-a scope=path``, for
-sites that share a host). One :class:`~eduscrape.items.PageItem` per fetched
-URL, including non-HTML files (PDFs...) and error pages, so site size, rich
-files and links between sites can be measured (``scrapy webometrics``).
+Each start URL is one site (an institution, for webometrics). The crawl stays on each
+start URL's host (``scope=host``), below its folder (``scope=path``, for sites sharing a
+host) or anywhere in its registered domain (``scope=domain``: ``www.a.edu``,
+``lib.a.edu``... are one site ``a.edu``). One :class:`~eduscrape.items.PageItem` per
+fetched URL, including files (PDFs...) and error pages, with what webometrics needs:
+out-links, ``rel=canonical``, the rich-file type read from the body, scholarly metadata.
+``max_pages`` caps each site; with a cap, one :class:`~eduscrape.items.SiteCrawlItem` per
+site at the end says whether the cap cut it. ``-a proxy=http://host:port`` sends every request
+through an HTTP proxy (the demo web serves its institutions' hosts that way).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from w3lib.url import canonicalize_url
 
-from eduscrape.items import PageItem
+from eduscrape.items import PageItem, SiteCrawlItem
+from eduscrape.webometrics.files import sniff_rich_type
+from eduscrape.webometrics.identity import netloc_of, registered_domain
+from eduscrape.webometrics.scholarly import scholarly_metadata
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class SiteSpider(scrapy.Spider):
     name = "site"
-    item_types: ClassVar[list[type]] = [PageItem]
+    item_types: ClassVar[list[type]] = [PageItem, SiteCrawlItem]
     custom_settings: ClassVar[dict[str, Any]] = {
         # Error pages are part of a site's picture; record them instead of dropping them.
         "HTTPERROR_ALLOW_ALL": True,
@@ -37,37 +53,87 @@ class SiteSpider(scrapy.Spider):
         start_url: str | None = None,
         scope: str = "host",
         max_pages: str | int = 0,
+        proxy: str | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
         urls = [u.strip() for u in (start_url or "").split(",") if u.strip()]
         if not urls:
             raise ValueError("the site spider needs -a start_url=URL[,URL...]")
-        if scope not in ("host", "path"):
-            raise ValueError("scope must be 'host' or 'path'")
+        if scope not in ("host", "path", "domain"):
+            raise ValueError("scope must be 'host', 'path' or 'domain'")
+        self.scope = scope
         self.start_urls_list = urls
-        # One (site id, netloc, path prefix) per start URL; the longest prefix wins.
+        self.proxy = proxy or None
+        # One (site id, netloc or domain, path prefix) per start URL; the longest prefix wins.
         self.roots: list[tuple[str, str, str]] = []
+        self.start_of: dict[str, str] = {}
         for url in urls:
             parts = urlsplit(url)
-            prefix = parts.path.rsplit("/", 1)[0] + "/" if scope == "path" else "/"
-            site = parts.netloc + (prefix.rstrip("/") if scope == "path" else "")
-            self.roots.append((site, parts.netloc, prefix))
+            netloc = netloc_of(url)
+            if scope == "path":
+                prefix = parts.path.rsplit("/", 1)[0] + "/"
+                site = netloc + prefix.rstrip("/")
+            elif scope == "domain":
+                prefix, netloc = "/", registered_domain(netloc)
+                site = netloc
+            else:
+                prefix, site = "/", netloc
+            self.roots.append((site, netloc, prefix))
+            self.start_of.setdefault(site, url)
         self.roots.sort(key=lambda root: len(root[2]), reverse=True)
         self.max_pages = int(max_pages)
-        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in urls})
+        hosts = {urlsplit(u).hostname or "" for u in urls}
+        self.allowed_domains = sorted(
+            {registered_domain(h) for h in hosts} if scope == "domain" else hosts
+        )
         # Scope is checked on host:port in site_of (allow_domains would compare the port too).
         self.link_extractor = LinkExtractor(deny_extensions=[], unique=True)
+        self.scheduled: Counter[str] = Counter()
+        self.dropped: Counter[str] = Counter()
+        self.seen: set[str] = set()
+        self.started_at = _now()
+        self.reported = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        if spider.proxy:
+            # Every request, robots.txt included, goes through the proxy (before HttpProxyMiddleware).
+            middlewares = crawler.settings.getdict("DOWNLOADER_MIDDLEWARES")
+            middlewares[f"{__name__}.ProxyEveryRequest"] = 740
+            crawler.settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
+        return spider
+
+    def _request(self, url: str, depth: int) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse, cb_kwargs={"depth": depth})
+
+    def _claim(self, url: str) -> bool:
+        """Schedule *url* unless seen, out of scope or over its site's page cap."""
+        site = self.site_of(url)
+        key = canonicalize_url(url)
+        if site is None or key in self.seen:
+            return False
+        if self.max_pages and self.scheduled[site] >= self.max_pages:
+            self.dropped[site] += 1
+            return False
+        self.seen.add(key)
+        self.scheduled[site] += 1
+        return True
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls_list:
-            yield scrapy.Request(url, callback=self.parse, cb_kwargs={"depth": 0})
+            if self._claim(url):
+                yield self._request(url, 0)
 
     def site_of(self, url: str) -> str | None:
         """The site (start URL root) *url* belongs to, or None when it is out of scope."""
         parts = urlsplit(url)
-        for site, netloc, prefix in self.roots:
-            if parts.netloc == netloc and parts.path.startswith(prefix):
+        netloc = netloc_of(url)
+        for site, root, prefix in self.roots:
+            here = registered_domain(netloc) if self.scope == "domain" else netloc
+            if here == root and parts.path.startswith(prefix):
                 return site
         return None
 
@@ -77,24 +143,73 @@ class SiteSpider(scrapy.Spider):
             or None
         )
         outlinks: list[str] = []
-        title = None
-        if isinstance(response, TextResponse) and response.status < 400:
+        title = canonical = None
+        scholarly: list[str] = []
+        dois: list[str] = []
+        rich = (
+            sniff_rich_type(response.body, ctype, response.url) if response.status < 400 else None
+        )
+        if isinstance(response, TextResponse) and response.status < 400 and rich is None:
             title = (response.css("title::text").get() or "").strip() or None
             outlinks = [link.url for link in self.link_extractor.extract_links(response)]
+            href = response.xpath('//link[@rel="canonical"]/@href').get()
+            canonical = response.urljoin(href.strip()) if href and href.strip() else None
+            scholarly, dois = scholarly_metadata(response.selector)
         yield PageItem(
             url=response.url,
-            site=self.site_of(response.url) or urlsplit(response.url).netloc,
+            site=self.site_of(response.url) or netloc_of(response.url),
             status=response.status,
             title=title,
             content_type=ctype,
             size_bytes=len(response.body),
             depth=depth,
             outlinks=outlinks,
-            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            fetched_at=_now(),
+            canonical_url=canonical,
+            rich_type=rich,
+            scholarly=scholarly,
+            dois=dois,
         )
         for url in outlinks:
-            if self.site_of(url) and (
-                not self.max_pages
-                or self.crawler.stats.get_value("item_scraped_count", 0) < self.max_pages
-            ):
-                yield response.follow(url, callback=self.parse, cb_kwargs={"depth": depth + 1})
+            if self._claim(url):
+                yield self._request(url, depth + 1)
+
+    def spider_idle(self) -> None:
+        # Once, when the crawl is done: a data: request whose callback yields the records.
+        # Only a capped crawl can be cut short, so only a capped crawl reports.
+        if self.reported or not self.max_pages:
+            return
+        self.reported = True
+        self.crawler.engine.crawl(
+            scrapy.Request("data:,", callback=self._crawl_records, dont_filter=True)
+        )
+        raise DontCloseSpider
+
+    def _crawl_records(self, response: Response) -> Iterator[SiteCrawlItem]:
+        finished = _now()
+        for site, start_url in self.start_of.items():
+            yield SiteCrawlItem(
+                site=site,
+                start_url=start_url,
+                started_at=self.started_at,
+                finished_at=finished,
+                pages=self.scheduled[site],
+                max_pages=self.max_pages,
+                truncated=self.dropped[site] > 0,
+                dropped_links=self.dropped[site],
+            )
+
+
+class ProxyEveryRequest:
+    """Downloader middleware the spider installs for ``-a proxy=``: sets ``meta["proxy"]``."""
+
+    def __init__(self, proxy: str | None) -> None:
+        self.proxy = proxy
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ProxyEveryRequest:
+        return cls(getattr(crawler.spider, "proxy", None))
+
+    def process_request(self, request: scrapy.Request) -> None:
+        if self.proxy and request.url.startswith("http") and "proxy" not in request.meta:
+            request.meta["proxy"] = self.proxy

@@ -32,6 +32,7 @@ class WebometricsResult:
     institution_of: dict[str, str | None] = field(default_factory=dict)  # site -> crawled one
     warnings: list[str] = field(default_factory=list)
     created_at: str = ""
+    measured: dict[str, dict[str, float]] = field(default_factory=dict)  # site -> every crawl.*
 
     def provenance(self) -> dict[str, Any]:
         info: dict[str, Any] = {
@@ -60,7 +61,10 @@ class WebometricsResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "method": {**self.method.as_dict(), "resolved_sources": self.ranking.resolved.sources},
-            "sites": [_clean(s.as_dict()) for s in self.ranking.sites],
+            "sites": [
+                _clean({**s.as_dict(), "crawl": self.measured.get(s.site, {})})
+                for s in self.ranking.sites
+            ],
             "provenance": self.provenance(),
             "warnings": self.warnings,
         }
@@ -115,6 +119,7 @@ def build(
             raise WebometricsError("nothing to rank: no crawled pages (run the site spider)")
     needs_crawl = bool(resolved.crawl_sources)
     values: dict[str, dict[str, float]] = {}
+    measured: dict[str, dict[str, float]] = {}
     for site in sites:
         row: dict[str, float] = {}
         if table is not None:
@@ -125,12 +130,13 @@ def build(
         if crawl is not None:
             name = site if table is None else crawl.institution_of(site)
             institution_of[site] = name
+            crawled_values: dict[str, float] = {}
+            if name is not None:
+                crawled_values = crawl.sources(name, method.exclude_top_referrers)
+                measured[site] = crawled_values
+            elif needs_crawl:
+                warnings.append(f"site {site!r}: not crawled, its crawl.* sources are 0")
             if needs_crawl:
-                if name is None:
-                    warnings.append(f"site {site!r}: not crawled, its crawl.* sources are 0")
-                    crawled_values: dict[str, float] = {}
-                else:
-                    crawled_values = crawl.sources(name, method.exclude_top_referrers)
                 row.update({s: float(crawled_values.get(s, 0)) for s in resolved.crawl_sources})
         values[site] = row
     ranking = rank_sites(values, resolved)
@@ -147,4 +153,5 @@ def build(
         institution_of,
         warnings,
         datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        measured,
     )

@@ -84,7 +84,7 @@ def _advice(result: WebometricsResult, site: str, indicator: str) -> list[str]:
             f"{bare} of {len(inst.pages)} pages carry no scholarly metadata "
             "(citation_*, Dublin Core, JSON-LD ScholarlyArticle); link publications by DOI and ORCID"
         )
-    if "visib" in text or "inlink" in text or "link" in text:
+    if "visib" in text or "inlink" in text:
         missing = sorted(n for n in crawl.institutions if n != name and n not in inst.inlinks_from)
         if missing:
             advice.append(
