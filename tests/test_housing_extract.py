@@ -121,6 +121,10 @@ def test_amounts_of_other_roles_are_not_rent() -> None:
         "Rent is $1,450. Water/sewer/trash $75 per month.": 1450,
         # An ad priced by the week only: Craigslist's price is the weekly rate.
         "Rooms from $350/week, $69 per night": 350,
+        # Income requirements and move-in specials.
+        "Income must be 3x the rent ($3,600). Call us.": None,
+        "Move in for $500! 2 bed 1 bath.": None,
+        "Rent: $14,400 per year": None,
         # Three units' prices and none in the title: any pick is a guess.
         "Units at $900, $1,100 and $1,400 available now.": None,
     }
@@ -429,3 +433,29 @@ def test_bad_input_does_not_crash() -> None:
         ("🏠", "\x00"),
     ]:
         assert extract_fields(title, body, "not a date")["rent"] is None
+
+
+def test_addresses_and_zips_beyond_the_dev_cities() -> None:
+    # Street types written before the name, a street named without a type.
+    for body, street in (
+        ("Located at 4512 Via Las Brisas, Carlsbad", "4512 Via Las Brisas"),
+        ("210 Calle Cristobal #5", "210 Calle Cristobal"),
+        ("3450 El Camino Real, Santa Clara", "3450 El Camino Real"),
+        ("2100 Broadway, Oakland", "2100 Broadway"),
+    ):
+        assert extract_fields("", body)["street_address"] == street, body
+    for body in ("Office hours 9:00 Main Street", "5 Star Real Estate", "The 2 Via points"):
+        assert extract_fields("", body)["street_address"] is None, body
+    # Every state's name, not only the dev cities'.
+    for body, zip_code in (
+        ("San Diego, California 92101", "92101"),
+        ("Austin, Texas 78701", "78701"),
+        ("Albany, New York 12207", "12207"),
+    ):
+        assert extract_fields("", body)["postal_code"] == zip_code, body
+
+
+def test_furnished_as_a_choice_or_abbreviated() -> None:
+    assert extract_fields("FURN STUDIO", "Furnished or unfurnished.")["furnished"] is True
+    assert extract_fields("Studio", "Furnished or unfurnished.")["furnished"] is None
+    assert extract_fields("Studio", "Unfurnished.")["furnished"] is False

@@ -112,7 +112,9 @@ _BEFORE = re.compile(
     r"|\bpets?\b|parking|garage|carport|storage|amenit|move[\s-]*in\s+(?:fee|cost)|cleaning"
     r"|\bkeys?\b|\bfobs?\b|\blate\b|redecorat|broker|\bfees?\b|\bcharge|tarifa)"
     r"|(?P<utility>utilit|water|trash|sewer|electric|\bgas\b|internet|cable|wi-?fi|\bagua\b)"
+    # "income of 3x the rent ($3,600)": an income requirement, not a rent.
     r"|(?P<income>income|\bearn|salary|\bmake\b|\bami\b|household|median|annual|per\s+year"
+    r"|\d(?:\.\d)?\s*(?:x|times)\s+(?:the\s+)?(?:monthly\s+)?rent"
     r"|\blimits?\b|\bpersons?\b|\bpeople\b|occupants?)"
     r"|(?P<sale>purchase|\bsale\b|\bsold\b|\bbuy|asking|mortgage|down\s+payment|\bworth"
     r"|\bvalue)"
@@ -125,6 +127,7 @@ _BEFORE = re.compile(
     r"|(?P<other>credit|background|bonus|\boff\b|\bsave|discount|special|valued|reward|gift"
     r"|insurance|renters|refundable|\bper\s+person|\bmax|\bmin\b|minimum|up\s+to|exceed"
     r"|waive|rebate|concession|referral|\btax|budget|\bhoa\b|\bwas\b|regularly|originally"
+    r"|move[\s-]*in\s+(?:for|special|with|only)"
     r"|reduced\s+from)"
 )
 # What a fee is for: the last of these words before the amount, else the first after.

@@ -367,7 +367,15 @@ _NO_SMOKING = gated(
 _SMOKING_OK = gated(r"\bsmoking\s+(?:is\s+)?(?:allowed|ok|permitted|welcome)\b", "smoking")
 _UNFURNISHED = gated(r"\bun[\s-]*furnished\b|\bnot\s+furnished\b", "furnished")
 _FURNISHED = gated(
-    r"(?<!un)(?<!un-)\bfurnished\b|\bfurniture\s+(?:is\s+)?included|\bfully\s+furnished", "furni"
+    r"(?<!un)(?<!un-)\bfurnished\b|\bfurniture\s+(?:is\s+)?included|\bfully\s+furnished"
+    # "FURN STUDIO": the abbreviation, as a word.
+    r"|\bfurn\b(?!-)",
+    "furn",
+)
+# "furnished or unfurnished": the tenant's choice, neither a yes nor a no.
+_FURNISHED_CHOICE = gated(
+    r"\bfurnished\s+(?:or|/)\s*un[\s-]*furnished|\bun[\s-]*furnished\s+(?:or|/)\s*furnished",
+    "furnished",
 )
 AMENITY_PATTERNS = {
     "pool": gated(r"\bpools?\b|swimming", "pool", "swimming"),
@@ -425,7 +433,10 @@ def smoking_allowed(text: str) -> bool | None:
 
 
 def furnished(text: str) -> bool | None:
-    """True for "furnished", False for "unfurnished"/"not furnished", else None."""
+    """True for "furnished", False for "unfurnished"/"not furnished", else None;
+    "furnished or unfurnished" is a choice and says neither."""
+    if _FURNISHED_CHOICE.search(text):
+        text = _FURNISHED_CHOICE.sub(" ", text)
     return _negated_first(text, _UNFURNISHED, _FURNISHED)
 
 

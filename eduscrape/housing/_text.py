@@ -28,8 +28,12 @@ _SUFFIX = (
     r"pkwy|parkway|cir|circle|ter|terrace|trl|trail|hwy|highway|pike|sq|square|row|loop|run|"
     r"trace|xing|crossing|plz|plaza|walk|path|pt|point|cv|cove|ridge|rdg|hl|hill|hls|"
     r"hollow|holw|bnd|bend|crk|creek|pass|park|grv|grove|landing|lndg|commons|mews|"
+    r"aly|alley|expy|expressway|fwy|freeway|tpke|turnpike|cres|crescent|"
+    r"gln|glen|knl|knoll|mdws?|meadows?|oval|spur|trce|crst|crest|ests?|estates|"
     r"sw|se|nw|ne|n|s|e|w)"
 )
+# Street types written before the name ("4512 Via Las Brisas", "210 Calle Cristobal").
+_PREFIX_TYPE = r"(?:Via|Calle|(?:El\s+)?Camino|Caminito|Avenida|Paseo|Rue|Avenue\s+of\s+the)"
 _STREET = re.compile(
     # "\d\d{0,5}", not "\d{1,6}": a leading digit class lets the engine skip to digits.
     r"(\d\d{0,5}[a-z]?)\s+"
@@ -37,7 +41,9 @@ _STREET = re.compile(
     r"(?:((?:\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'.-]*)(?:[ \t]+[A-Z][A-Za-z'.-]*){0,3})[ \t]+"
     rf"(?i:{_SUFFIX})\b\.?"
     # "2401 NW 122nd": a numbered street needs no suffix.
-    r"|(\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))\b)",
+    r"|(\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))\b"
+    rf"|((?i:{_PREFIX_TYPE})[ \t]+(?:(?:de|del|la|las|los|el)[ \t]+)*[A-Z][A-Za-z'.-]*"
+    r"(?:[ \t]+(?:[A-Z][A-Za-z'.-]*|de|del|la|las|los|el))*)|(Broadway|BROADWAY)\b)",
 )
 # Street-like phrases that are not addresses ("2 Bedroom Way" never, "1 Car Garage").
 _NOT_STREET = re.compile(
@@ -50,7 +56,7 @@ _NOT_STREET = re.compile(
 
 
 _NOT_BEFORE_NUMBER = frozenset(
-    "0123456789$#.,/" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "0123456789$#.,/:" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 )
 
 
@@ -69,7 +75,7 @@ def street_candidates(text: str) -> list[str]:
             continue
         if s > 1 and text[s - 1] == "-" and text[s - 2].isalpha():
             continue  # a highway ("I-395 Willow Run at Mark Center")
-        name = m.group(3) or m.group(4)
+        name = m.group(3) or m.group(4) or m.group(5) or m.group(6)
         if _NOT_STREET.match(name):
             continue
         found.append((s, " ".join(m.group(0).split())))
@@ -85,8 +91,14 @@ def street_candidates(text: str) -> list[str]:
 
 _STATES = (
     r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|"
-    r"NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|Georgia|"
-    r"Massachusetts|Ohio|Oklahoma|North\s+Carolina|Virginia|Maryland|District\s+of\s+Columbia)"
+    r"NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|"
+    # Every state's name, not only the dev cities' ("San Diego, California 92101").
+    r"Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|"
+    r"Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
+    r"Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
+    r"New\s+(?:Hampshire|Jersey|Mexico|York)|(?:North|South)\s+(?:Carolina|Dakota)|Ohio|"
+    r"Oklahoma|Oregon|Pennsylvania|Rhode\s+Island|Tennessee|Texas|Utah|Vermont|"
+    r"(?:West\s+)?Virginia|Washington|Wisconsin|Wyoming|District\s+of\s+Columbia|Calif|Penn)"
 )
 _ZIP = re.compile(r"\d\d\d\d\d(?![\d-]\d)")  # leading digit class: fast scan
 _ZIP_BEFORE = re.compile(
