@@ -19,7 +19,8 @@ gets the course context the pipeline has: every title of the course and every tr
 - ``filler`` / ``symbol``: share of concepts holding a speech filler ("okay", "so") / a
   formula read aloud ("m a", "delta t", "v squared").
 Baselines: plain YAKE (n=3, top 10) for English, plain jieba TF-IDF for Chinese, on the
-same subtitles. ``ours_subtitles_only`` is our extractor without the course context.
+same subtitles. ``ours_subtitles_only`` is our extractor without the course context,
+``ours_titles_only_context`` with the course's titles but not its other transcripts.
 """
 
 from __future__ import annotations
@@ -199,12 +200,17 @@ def course_quality(course: dict[str, Any]) -> dict[str, Any]:
     context = CourseContext.build(cues, titles=course["titles"], language=lang)
     ours = [[c.name for c in extract_concepts(c, language=lang, course=context)] for c in cues]
     alone = [[c.name for c in extract_concepts(c, language=lang)] for c in cues]
+    titles_only = CourseContext.build(titles=course["titles"])
+    titled = [
+        [c.name for c in extract_concepts(c, language=lang, course=titles_only)] for c in cues
+    ]
     base = [_baseline(c, lang) for c in cues]
     baseline_name = "yake" if lang == "en" else "jieba_tfidf"
     return {
         "role": "held_out" if course["name"] in HELD_OUT else "design",
         "ours": _quality(ours, texts, terms, own, lang),
         "ours_subtitles_only": _quality(alone, texts, terms, own, lang),
+        "ours_titles_only_context": _quality(titled, texts, terms, own, lang),
         baseline_name: _quality(base, texts, terms, own, lang),
         "examples": {
             v["title"]: {"ours": o, baseline_name: b}

@@ -189,3 +189,25 @@ def test_chinese_dev_check_keeps_four_of_five() -> None:
             assert all(n in text for n in names)
             hits += any(t in n or n in t for n in names for t in keys)
         assert hits >= 4, (with_course, hits)
+
+
+def test_spread_over_the_course_background_and_neighbours() -> None:
+    def lecture(*terms: str) -> list[str]:
+        return [f"The {t} matters. Again the {t}." for t in ("lab notebook", *terms)]
+
+    videos = [
+        lecture("phase space", "energy level"),
+        lecture("phase space"),
+        lecture("wave packet"),
+        lecture("wave packet"),
+        lecture("wave packet"),
+        lecture("energy level"),
+    ]
+    context = CourseContext.build(videos, titles=["Quantum Physics"])
+    weight = context.weight
+    # Two neighbouring lectures beat two lectures far apart; in every lecture: background.
+    assert weight("phase space", ["phase", "space"]) > weight("energy level", ["energy", "level"])
+    assert weight("energy level", ["energy", "level"]) > 1.0
+    assert weight("lab notebook", ["lab", "notebook"]) < 0.5
+    # Built on a title word: favoured like the word itself.
+    assert weight("quantum state", ["quantum", "state"]) == weight("quantum", ["quantum"]) > 1

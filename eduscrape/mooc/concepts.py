@@ -129,11 +129,14 @@ class CourseContext:
     transcript given to :meth:`build` are kept and reused (once) by
     :func:`extract_concepts`, so a course costs one pass over its subtitles.
     Titles alone (no transcripts) give the vocabulary preference without the spread.
+    Transcripts are added in course order (neighbouring videos share course concepts).
     """
 
     def __init__(self) -> None:
         self.videos: Counter[str] = Counter()  # videos per language ("en", "zh")
         self.df: Counter[str] = Counter()  # term key -> videos holding it
+        self.first: dict[str, int] = {}  # term key -> first / last video holding it
+        self.last: dict[str, int] = {}
         self.title_terms: frozenset[str] = frozenset()  # English term keys of the titles
         self.title_words: frozenset[str] = frozenset()  # their content words; Chinese words
         self._stats: dict[int, tuple[str, Any]] = {}
@@ -168,14 +171,18 @@ class CourseContext:
         language = language or detect_language(" ".join(cues[:200]))
         if language.startswith("zh"):
             stats: Any = _chinese_candidates(" ".join(cues), k)
-            keys: Iterable[str] = {word for word, _ in stats}
+            keys = {word for word, _ in stats}
             language = "zh"
         else:
             stats = _english_stats(cues, self.title_terms)
-            keys, stats.keys = stats.keys, frozenset()  # only counted here: free them
+            stats.keys = frozenset()  # the rare terms are not needed any more: free them
+            keys = set(stats.terms)  # the video's candidates: terms said twice, words
             language = "en"
+        index = sum(self.videos.values())  # course order: the order transcripts are added
         self.videos[language] += 1
         self.df.update(keys)
+        self.first.update(dict.fromkeys(keys - self.first.keys(), index))
+        self.last.update(dict.fromkeys(keys, index))
         self._stats[_cues_key(raw)] = (language, stats)
 
     def _take(self, cues: str | Sequence[str]) -> tuple[str, Any] | None:
@@ -189,14 +196,18 @@ class CourseContext:
             # Said once, a title term is usually a pointer to another lecture.
             weight *= 0.6 if freq < 2 else 2.5 if n > 1 else 1.6
         elif n > 1 and any(_singular(w) in self.title_words for w in words):
-            weight *= 1.3  # a term built on a title word ("static friction")
+            weight *= 1.6  # built on a title word ("static friction"): as strong as it
         videos = self.videos[language]
         if videos >= 3:
             share = self.df.get(key, 0) / videos
             # In most videos of the course: background, not this video's concept.
             weight *= 1 - 0.75 * min(1.0, max(0.0, (share - 0.3) / 0.7))
-            if n > 1 and self.df.get(key, 0) >= 2 and share <= 0.5:
-                weight *= 1.25  # a phrase recurring in a few videos: a course term
+            df = self.df.get(key, 0)
+            if n > 1 and df >= 2 and share <= 0.5:
+                # A phrase recurring in a few videos is a course term; in a few neighbouring
+                # ones (a section's run), all the more.
+                span = self.last[key] - self.first[key] + 1
+                weight *= 1.25 if span <= 2 * df else 1.1
         return weight
 
 
