@@ -190,11 +190,11 @@ def _ceiling(rows: list[dict[str, Any]], predictions: dict[str, dict[str, Any]])
 
 def table(result: dict[str, Any]) -> str:
     """A Markdown table of per-field P/R/F1 (pooled), the mean F1 over the six cities
-    each scored as unseen (leave-one-city-out), the lowest city's F1, and the wrong
-    answers on ads whose text does not state the labelled value."""
+    each scored as unseen (leave-one-city-out), the lowest city's F1, and the answers
+    (wrong ones in brackets) on ads whose text does not state the labelled value."""
     loco = result["leave_one_city_out"]
     lines = [
-        "| field | P | R | F1 | F1 LOCO mean | F1 worst city | wrong, unstated |",
+        "| field | P | R | F1 | F1 LOCO mean | F1 worst city | unstated: answers (wrong) |",
         "|---|---|---|---|---|---|---|",
     ]
     for f, s in result["overall"].items():
@@ -203,7 +203,7 @@ def table(result: dict[str, Any]) -> str:
         lines.append(
             f"| {f} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | "
             f"{mean if mean is None else f'{mean:.2f}'} | "
-            f"{min(city_f1) if city_f1 else 0:.2f} | {s['wrong_unstated']} |"
+            f"{min(city_f1) if city_f1 else 0:.2f} | {s['answers_unstated']} ({s['wrong_unstated']}) |"
         )
     lines.append(
         f"| **macro** | | | {loco['macro_f1_pooled']:.3f} | "

@@ -12,7 +12,9 @@ Per field:
 - F1 = harmonic mean;
 - precision_mentioned = precision on the postings whose text states the gold value
   (separates extraction errors from ads whose text disagrees with their label);
-- wrong_unstated = wrong answers on postings whose text never states the gold value.
+- wrong_unstated = wrong answers on postings whose text never states the gold value;
+- answers_unstated = all answers (right or wrong) on such postings: answers the text
+  does not back, right only when the guess happens to match the label.
 """
 
 from __future__ import annotations
@@ -142,6 +144,7 @@ def score(
     result: dict[str, dict[str, float | int]] = {}
     for field in fields:
         predicted = correct = mentioned = found = predicted_m = wrong_unstated = 0
+        answers_unstated = 0
         for row in rows:
             gold = row["gold"].get(field)
             pred = predictions[row["id"]].get(field)
@@ -150,6 +153,7 @@ def score(
                 predicted += 1
                 correct += ok
                 wrong_unstated += not ok and not row["mentioned"].get(field)
+                answers_unstated += not row["mentioned"].get(field)
             if row["mentioned"].get(field):
                 mentioned += 1
                 found += ok
@@ -162,6 +166,7 @@ def score(
             "precision_mentioned": round(found / predicted_m, 3) if predicted_m else 0.0,
             # Wrong answers on postings whose text never states the labelled value.
             "wrong_unstated": wrong_unstated,
+            "answers_unstated": answers_unstated,
         }
     return result
 
