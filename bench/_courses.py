@@ -23,9 +23,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from _common import SHARED_DATA
+
 PROJECT = Path(__file__).resolve().parents[1]
 AUTHORED = PROJECT / "tests" / "fixtures" / "courses"
-OCW = PROJECT.parent / "shared" / "data" / "mooc" / "dev" / "ocw"
+OCW = SHARED_DATA / "mooc" / "dev" / "ocw"
 OCW_COURSE = OCW / "21g-107-chinese-i-streamlined-fall-2014"
 
 
