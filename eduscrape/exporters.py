@@ -1,8 +1,11 @@
 """Feed exporters.
 
-:class:`CsvItemExporter` keeps CSV feeds flat and readable: columns come from
-the item type's ``csv_fields`` (or its fields), nested values (lists, dicts)
-are JSON-encoded in their cell.
+:class:`CsvItemExporter` keeps CSV feeds flat and spreadsheet-ready: columns
+come from the item type's ``csv_fields`` (those the type has; else all its
+fields); a dotted column (``fields.rent``) is a value inside a dict field, so
+people can sort and filter by it; other nested values (lists, dicts) are
+JSON-encoded in their cell. Spiders yielding several item types write one CSV
+file per type (:mod:`eduscrape.feeds`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,23 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.exporters import CsvItemExporter as _ScrapyCsvItemExporter
+
+
+def csv_columns(item: Any) -> list[str] | None:
+    """The CSV columns of *item*'s type: its declared ``csv_fields`` that it has."""
+    declared = getattr(item, "csv_fields", None)
+    if not declared:
+        return None
+    own = set(ItemAdapter(item).field_names())
+    return [c for c in declared if c.split(".", 1)[0] in own]
+
+
+def _value(adapter: ItemAdapter, column: str) -> Any:
+    name, _, inner = column.partition(".")
+    value = adapter.get(name)
+    if inner:
+        return value.get(inner) if isinstance(value, dict) else None
+    return value
 
 
 class CsvItemExporter(_ScrapyCsvItemExporter):
@@ -24,16 +44,11 @@ class CsvItemExporter(_ScrapyCsvItemExporter):
             return ""
         return super().serialize_field(field, name, value)
 
-    def _write_headers_and_set_fields_to_export(self, item: Any) -> None:
-        if not self.fields_to_export:
-            declared = getattr(item, "csv_fields", None)
-            if declared:
-                self.fields_to_export = list(declared)
-        super()._write_headers_and_set_fields_to_export(item)
-
     def export_item(self, item: Any) -> None:
-        # A feed may mix item types (MOOC entities): cells of fields a type lacks stay empty.
+        if not self.fields_to_export:
+            self.fields_to_export = csv_columns(item)
+        # Columns may be dotted (a value inside a dict field): export a flat dict.
         if self.fields_to_export and not isinstance(item, dict):
             adapter = ItemAdapter(item)
-            item = {name: adapter.get(name) for name in adapter.field_names()}
+            item = {column: _value(adapter, column) for column in self.fields_to_export}
         super().export_item(item)

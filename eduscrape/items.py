@@ -121,6 +121,39 @@ class WrapperRecordItem:
     fetched_at: str | None = None
 
 
+# The facts of a housing ad's ``fields`` (eduscrape.housing.extract's FIELDS then
+# AMENITIES, spelled here so that importing items stays light; a test keeps them equal).
+HOUSING_FACTS: tuple[str, ...] = (
+    "rent",
+    "deposit",
+    "fees",
+    "bedrooms",
+    "bathrooms",
+    "size_sqft",
+    "available_date",
+    "built_year",
+    "floors",
+    "type",
+    "laundry",
+    "parking",
+    "cats_ok",
+    "dogs_ok",
+    "smoking",
+    "furnished",
+    "street_address",
+    "postal_code",
+    "phone",
+    "email",
+    "pool",
+    "air_conditioning",
+    "fireplace",
+    "dishwasher",
+    "utilities_included",
+    "balcony",
+    "gym",
+)
+
+
 @dataclass
 class HousingAdItem:
     """A housing ad (``ads`` spider): page facts, text facts and the merged fields.
@@ -140,13 +173,14 @@ class HousingAdItem:
 
     mongo_collection: ClassVar[str] = "housing_ads"
     mongo_key: ClassVar[tuple[str, ...]] = ("url",)
+    # One column per extracted fact (sortable: rent, bedrooms...), see HOUSING_FACTS.
     csv_fields: ClassVar[tuple[str, ...]] = (
         "url",
         "post_id",
         "status",
         "posted",
         "title",
-        "fields",
+        *(f"fields.{name}" for name in HOUSING_FACTS),
         "field_sources",
         "language",
     )
@@ -171,8 +205,8 @@ class HousingAdItem:
 
 # ``entity`` is a real field (exported to MongoDB and feeds) fixed per class;
 # ``dataclasses.field`` is spelled out because some items have a ``field`` attribute.
-# One CSV layout for every MOOC item: a crawl's feed mixes entities and relations,
-# and a CSV feed takes its header from the first item.
+# The CSV column order of every MOOC item; each type's CSV file (one per type, see
+# eduscrape.feeds) keeps the columns that type has.
 MOOC_CSV_FIELDS: tuple[str, ...] = (
     "entity",
     "id",

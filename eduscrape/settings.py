@@ -155,6 +155,8 @@ REDIS_URL = os.environ.get("REDIS_URL") or None
 ADDONS = {
     "eduscrape.distributed.RedisAddon": 0,
     "eduscrape.middlewares.guards.GuardsAddon": 0,  # start errors, refused URL schemes
+    # Spiders yielding several item types write one CSV file per type (eduscrape.feeds).
+    "eduscrape.feeds.CsvPerItemTypeAddon": 0,
 }
 # Seconds a request taken by a worker stays leased without renewal; live workers
 # renew every third of it, so only a dead (or frozen) worker's requests come back.

@@ -100,6 +100,8 @@ def test_make_demo_runner_end_to_end(tmp_path, mongo_uri) -> None:
     assert len(lines) == 59 and json.loads(lines[0])["site"].endswith(".test")
     assert "<svg" in (out / "webometrics.html").read_text()
     assert (out / "webometrics.graphml").exists() and (out / "webometrics.net").exists()
-    assert (out / "site.csv").read_text().startswith("url,site,status")
+    # Pages and per-site crawl records: one CSV file per item type.
+    assert (out / "site-pages.csv").read_text().startswith("url,site,status")
+    assert (out / "site-site_crawls.csv").exists()
     stats = json.loads((out / ".stats" / "site.json").read_text())
     assert stats["mongo/written"] == 59

@@ -318,6 +318,6 @@ def test_every_mooc_item_has_entity_and_one_csv_layout() -> None:
     for cls in MOOC_ITEM_TYPES:
         names = {f.name for f in fields(cls)}
         assert "entity" in names, cls
-        assert cls.csv_fields == MOOC_CSV_FIELDS  # a mixed feed keeps one header
+        assert cls.csv_fields == MOOC_CSV_FIELDS  # one column order for every entity
         assert set(cls.csv_fields) & names >= {"entity"}
     assert {"type", "head", "tail", "id", "concepts"} <= set(MOOC_CSV_FIELDS)

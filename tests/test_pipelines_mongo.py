@@ -42,8 +42,10 @@ def test_items_land_in_mongodb_and_recrawl_does_not_duplicate(
 
 
 def test_csv_feed_has_item_columns_and_json_cells(run_spider, demo_url, CAMPUS) -> None:
-    result = run_spider("site", args=CAMPUS, extra_feeds=["pages.csv"])
-    rows = list(csv.DictReader((result.workdir / "pages.csv").open()))
+    result = run_spider("site", args=CAMPUS, extra_feeds=["site.csv"])
+    # The site spider yields pages and a crawl record per site: one CSV file per type.
+    rows = list(csv.DictReader((result.workdir / "site-pages.csv").open()))
+    assert (result.workdir / "site-site_crawls.csv").exists()
     assert len(rows) == CAMPUS_PAGES
     assert list(rows[0]) == [
         "url", "site", "status", "title", "content_type", "size_bytes", "depth", "outlinks", "fetched_at",

@@ -67,7 +67,15 @@ def _crawl(run: DemoRun, output: Path, env: dict[str, str]) -> RunResult:
             log_file.read_text() + proc.stderr if log_file.exists() else proc.stderr
         )
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-    result = RunResult(run, proc.returncode, seconds, stats, [_shown(f) for f in feeds])
+    written = [feeds[0]]
+    # A spider yielding several item types writes one CSV per type (eduscrape.feeds).
+    csvs = [feeds[1]] if feeds[1].exists() else sorted(output.glob(f"{run.name}-*.csv"))
+    shown = [_shown(f) for f in written]
+    if len(csvs) > 1:
+        shown.append(f"{_shown(output)}/{run.name}-<type>.csv ({len(csvs)} files)")
+    else:
+        shown += [_shown(f) for f in csvs]
+    result = RunResult(run, proc.returncode, seconds, stats, shown)
     for command in run.commands:
         done = subprocess.run(
             [sys.executable, "-m", "scrapy", *command],
