@@ -263,6 +263,15 @@ VARIANTS_MAX_SETS = 0
 VARIANTS_CONCURRENT_SETS = 2
 # Pages larger than this are compared on their first bytes only (recorded in stats).
 VARIANTS_MAX_PAGE_BYTES = 5_000_000
+# Site conventions (eduscrape.variants.conventions): an external link retargeted (or
+# added, dropped) the same way on at least this many page pairs, and on at least this
+# share of the pages whose reference links it, is a localization convention of the
+# site (reported once), not an inconsistency of each page; keeping the old target breaks it.
+VARIANTS_CONVENTION_MIN_PAGES = 3
+VARIANTS_CONVENTION_MIN_SHARE = 0.8
+# A translation whose outdated likelihood (eduscrape.variants.outdated: its own notice,
+# older dates, missing sections, structure) reaches this is reported as likely outdated.
+VARIANTS_OUTDATED_THRESHOLD = 0.5
 
 
 # --- Honest failures (eduscrape.commands.crawl, eduscrape.middlewares.guards) ----------

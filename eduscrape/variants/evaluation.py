@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from eduscrape.variants.compare import Comparison, compare_pages, missing_counterpart
+from eduscrape.variants.conventions import ConventionLearner
 from eduscrape.variants.kinds import STRUCTURAL_KINDS
 from eduscrape.variants.pairing import VariantMapper
 from eduscrape.variants.structure import Criteria, reduce_page
@@ -20,12 +21,24 @@ FAKE_HOST = "http://pair.test"
 
 
 def compare_trees(
-    pair_dir: Path, left: str, right: str, criteria: Criteria | None = None
+    pair_dir: Path,
+    left: str,
+    right: str,
+    criteria: Criteria | None = None,
+    learner: ConventionLearner | None = None,
+    languages: list[str] | None = None,
+    raw: dict[str, Comparison] | None = None,
 ) -> dict[str, Comparison]:
-    """Compare every page of ``pair_dir/left`` with ``pair_dir/right`` by relative path."""
+    """Compare every page of ``pair_dir/left`` with ``pair_dir/right`` by relative path.
+
+    With a *learner*, the pair's site conventions are learned from all page pairs
+    and every result is revised by them (``learner.learn()`` lists them); *raw*, when
+    given, receives the results before that revision."""
     criteria = criteria or Criteria()
     roots = [f"{FAKE_HOST}/{left}/index.html", f"{FAKE_HOST}/{right}/index.html"]
     mapper = VariantMapper(roots, criteria=criteria)
+    if languages:
+        mapper.set_languages(list(languages))
     lpages = {p.relative_to(pair_dir / left).as_posix() for p in (pair_dir / left).rglob("*.html")}
     rpages = {
         p.relative_to(pair_dir / right).as_posix() for p in (pair_dir / right).rglob("*.html")
@@ -42,6 +55,12 @@ def compare_trees(
         lp = reduce_page((pair_dir / left / rel).read_bytes(), lurl, criteria)
         rp = reduce_page((pair_dir / right / rel).read_bytes(), rurl, criteria)
         out[rel] = compare_pages(lp, rp, mapper)
+        if learner is not None:
+            learner.observe(rel, out[rel], lp, rp, mapper)
+    if raw is not None:
+        raw.update(out)
+    if learner is not None:
+        out = {rel: learner.apply(rel, result) for rel, result in out.items()}
     return out
 
 
@@ -108,4 +127,33 @@ def score_real(labels: dict[str, Any], results: Mapping[str, Any]) -> dict[str, 
         "recall": round(recall, 3),
         "f1": round(f1, 3),
         "false_positive_rate": round(fp / current, 3) if current else 0.0,
+    }
+
+
+def page_scores(labels: dict[str, Any], results: Mapping[str, Any]) -> dict[str, Any]:
+    """Page-level precision/recall/F1 of 'flagged' on a mutated pair: a page should be
+    flagged when a mutation that changes structure touched it (text-only and VER_ONLY
+    changes should not be); the false-flag rate is over every other page."""
+    expected: set[str] = set()
+    mutated: set[str] = set()
+    for m in labels["mutation_list"]:
+        mutated.add(m["page"])
+        if m["kind"] not in ("text_only", "ver_only"):
+            expected.add(m["page"])
+            expected.update(m.get("affected", []))
+    flagged = {p for p, r in results.items() if not _flags(r)["consistent"]}
+    tp, fp, fn = len(flagged & expected), len(flagged - expected), len(expected - flagged)
+    others = [p for p in results if p not in expected]
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "expected": len(expected),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else 1.0,
+        "false_flag_rate": round(fp / len(others), 3) if others else 0.0,
+        "untouched_pages": len(others),
     }

@@ -56,6 +56,8 @@ def build_report(session: dict[str, Any], sets: list[dict[str, Any]]) -> dict[st
         "pairing",
         "tracking",
         "recompared",
+        "conventions",
+        "outdated",
     )
     return {
         "session": session.get("session"),
@@ -71,6 +73,9 @@ def build_report(session: dict[str, Any], sets: list[dict[str, Any]]) -> dict[st
         "criteria": session.get("criteria", {}),
         "counts": counts,
         "problems": session.get("problems", []),
+        # Learned from the whole pair (eduscrape.variants.conventions): reported once.
+        "conventions": session.get("conventions") or [],
+        "equivalences": session.get("equivalences") or [],
         "sets": [{k: s.get(k) for k in keep} for s in sets],
     }
 
@@ -165,7 +170,56 @@ function applyFilters(){
 }
 document.querySelectorAll('.filters input').forEach(function(b){b.addEventListener('change',applyFilters);});
 applyFilters();
+function applyLearned(){
+  var on={};document.querySelectorAll('.learned-filters input').forEach(function(b){on[b.value]=b.checked;});
+  document.querySelectorAll('tr.learned').forEach(function(r){
+    r.style.display=on[r.getAttribute('data-kind')]?'':'none';});
+  document.querySelectorAll('.set').forEach(function(s){
+    if(s.getAttribute('data-convention')==='1'&&!on['convention-pages'])s.style.display='none';});
+}
+document.querySelectorAll('.learned-filters input').forEach(function(b){b.addEventListener('change',function(){applyFilters();applyLearned();});});
+applyLearned();
 """
+
+
+def _learned_section(report: dict[str, Any]) -> str:
+    """Conventions and link equivalences learned from the pair, each kind filterable."""
+    conventions = report.get("conventions") or []
+    equivalences = report.get("equivalences") or []
+    if not conventions and not equivalences:
+        return ""
+    rows = []
+    for c in conventions:
+        rows.append(
+            f'<tr class="learned" data-kind="convention-{_e(c.get("kind"))}"><td>convention: {_e(c.get("kind"))}</td>'
+            f"<td>{_e(c.get('left'))}</td><td>{_e(c.get('right'))}</td><td>{_e(c.get('pages'))}</td>"
+            f"<td>{_e(c.get('kept'))}</td><td>{_e(c.get('description'))}</td></tr>"
+        )
+    for q in equivalences[:500]:
+        rows.append(
+            f'<tr class="learned" data-kind="equivalence"><td>same target</td>'
+            f"<td>{_e(q.get('left_url'))}</td><td>{_e(q.get('right_url'))}</td><td>{_e(q.get('pages'))}</td>"
+            f"<td></td><td>key {_e(q.get('key'))}</td></tr>"
+        )
+    kinds = [
+        ("convention-retarget", "conventions: retargeted links"),
+        ("convention-added", "conventions: links only in the variant"),
+        ("convention-removed", "conventions: links only in the reference"),
+        ("equivalence", "equivalent URLs (language-aware keys)"),
+        ("convention-pages", "sets whose differences a convention explains"),
+    ]
+    boxes = "".join(
+        f'<label><input type="checkbox" value="{k}" checked> {_e(label)}</label>'
+        for k, label in kinds
+    )
+    return (
+        "<h2>Learned from the pair</h2>"
+        "<p>Differences a translator is supposed to make: not counted as inconsistencies. "
+        "A convention broken on a page (the old target kept) is.</p>"
+        f"<div class='filters learned-filters'>{boxes}</div>"
+        "<table class='links'><tr><th>what</th><th>reference</th><th>variant</th><th>pages</th>"
+        "<th>kept old target</th><th>note</th></tr>" + "".join(rows) + "</table>"
+    )
 
 
 def render_html(report: dict[str, Any]) -> str:
@@ -186,6 +240,7 @@ def render_html(report: dict[str, Any]) -> str:
         f"{_e(KIND_LABELS[k])} ({counts.get(k, 0)})</label>"
         for k in present
     )
+    learned = _learned_section(report)
     sections = []
     for s in report["sets"]:
         kinds = kinds_of(s) or ["consistent"]
@@ -193,8 +248,14 @@ def render_html(report: dict[str, Any]) -> str:
         if s.get("tracking") in ("new", "resolved", "unchanged"):
             badges += f'<span class="badge b-{_e(s["tracking"])}">{_e(s["tracking"])}</span>'
         words = "".join(f"<li>{_e(w)}</li>" for w in s.get("summary") or [])
+        convention = "1" if s.get("conventions") else "0"
+        if s.get("outdated") and (s["outdated"] or {}).get("score") is not None:
+            badges += (
+                f'<span class="badge">outdated likelihood {_e(s["outdated"].get("score"))}</span>'
+            )
         parts = [
-            f'<div class="set{" ok" if s.get("consistent") else ""}" data-kinds="{" ".join(kinds)}">',
+            f'<div class="set{" ok" if s.get("consistent") else ""}" data-kinds="{" ".join(kinds)}" '
+            f'data-convention="{convention}">',
             f"<div>#{_e(s.get('order'))} {badges}</div>",
             '<div class="pages">',
             f"<div>Reference: {_link(s.get('left_url'))} <small>HTTP {_e(s.get('left_status'))}</small></div>",
@@ -245,6 +306,7 @@ def render_html(report: dict[str, Any]) -> str:
         + "</p>"
         f"<table>{root_rows}</table><h2>Summary</h2><table class='summary'>{count_rows}</table>"
         + (f"<h2>Problems</h2><ul>{problems}</ul>" if problems else "")
+        + learned
         + f"<h2>Sets</h2><div class='filters'>{filters}</div>"
         + "".join(sections)
         + f"<script>{_JS}</script></body></html>\n"
