@@ -211,3 +211,13 @@ def test_spread_over_the_course_background_and_neighbours() -> None:
     assert weight("lab notebook", ["lab", "notebook"]) < 0.5
     # Built on a title word: favoured like the word itself.
     assert weight("quantum state", ["quantum", "state"]) == weight("quantum", ["quantum"]) > 1
+
+
+def test_sort_of_is_a_hedge_but_merge_sort_a_term() -> None:
+    lecture = [
+        "So this is sort of the idea, sort of. Merge sort is sort of fast.",
+        "Merge sort again, and insertion sort. Insertion sort is simple, sort of.",
+    ]
+    names = [c.name for c in extract_concepts(lecture)]
+    assert {"merge sort", "insertion sort"} <= set(names)
+    assert not any("sort of" in n or n == "sort" for n in names)

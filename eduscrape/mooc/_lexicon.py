@@ -31,13 +31,16 @@ sixty seventy eighty ninety
 # Speech fillers and discourse words that dominate transcripts.
 _FILLERS = """
 okay ok yeah yes yep uh um uhm hmm oh ah huh right well alright so like basically actually
-really kind sort thing things stuff way ways lot bit gonna wanna gotta guys guy hey hello
+really kind thing things stuff way ways lot bit gonna wanna gotta guys guy hey hello
 sure fine nice important interesting hard easy able going today tomorrow yesterday now
 day days week weeks year years example examples idea ideas fact kind kinds sense
 reason reasons place people person stuff mit ocw lecture lectures video slide slides board
 audience speaker transcript laughter applause inaudible music crosstalk exciting excited fun
 anymore squared
 """
+
+# Nouns that are speech fillers before "of" only ("sort of", but "merge sort").
+HEDGES_BEFORE_OF = frozenset({"sort", "sorts"})
 
 # Adjectives and ordinals: they start terms ("simple harmonic motion", "second law",
 # "normal force") but are never a concept alone or a term's last word.

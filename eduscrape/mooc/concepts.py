@@ -24,6 +24,7 @@ from typing import Any
 
 from eduscrape.mooc._lexicon import (
     CHINESE_STOPWORDS,
+    HEDGES_BEFORE_OF,
     english_generic,
     english_modifiers,
     english_rejects,
@@ -307,6 +308,10 @@ def _english_stats(cues: Sequence[str], titles: frozenset[str] = frozenset()) ->
             for a in range(1, len(lows)):
                 if (lows[a - 1], lows[a]) in _MATH_PAIRS:
                     content[a - 1] = content[a] = False
+        if "of" in lows:
+            for a in range(1, len(lows)):
+                if lows[a] == "of" and lows[a - 1] in HEDGES_BEFORE_OF:
+                    content[a - 1] = False  # "sort of": a hedge, not a sort
         chunk_of = position // _CHUNK_WORDS
         position += len(words)
         ngrams: list[tuple[int, int]] = []  # (start, end) token indices of the candidates
