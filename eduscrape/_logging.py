@@ -16,8 +16,20 @@ _CREDENTIALS = re.compile(
 )
 
 
+# URI options whose value is a secret (a key file's password, an AWS session token).
+_SECRET_OPTIONS = re.compile(
+    r"(?P<name>\b(?:tlsCertificateKeyFilePassword|sslPEMKeyPassword|authMechanismProperties)=)"
+    r"[^&\s'\"]*",
+    re.IGNORECASE,
+)
+
+
 def redact(text: str) -> str:
-    return _CREDENTIALS.sub(r"\g<scheme>\g<user>:***@", text) if "@" in text else text
+    if "@" in text:
+        text = _CREDENTIALS.sub(r"\g<scheme>\g<user>:***@", text)
+    if "=" in text:
+        text = _SECRET_OPTIONS.sub(r"\g<name>***", text)
+    return text
 
 
 def _redact_arg(value: Any) -> Any:

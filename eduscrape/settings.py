@@ -97,6 +97,11 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 # EDUSCRAPE_MONGO_DATA_DIR. The environment variable MONGO_URI is used when the
 # setting is not given. A URI with a password is never logged in clear.
 MONGO_URI = os.environ.get("MONGO_URI") or None
+# A named connection profile instead of a URI: its URI is read from the environment
+# variable EDUSCRAPE_MONGO_URI_<NAME> of the host that runs the crawl, and wins over
+# MONGO_URI. For scrapyd jobs: `-d setting=MONGO_PROFILE=prod` puts no password in
+# schedule.json, scrapyd's log or the job's command line (see README, "Secrets").
+MONGO_PROFILE = os.environ.get("MONGO_PROFILE") or None
 # Database name.
 MONGO_DATABASE = os.environ.get("MONGO_DATABASE", "eduscrape")
 # Upserts per bulk_write; the writer flushes when this many are buffered...

@@ -2,12 +2,14 @@
 
 Every component that talks to MongoDB outside the storage pipeline (commands,
 the wrapper middleware, the variants spider) goes through these helpers, so
-the rule "setting, then environment, then embedded nx-27017" lives in one place.
+the rule "profile, then setting, then environment, then embedded nx-27017" lives
+in one place.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,16 +17,35 @@ from typing import Any
 from pymongo import MongoClient
 
 from eduscrape.storage.embedded import EmbeddedMongo
-from eduscrape.storage.uri import validate_uri
+from eduscrape.storage.uri import BadMongoURI, validate_uri
 
 
 def configured_uri(settings: Any) -> str | None:
-    """``MONGO_URI`` (setting, then environment), validated; None means "use the embedded server".
+    """The URI of ``MONGO_PROFILE`` when one is named, else ``MONGO_URI`` (setting,
+    then environment), validated; None means "use the embedded server".
 
-    Raises :class:`~eduscrape.storage.uri.BadMongoURI` for a malformed URI.
+    Raises :class:`~eduscrape.storage.uri.BadMongoURI` for a malformed URI or an
+    unknown profile.
     """
+    profile = settings.get("MONGO_PROFILE") or os.environ.get("MONGO_PROFILE")
+    if profile:
+        return validate_uri(profile_uri(str(profile)))
     uri = settings.get("MONGO_URI") or os.environ.get("MONGO_URI") or None
     return validate_uri(uri) if uri else None
+
+
+def profile_uri(name: str) -> str:
+    """The URI of the connection profile *name*, from this host's environment.
+
+    ``EDUSCRAPE_MONGO_URI_<NAME>`` (upper case, other characters as ``_``): the
+    credentials stay on the host that runs the crawl (a scrapyd server's
+    environment), and a job only names the profile (``setting=MONGO_PROFILE=prod``).
+    """
+    variable = "EDUSCRAPE_MONGO_URI_" + re.sub(r"[^A-Z0-9]", "_", name.upper())
+    uri = os.environ.get(variable)
+    if not uri:
+        raise BadMongoURI(f"MONGO_PROFILE {name!r}: no {variable} in the environment of this host")
+    return uri
 
 
 def ensure_uri(settings: Any) -> tuple[str, EmbeddedMongo | None]:

@@ -7,6 +7,8 @@ import re
 from pymongo.errors import ConfigurationError, InvalidURI
 from pymongo.uri_parser import parse_uri
 
+from eduscrape._logging import redact
+
 _USERINFO = re.compile(r"^(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^:@/]*)(?::[^@/]*)?@")
 
 
@@ -16,11 +18,9 @@ class BadMongoURI(ValueError):
 
 def redact_uri(uri: str) -> str:
     """Hide the password of *uri* (``mongodb://user:***@host``); never log a URI without this."""
-    return (
-        _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", uri, count=1)
-        if "@" in uri
-        else uri
-    )
+    if "@" in uri:
+        uri = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", uri, count=1)
+    return redact(uri)  # secret options (tlsCertificateKeyFilePassword=...) too
 
 
 def validate_uri(uri: str) -> str:
