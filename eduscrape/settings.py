@@ -60,6 +60,9 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    # The crawl's one MongoDB (client, embedded server, batching writer, spool):
+    # MongoPipeline, the wrapper middleware and the Redis scheduler go through it.
+    "eduscrape.storage.service.StorageService": 100,
     "eduscrape.extensions.summary.CrawlSummary": 500,
     # CrawlProgress replaces LogStats (same "Crawled N pages" lines, more often, more numbers).
     "scrapy.extensions.logstats.LogStats": None,
@@ -91,7 +94,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     ],
 }
 
-# --- MongoDB storage (eduscrape.pipelines.mongo.MongoPipeline) ------------------
+# --- MongoDB storage (eduscrape.storage.service.StorageService, MongoPipeline) ---
 
 # Where items go. Unset (the default) starts the embedded nx-27017 server under
 # EDUSCRAPE_MONGO_DATA_DIR. The environment variable MONGO_URI is used when the

@@ -18,6 +18,8 @@ from eduscrape.adaptation import (
 from eduscrape.adaptation._dom import parse_html
 from eduscrape.adaptation.store import MemoryStore, MongoStore
 from eduscrape.adaptation.wrapper import Wrapper, WrapperError, evaluate, gram_key
+from eduscrape.storage import MongoWriter
+from eduscrape.storage.spool import Spool
 
 # A = a(b, c(d, e)) and B = a(b, c(d), f), a small pair like the paper's Figure 1.
 A = Tree.from_obj(("a", ["b", ("c", ["d", "e"])]))
@@ -229,17 +231,18 @@ def test_wrapper_constraints_and_broken_fields() -> None:
         Wrapper.from_dict({"patterns": []})
 
 
-def test_memory_and_mongo_store_keep_history(mongo_uri: str, mongo_db) -> None:
+def test_memory_and_mongo_store_keep_history(mongo_uri: str, mongo_db, tmp_path) -> None:
     tg1 = learn(OLD, css="span.author-name")
     tg2 = learn(NEW, css="span.story__author")
     assert tg1 and tg2
-    for store in (MemoryStore(), MongoStore(mongo_uri, mongo_db.name, "treegrams")):
+    writer = MongoWriter(mongo_uri, mongo_db.name, spool=Spool(tmp_path / "spool.jsonl"))
+    for store in (MemoryStore(), MongoStore(writer.db["treegrams"], writer)):
         store.save("site", "post/author", tg1, "learned")
         store.save("site", "post/author", tg2, "repaired")
         if isinstance(store, MongoStore):
-            store.close()
+            writer.close()
             doc = mongo_db["treegrams"].find_one({"_id": "site|post/author"})
-            store = MongoStore(mongo_uri, mongo_db.name, "treegrams")
+            store = MongoStore(writer.db["treegrams"], writer)
         else:
             doc = store.docs["site|post/author"]
         assert doc["reason"] == "repaired" and doc["xpath"] == tg2.xpath
@@ -247,6 +250,7 @@ def test_memory_and_mongo_store_keep_history(mongo_uri: str, mongo_db) -> None:
         assert store.load("site")["post/author"].tag == "span"
         assert store.load("other") == {}
         store.close()
+    writer.disconnect()
 
 
 def test_selectors_avoid_generated_classes() -> None:

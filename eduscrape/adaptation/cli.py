@@ -8,6 +8,7 @@ from typing import Any
 
 from eduscrape.adaptation._dom import parse_html
 from eduscrape.adaptation.repair import Repairer, repair
+from eduscrape.adaptation.treegram import TreeGram
 from eduscrape.adaptation.wrapper import Wrapper, evaluate, find_wrapper
 
 
@@ -30,11 +31,11 @@ def repair_json(
 
 def learn_wrapper(
     wrapper_path: str, page: str, wrappers_dir: str | None = None
-) -> tuple[Wrapper, dict[str, Any]]:
-    """Tree-grams of a wrapper's fields on one page (``{key: treegram dict}``)."""
+) -> tuple[Wrapper, dict[str, TreeGram]]:
+    """Tree-grams of a wrapper's fields on one page (``{key: tree-gram}``)."""
     wrapper = Wrapper.load(find_wrapper(wrapper_path, wrappers_dir))
     result = evaluate(wrapper, parse_html(read_page(page)), {}, Repairer())
-    return wrapper, {key: tg.to_dict() for key, tg in result.learned.items()}
+    return wrapper, result.learned
 
 
 def dumps(data: Any) -> str:

@@ -5,35 +5,45 @@ One document per (site, key) in the configured collection::
     {_id: "<site>|<pattern>/<field>", site, key, xpath, treegram, updated_at, reason,
      history: [{xpath, treegram, updated_at, reason}, ...]}   # previous versions, newest last
 
-Writes go through a small writer thread (the crawl never waits on MongoDB).
+:class:`MongoStore` reads the collection and writes through a batching writer
+(the crawl's :class:`~eduscrape.storage.service.StorageService`, or a
+:class:`~eduscrape.storage.writer.MongoWriter`): saves never wait on MongoDB and
+are retried, and spooled while it is down. The history of a key extends the
+version this store loaded (``load(site)`` before ``save``) or saved last.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Protocol
 
 from eduscrape.adaptation.treegram import TreeGram
+from eduscrape.storage.keys import unescape_keys
+from eduscrape.storage.writer import WriteTarget
 
 logger = logging.getLogger(__name__)
 HISTORY_LIMIT = 20
+_VERSION_FIELDS = ("xpath", "treegram", "updated_at", "reason")
+
+
+class Writer(Protocol):
+    def put(self, target: WriteTarget, document: dict[str, Any]) -> None: ...
 
 
 def _document(
-    site: str, key: str, tg: TreeGram, reason: str, old: dict[str, Any] | None
+    site: str, key: str, tg: TreeGram, treegram: Any, reason: str, old: dict[str, Any] | None
 ) -> dict[str, Any]:
+    """The stored document of *tg* (*treegram*: its stored form), after version *old*."""
     history = list(old.get("history", [])) if old else []
     if old:
-        history.append({k: old.get(k) for k in ("xpath", "treegram", "updated_at", "reason")})
+        history.append({k: old.get(k) for k in _VERSION_FIELDS})
     return {
         "_id": f"{site}|{key}",
         "site": site,
         "key": key,
         "xpath": tg.xpath,
-        "treegram": tg.to_dict(),
+        "treegram": treegram,
         "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "reason": reason,
         "history": history[-HISTORY_LIMIT:],
@@ -41,84 +51,47 @@ def _document(
 
 
 class MemoryStore:
-    """In-process store (tests, or when no MongoDB is wanted)."""
+    """In-process store (tests, or when no MongoDB is wanted); keeps the objects."""
 
     def __init__(self) -> None:
         self.docs: dict[str, dict[str, Any]] = {}
 
     def load(self, site: str) -> dict[str, TreeGram]:
-        return {
-            d["key"]: TreeGram.from_dict(d["treegram"])
-            for d in self.docs.values()
-            if d["site"] == site
-        }
+        return {d["key"]: d["treegram"] for d in self.docs.values() if d["site"] == site}
 
     def save(self, site: str, key: str, tg: TreeGram, reason: str = "learned") -> None:
         _id = f"{site}|{key}"
-        self.docs[_id] = _document(site, key, tg, reason, self.docs.get(_id))
+        self.docs[_id] = _document(site, key, tg, tg, reason, self.docs.get(_id))
 
     def close(self) -> None:
         pass
 
 
 class MongoStore:
-    """Tree-grams in a MongoDB collection; saves are queued to a writer thread."""
+    """Tree-grams in the MongoDB *collection* (pymongo, for reads), saved through *writer*."""
 
-    def __init__(self, uri: str, database: str, collection: str, timeout_ms: int = 5000) -> None:
-        from pymongo import MongoClient
-
-        self.client: Any = MongoClient(uri, serverSelectionTimeoutMS=timeout_ms)
-        self.coll = self.client[database][collection]
-        self._queue: queue.Queue[tuple[str, str, TreeGram, str] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="treegram-writer", daemon=True)
-        self._thread.start()
-        self.errors = 0
+    def __init__(self, collection: Any, writer: Writer) -> None:
+        self.coll = collection
+        self.writer = writer
+        self.target = WriteTarget(collection.name, ("_id",))
+        self._versions: dict[str, dict[str, Any]] = {}  # last known document per _id
 
     def load(self, site: str) -> dict[str, TreeGram]:
         out = {}
-        for doc in self.coll.find({"site": site}, {"history": 0}):
+        for doc in self.coll.find({"site": site}):
+            doc = unescape_keys(doc)
+            self._versions[doc["_id"]] = doc
             try:
                 out[doc["key"]] = TreeGram.from_dict(doc["treegram"])
             except (KeyError, TypeError) as exc:
                 logger.warning("Ignoring a malformed tree-gram %s: %s", doc.get("_id"), exc)
         return out
 
-    def history(self, site: str, key: str) -> list[dict[str, Any]]:
-        doc = self.coll.find_one({"_id": f"{site}|{key}"}) or {}
-        return list(doc.get("history", []))
-
     def save(self, site: str, key: str, tg: TreeGram, reason: str = "learned") -> None:
-        self._queue.put((site, key, tg, reason))
-
-    def _write(self, site: str, key: str, tg: TreeGram, reason: str) -> None:
-        # Read-modify-replace (plain operators only, so any MongoDB-wire server works).
         _id = f"{site}|{key}"
-        old = self.coll.find_one({"_id": _id})
-        self.coll.replace_one({"_id": _id}, _document(site, key, tg, reason, old), upsert=True)
-
-    def _run(self) -> None:
-        while True:
-            job = self._queue.get()
-            try:
-                if job is None:
-                    return
-                self._write(*job)
-            except Exception as exc:
-                self.errors += 1
-                logger.warning("Could not store tree-gram %s: %s", job[:2] if job else None, exc)
-            finally:
-                self._queue.task_done()
-
-    def flush(self, timeout: float = 5.0) -> bool:
-        """Wait (bounded) until queued saves are written; True when the queue is empty."""
-        import time
-
-        deadline = time.monotonic() + timeout
-        while self._queue.unfinished_tasks and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return not self._queue.unfinished_tasks
+        doc = _document(site, key, tg, tg.to_dict(), reason, self._versions.get(_id))
+        self._versions[_id] = doc
+        self.writer.put(self.target, doc)
 
     def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=30)
-        self.client.close()
+        """Nothing to release: the writer's owner flushes and closes it."""

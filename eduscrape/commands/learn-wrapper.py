@@ -40,15 +40,19 @@ class Command(ScrapyCommand):
             return
         if opts.store and grams:
             from eduscrape.adaptation.store import MongoStore
-            from eduscrape.adaptation.treegram import TreeGram
-            from eduscrape.storage.connect import ensure_uri
+            from eduscrape.config import from_settings
+            from eduscrape.middlewares.wrappers import WrapperConfig
+            from eduscrape.storage.connect import open_writer
 
-            s = self.settings
-            uri, _started = ensure_uri(s)  # an embedded server started here stops at exit
-            store = MongoStore(
-                uri, s.get("MONGO_DATABASE"), s.get("WRAPPER_TREEGRAM_COLLECTION") or "treegrams"
-            )
-            for key, data in grams.items():
-                store.save(wrapper.site, key, TreeGram.from_dict(data), "learned (command)")
-            store.close()
-        print(dumps({"site": wrapper.site, "treegrams": grams}))
+            collection = from_settings(WrapperConfig, self.settings).treegram_collection
+            with open_writer(self.settings) as writer:
+                store = MongoStore(writer.db[collection], writer)
+                try:
+                    store.load(wrapper.site)  # a stored tree-gram becomes the history
+                except Exception as exc:  # unreachable: the saves are spooled
+                    print(f"learn-wrapper: cannot read stored tree-grams: {exc}", file=sys.stderr)
+                for key, tg in grams.items():
+                    store.save(wrapper.site, key, tg, "learned (command)")
+        print(
+            dumps({"site": wrapper.site, "treegrams": {k: tg.to_dict() for k, tg in grams.items()}})
+        )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,8 @@ from typing import Any
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from eduscrape.storage import MongoWriter, redact_uri
-from eduscrape.storage.connect import configured_uri, ensure_uri
+from eduscrape.storage import redact_uri
+from eduscrape.storage.connect import StorageConfig, ensure_uri, writer_for
 from eduscrape.storage.embedded import EmbeddedMongo
 from eduscrape.storage.spool import Spool
 from eduscrape.storage.uri import BadMongoURI
@@ -50,7 +49,8 @@ class Command(ScrapyCommand):
         if len(args) != 1 or args[0] not in ("start", "stop", "status", "replay"):
             raise UsageError("expected one of: start, stop, status, replay")
         assert self.settings is not None
-        server = EmbeddedMongo(self.settings.get("EDUSCRAPE_MONGO_DATA_DIR"))
+        self.config = StorageConfig.from_settings(self.settings)
+        server = EmbeddedMongo(self.config.data_dir)
         getattr(self, f"_{args[0]}")(server, opts)
 
     def _start(self, server: EmbeddedMongo, opts: argparse.Namespace) -> None:
@@ -58,14 +58,14 @@ class Command(ScrapyCommand):
         info, started = server.ensure(daemon=True, port=port)
         state = "started" if started else "already running"
         print(f"embedded MongoDB {state}: {info.uri} (pid {info.pid}, data in {info.data_dir})")
-        print(f"inspect it with: mongosh {info.uri}{self.settings.get('MONGO_DATABASE')}")
+        print(f"inspect it with: mongosh {info.uri}{self.config.database}")
 
     def _stop(self, server: EmbeddedMongo, opts: argparse.Namespace) -> None:
         print("embedded MongoDB stopped" if server.stop() else "embedded MongoDB was not running")
 
     def _status(self, server: EmbeddedMongo, opts: argparse.Namespace) -> None:
         info = server.status()
-        spool = Spool(self.settings.get("MONGO_SPOOL_PATH"))
+        spool = Spool(self.config.spool_path)
         report: dict[str, Any] = {
             "embedded": {"running": info is not None, "data_dir": str(server.data_dir)},
             "spool": {"path": str(spool.path), "pending": len(spool)},
@@ -73,7 +73,7 @@ class Command(ScrapyCommand):
         if info is not None:
             report["embedded"].update(uri=info.uri, pid=info.pid, daemon=info.daemon)
         try:
-            uri = configured_uri(self.settings) or (info.uri if info else None)
+            uri = self.config.configured_uri() or (info.uri if info else None)
         except BadMongoURI as exc:
             print(exc, file=sys.stderr)
             self.exitcode = 2
@@ -88,19 +88,20 @@ class Command(ScrapyCommand):
         print(
             f"embedded MongoDB: {'running at ' + emb['uri'] if emb['running'] else 'not running'} (data in {emb['data_dir']})"
         )
-        if os.environ.get("MONGO_URI") or self.settings.get("MONGO_URI"):
+        if self.config.uri:
             print(f"MONGO_URI: {report['uri']}")
         print(f"spool: {report['spool']['pending']} item(s) waiting in {report['spool']['path']}")
         for name, count in sorted(report.get("collections", {}).items()):
-            print(f"  {self.settings.get('MONGO_DATABASE')}.{name}: {count} document(s)")
+            print(f"  {self.config.database}.{name}: {count} document(s)")
 
     def _counts(self, uri: str) -> dict[str, int]:
-        from pymongo import MongoClient
         from pymongo.errors import PyMongoError
 
-        client: MongoClient[Any] = MongoClient(uri, serverSelectionTimeoutMS=2000)
+        from eduscrape.storage.writer import mongo_client
+
+        client = mongo_client(uri, timeout_ms=2000)  # a status answers fast
         try:
-            db = client[self.settings.get("MONGO_DATABASE")]
+            db = client[self.config.database]
             return {name: db[name].count_documents({}) for name in db.list_collection_names()}
         except PyMongoError as exc:
             print(
@@ -112,17 +113,14 @@ class Command(ScrapyCommand):
             client.close()
 
     def _replay(self, server: EmbeddedMongo, opts: argparse.Namespace) -> None:
-        s = self.settings
         try:
-            uri, started = ensure_uri(s)
+            uri, started = ensure_uri(self.config)
         except BadMongoURI as exc:
             print(exc, file=sys.stderr)
             self.exitcode = 2
             return
-        spool = Spool(s.get("MONGO_SPOOL_PATH"))
-        writer = MongoWriter(
-            uri, s.get("MONGO_DATABASE"), spool=spool, timeout_ms=s.getint("MONGO_TIMEOUT_MS")
-        )
+        writer = writer_for(self.config, uri)
+        spool = writer.spool
         try:
             if not writer.ping():
                 print(

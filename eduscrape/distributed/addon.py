@@ -17,7 +17,22 @@ add-on sets its values at ``addon`` priority.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from eduscrape.config import setting
+
+
+@dataclass(frozen=True)
+class RedisConfig:
+    """The ``EDUSCRAPE_REDIS_*`` settings (defaults and meaning: :mod:`eduscrape.settings`)."""
+
+    lease: float = setting("EDUSCRAPE_REDIS_LEASE")
+    poll: float = setting("EDUSCRAPE_REDIS_POLL")
+    ack_grace: float = setting("EDUSCRAPE_REDIS_ACK_GRACE")
+    ack_timeout: float = setting("EDUSCRAPE_REDIS_ACK_TIMEOUT")
+    idle_timeout: float = setting("EDUSCRAPE_REDIS_IDLE_TIMEOUT")
+
 
 _MODE = {
     "SCHEDULER": "eduscrape.distributed.scheduler.RedisScheduler",

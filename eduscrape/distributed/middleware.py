@@ -22,6 +22,8 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy_redis import defaults
 from scrapy_redis.connection import get_redis_from_settings
 
+from eduscrape.config import from_settings
+from eduscrape.distributed.addon import RedisConfig
 from eduscrape.distributed.queue import LEASE_META_KEY
 from eduscrape.distributed.scheduler import lease_done
 
@@ -53,8 +55,9 @@ class RedisStartMiddleware:
         self.crawler = crawler
         s = crawler.settings
         self.server = get_redis_from_settings(s)
-        self.batch = s.getint("REDIS_START_URLS_BATCH_SIZE", s.getint("CONCURRENT_REQUESTS", 16))
-        self.idle_timeout = s.getfloat("EDUSCRAPE_REDIS_IDLE_TIMEOUT", 0.0)
+        # scrapy-redis' own setting; its default is Scrapy's CONCURRENT_REQUESTS.
+        self.batch = s.getint("REDIS_START_URLS_BATCH_SIZE") or s.getint("CONCURRENT_REQUESTS")
+        self.idle_timeout = from_settings(RedisConfig, s).idle_timeout
         self._idle_since: float | None = None
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 

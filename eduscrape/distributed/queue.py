@@ -28,6 +28,9 @@ from typing import Any
 
 from scrapy_redis.queue import Base
 
+from eduscrape.config import from_settings
+from eduscrape.distributed.addon import RedisConfig
+
 #: Request meta key holding the lease token of a request popped from Redis.
 LEASE_META_KEY = "eduscrape_lease"
 
@@ -100,12 +103,9 @@ class LeasedPriorityQueue(Base):
         lease: float | None = None,
     ) -> None:
         super().__init__(server, spider, key, serializer)
-        settings = getattr(spider, "settings", None)
-        self.lease = float(
-            lease
-            if lease is not None
-            else (settings.getfloat("EDUSCRAPE_REDIS_LEASE", 60.0) if settings else 60.0)
-        )
+        if lease is None:
+            lease = from_settings(RedisConfig, getattr(spider, "settings", None)).lease
+        self.lease = float(lease)
         self.leases_key = f"{self.key}:leases"
         self.leased_key = f"{self.key}:leased"
         self._pop = server.register_script(_POP)

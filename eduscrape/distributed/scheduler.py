@@ -7,8 +7,9 @@ What this layer changes in scrapy-redis 0.9.1 (which it subclasses, not forks):
 - with :class:`~eduscrape.distributed.queue.LeasedPriorityQueue` the scheduler
   tracks the leases this worker holds: it renews them while alive, and
   acknowledges a request once the spider has processed its response (signal
-  :data:`lease_done`, sent by the middlewares) and the items that response
-  produced have left the MongoDB writer (``mongo/written`` stats catch up);
+  :data:`lease_done`, sent by the middlewares) and the writes that response
+  queued are settled in MongoDB (signal
+  :data:`~eduscrape.storage.service.items_persisted`, a watermark);
 - the crawl is "pending" while any worker still holds a lease, so a worker does
   not close while another one may still discover pages or die (its leases then
   expire and come back here); an idle worker polls Redis every
@@ -28,7 +29,10 @@ from scrapy.utils.reactor import CallLaterOnce
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler as _RedisScheduler
 
+from eduscrape.config import from_settings
+from eduscrape.distributed.addon import RedisConfig
 from eduscrape.distributed.queue import LEASE_META_KEY
+from eduscrape.storage.service import StorageService, items_persisted
 
 logger = logging.getLogger(__name__)
 
@@ -68,19 +72,23 @@ class RedisScheduler(_RedisScheduler):
     def from_crawler(cls, crawler: Any) -> RedisScheduler:
         instance = super().from_crawler(crawler)
         instance.crawler = crawler
-        s = crawler.settings
-        instance.poll = s.getfloat("EDUSCRAPE_REDIS_POLL", 0.2)
-        instance.ack_grace = s.getfloat("EDUSCRAPE_REDIS_ACK_GRACE", 0.5)
+        config = from_settings(RedisConfig, crawler.settings)
+        instance.poll = config.poll
+        instance.ack_grace = config.ack_grace
+        instance.ack_timeout = config.ack_timeout
         instance._held: set[str] = set()
-        # token -> [time done, mongo/queued snapshot or None]
+        # token -> [time done, writes queued to MongoDB by then (None: not yet read)]
         instance._done: dict[str, list[Any]] = {}
         instance._loop = None
         instance._last_renew = 0.0
-        instance.ack_timeout = s.getfloat("EDUSCRAPE_REDIS_ACK_TIMEOUT", 120.0)
         # token -> when its response left the downloader (safety net for acks)
         instance._left: dict[str, float] = {}
+        # Without the storage service nothing waits for MongoDB.
+        instance.storage = crawler.get_extension(StorageService)
+        instance._persisted = 0  # watermark of settled MongoDB writes
         crawler.signals.connect(instance._on_lease_done, signal=lease_done)
         crawler.signals.connect(instance._on_left, signal=signals.request_left_downloader)
+        crawler.signals.connect(instance._on_persisted, signal=items_persisted)
         return instance
 
     # -- Scheduler interface -------------------------------------------------------
@@ -161,12 +169,8 @@ class RedisScheduler(_RedisScheduler):
         if token in self._held and token not in self._done:
             self._done[token] = [time.monotonic(), None]
 
-    def _mongo_persisted(self) -> int | None:
-        if self.stats is None or self.stats.get_value("mongo/queued") is None:
-            return None
-        return sum(
-            self.stats.get_value(f"mongo/{k}", 0) for k in ("written", "spooled", "rejected")
-        )
+    def _on_persisted(self, watermark: int, **kwargs: Any) -> None:
+        self._persisted = max(self._persisted, watermark)
 
     def _tick(self, final: bool = False) -> None:
         try:
@@ -193,17 +197,15 @@ class RedisScheduler(_RedisScheduler):
                     self.stats.inc_value("redis/lease_ack_timeout")
         if not self._done:
             return
-        persisted = self._mongo_persisted()
-        queued = self.stats.get_value("mongo/queued", 0) if self.stats else 0
+        queued = self.storage.queued if self.storage is not None else 0
         ready = []
         for token, entry in self._done.items():
             if now - entry[0] < self.ack_grace and not final:
                 continue  # let the response's items reach the item pipelines first
             if entry[1] is None:
                 entry[1] = queued
-            # At close the MongoDB pipeline flushes after the scheduler closes; the
-            # items are in its buffer and its close flushes them.
-            if final or persisted is None or persisted >= entry[1]:
+            # At close the pipelines have settled every write (MongoPipeline's close).
+            if final or self._persisted >= entry[1]:
                 ready.append(token)
         if ready:
             self.queue.ack(ready)

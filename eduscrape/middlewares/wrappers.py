@@ -1,12 +1,14 @@
 """Self-healing wrapper middleware: evaluate, repair, record (thin Scrapy glue).
 
 Active for spiders with a ``wrapper`` attribute (an
-:class:`eduscrape.adaptation.wrapper.Wrapper`). On each HTML response the wrapper
-matching the URL is evaluated with the stored tree-grams; broken or drifted
-selectors are repaired (:mod:`eduscrape.adaptation`), the result travels in
-``response.meta["wrapper_result"]`` (and the repaired wrapper as a dict in
-``response.meta["wrapper"]``) for the spider to use. Tree-grams live in
-MongoDB (``WRAPPER_TREEGRAM_COLLECTION``), written by a background thread.
+:class:`eduscrape.adaptation.wrapper.Wrapper`): that attribute is the one wrapper
+of the crawl, and a repair replaces it with the repaired wrapper. On each HTML
+response the wrapper matching the URL is evaluated with the stored tree-grams;
+broken or drifted selectors are repaired (:mod:`eduscrape.adaptation`) before the
+spider parses the page, and the spider gets the outcome from
+:func:`wrapper_result`. Tree-grams live in MongoDB
+(``WRAPPER_TREEGRAM_COLLECTION``), saved through the crawl's
+:class:`~eduscrape.storage.service.StorageService` (batched, retried, spooled).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import asyncio
 import hashlib
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,30 +27,69 @@ from scrapy.http import HtmlResponse, Request, Response
 
 from eduscrape.adaptation import Repairer
 from eduscrape.adaptation.store import MemoryStore, MongoStore
-from eduscrape.adaptation.wrapper import Wrapper, apply_stored_selectors, evaluate
-from eduscrape.storage.connect import ensure_uri
-from eduscrape.storage.embedded import EmbeddedMongo
+from eduscrape.adaptation.treegram import TreeGram
+from eduscrape.adaptation.wrapper import (
+    PageResult,
+    RepairEvent,
+    Wrapper,
+    apply_stored_selectors,
+    evaluate,
+)
+from eduscrape.config import from_settings, setting
+from eduscrape.storage.service import StorageService
 
 logger = logging.getLogger(__name__)
+
+_META_KEY = "_wrapper_result"
+
+
+@dataclass(frozen=True)
+class WrapperResult:
+    """The wrapper's outcome on one page, for the spider (see :func:`wrapper_result`)."""
+
+    site: str
+    records: list[dict[str, Any]]  # {"pattern", "index", "fields", "broken"}
+    repairs: list[RepairEvent]
+    broken: list[str]  # "pattern/field" (or "pattern/") still broken
+    page_path: str | None  # the page, kept under WRAPPER_BROKEN_DIR when something is broken
+
+
+def wrapper_result(response: Response) -> WrapperResult | None:
+    """What :class:`WrapperMiddleware` found on *response*.
+
+    None when the wrapper was not evaluated there: no wrapper, a URL it does not
+    apply to, not HTML, larger than ``WRAPPER_MAX_PAGE_BYTES``, or an evaluation error
+    (each counted in the ``wrapper/*`` stats).
+    """
+    result = response.meta.get(_META_KEY)
+    return result if isinstance(result, WrapperResult) else None
+
+
+@dataclass(frozen=True)
+class WrapperConfig:
+    """The ``WRAPPER_*`` settings (defaults and meaning: :mod:`eduscrape.settings`)."""
+
+    treegram_collection: str = setting("WRAPPER_TREEGRAM_COLLECTION")
+    store_enabled: bool = setting("WRAPPER_STORE_ENABLED")
+    update_treegrams: bool = setting("WRAPPER_UPDATE_TREEGRAMS")
+    algorithm: str | None = setting("WRAPPER_ALGORITHM")
+    threshold: float = setting("WRAPPER_THRESHOLD")
+    broken_dir: str = setting("WRAPPER_BROKEN_DIR")
+    max_page_bytes: int = setting("WRAPPER_MAX_PAGE_BYTES")
+    retry_pages: int = setting("WRAPPER_RETRY_PAGES")
 
 
 class WrapperMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.settings = crawler.settings
         self.stats = crawler.stats
-        self.wrapper: Wrapper | None = None
-        self.grams: dict[str, Any] = {}
+        self.config = from_settings(WrapperConfig, crawler.settings)
+        self.grams: dict[str, TreeGram] = {}
         self.store: MongoStore | MemoryStore | None = None
         self.repairer: Repairer | None = None
-        self.update = self.settings.getbool("WRAPPER_UPDATE_TREEGRAMS", True)
-        self.max_bytes = self.settings.getint("WRAPPER_MAX_PAGE_BYTES", 5_000_000)
-        self.broken_dir = Path(self.settings.get("WRAPPER_BROKEN_DIR") or "output/wrapper-broken")
         self.seconds = 0.0
-        self.embedded: EmbeddedMongo | None = None  # started here (then stopped here)
         # Pages whose repair failed; fetched once more after a repair succeeds on
         # another page (a repair learned from a page with the same content is surer).
-        self.retry_limit = self.settings.getint("WRAPPER_RETRY_PAGES", 20)
         self.pending: list[str] = []
 
     @classmethod
@@ -55,22 +97,28 @@ class WrapperMiddleware:
         mw = cls(crawler)
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(mw.spider_idle, signal=signals.spider_idle)
         return mw
 
-    async def spider_opened(self) -> None:
+    @property
+    def wrapper(self) -> Wrapper | None:
+        """The crawl's wrapper: the spider's ``wrapper`` attribute (repaired in place)."""
         wrapper = getattr(self.crawler.spider, "wrapper", None)
-        if not isinstance(wrapper, Wrapper):
+        return wrapper if isinstance(wrapper, Wrapper) else None
+
+    async def spider_opened(self) -> None:
+        wrapper = self.wrapper
+        if wrapper is None:
             return
-        self.wrapper = wrapper
-        s = self.settings
+        c = self.config
         self.repairer = Repairer(
-            algorithm=s.get("WRAPPER_ALGORITHM") or wrapper.algorithm,
-            threshold=s.getfloat("WRAPPER_THRESHOLD", 0) or wrapper.threshold,
+            algorithm=c.algorithm or wrapper.algorithm,
+            threshold=c.threshold or wrapper.threshold,
         )
-        if s.getbool("WRAPPER_STORE_ENABLED", True):
+        if c.store_enabled:
             try:
-                self.store = await asyncio.to_thread(self._open_store)
+                storage = StorageService.of(self.crawler)
+                await storage.started()  # down: saves are spooled until it is back
+                self.store = MongoStore(storage.collection(c.treegram_collection), storage)
             except Exception as exc:
                 logger.warning("Tree-gram store unavailable (%s); tree-grams kept in memory", exc)
                 self.stats.inc_value("wrapper/store_errors")
@@ -86,36 +134,9 @@ class WrapperMiddleware:
             self.stats.inc_value("wrapper/stored_selectors")
             logger.info("Using the selector repaired in an earlier crawl for %s", key)
 
-    def _open_store(self) -> MongoStore:
-        s = self.settings
-        # The embedded server is normally already started by MongoPipeline (it opens first).
-        uri, self.embedded = ensure_uri(s)
-        store = MongoStore(
-            uri,
-            s.get("MONGO_DATABASE"),
-            s.get("WRAPPER_TREEGRAM_COLLECTION") or "treegrams",
-            timeout_ms=s.getint("MONGO_TIMEOUT_MS", 5000),
-        )
-        try:
-            store.client.admin.command("ping")
-        except Exception:
-            store.close()
-            raise
-        return store
-
-    def spider_idle(self) -> None:
-        # Pipelines close (and may stop an embedded MongoDB) before spider_closed:
-        # write the few queued tree-grams while the server is surely up.
-        if isinstance(self.store, MongoStore) and not self.store.flush(timeout=5.0):
-            logger.warning("Tree-gram writes still pending after 5 s")
-
-    async def spider_closed(self) -> None:
+    def spider_closed(self) -> None:
         if self.wrapper is not None:
             self.stats.set_value("wrapper/seconds", round(self.seconds, 4))
-        if isinstance(self.store, MongoStore):
-            await asyncio.to_thread(self.store.close)
-        if self.embedded is not None:
-            await asyncio.to_thread(self.embedded.stop)
 
     def process_response(self, request: Request, response: Response) -> Response:
         wrapper = self.wrapper
@@ -124,7 +145,7 @@ class WrapperMiddleware:
         if not isinstance(response, HtmlResponse):
             self.stats.inc_value("wrapper/skipped_not_html")
             return response
-        if len(response.body) > self.max_bytes:
+        if len(response.body) > self.config.max_page_bytes:
             self.stats.inc_value("wrapper/skipped_huge")
             logger.warning(
                 "Not evaluating the wrapper on %s: %d bytes", response.url, len(response.body)
@@ -139,13 +160,15 @@ class WrapperMiddleware:
             self.stats.inc_value("wrapper/errors")
             logger.warning("Wrapper evaluation failed on %s: %s", response.url, exc)
             return response
-        self._record(result, request, response)
+        self._record(wrapper, result, request, response)
         self.seconds += time.perf_counter() - started
         return response
 
-    def _record(self, result: Any, request: Request, response: Response) -> None:
-        assert self.wrapper is not None and self.store is not None
-        site = self.wrapper.site
+    def _record(
+        self, wrapper: Wrapper, result: PageResult, request: Request, response: Response
+    ) -> None:
+        assert self.store is not None
+        site = wrapper.site
         self.stats.inc_value("wrapper/pages")
         for key, tg in result.learned.items():
             self.grams[key] = tg
@@ -168,25 +191,34 @@ class WrapperMiddleware:
                 if event.treegram is not None:
                     # The session follows the repair; the store only when asked to.
                     self.grams[name] = event.treegram
-                    if self.update:
+                    if self.config.update_treegrams:
                         self.store.save(site, name, event.treegram, "repaired")
             else:
                 self.stats.inc_value("wrapper/unrepaired")
                 logger.warning("Could not repair %s on %s: %s", name, response.url, event.reason)
         if result.wrapper is not None and result.repaired:
-            self.wrapper = result.wrapper
+            self.crawler.spider.wrapper = result.wrapper  # the one wrapper, now repaired
             self._retry_pending()
         if not result.repairs and not result.broken:
             self.stats.inc_value("wrapper/intact_pages")
+        page_path = None
         if result.broken:
-            if not request.meta.get("wrapper_retry") and len(self.pending) < self.retry_limit:
+            if (
+                not request.meta.get("wrapper_retry")
+                and len(self.pending) < self.config.retry_pages
+            ):
                 self.pending.append(response.url)
             self.stats.inc_value("wrapper/broken_pages")
             self.stats.inc_value("wrapper/broken_fields", len(result.broken))
-            request.meta["wrapper_page_path"] = self._keep_page(response)
+            page_path = self._keep_page(site, response)
         # request.meta is response.meta once the response reaches the spider.
-        request.meta["wrapper_result"] = result
-        request.meta["wrapper"] = (result.wrapper or self.wrapper).to_dict()
+        request.meta[_META_KEY] = WrapperResult(
+            site=site,
+            records=result.records,
+            repairs=result.repairs,
+            broken=result.broken,
+            page_path=page_path,
+        )
 
     def _retry_pending(self) -> None:
         pending, self.pending = self.pending, []
@@ -196,11 +228,10 @@ class WrapperMiddleware:
             logger.info("Re-fetching %s with the repaired wrapper", url)
             engine.crawl(Request(url, dont_filter=True, meta={"wrapper_retry": True}))
 
-    def _keep_page(self, response: Response) -> str | None:
+    def _keep_page(self, site: str, response: Response) -> str | None:
         """Save a page with broken fields for inspection; returns its path."""
-        assert self.wrapper is not None
         digest = hashlib.sha1(response.url.encode()).hexdigest()[:16]
-        path = self.broken_dir / self.wrapper.site / f"{digest}.html"
+        path = Path(self.config.broken_dir) / site / f"{digest}.html"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(response.body)

@@ -198,11 +198,6 @@ class VariantsSpider(scrapy.Spider):
             return None, {}, {}
 
     def _database(self) -> Any:
-        from pymongo import MongoClient
+        from eduscrape.storage.service import StorageService
 
-        from eduscrape.storage.connect import ensure_uri
-
-        s = self.crawler.settings
-        uri, _started = ensure_uri(s)  # normally MongoPipeline's server, already running
-        client: Any = MongoClient(uri, serverSelectionTimeoutMS=s.getint("MONGO_TIMEOUT_MS", 5000))
-        return client[s.get("MONGO_DATABASE")]
+        return StorageService.of(self.crawler).database  # the crawl's one MongoDB

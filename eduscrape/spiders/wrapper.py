@@ -5,7 +5,10 @@
 ``wrapper`` is a YAML/JSON file, or a name looked up in ``WRAPPERS_DIR`` and in
 the bundled ``eduscrape/wrappers/``. Links matched by the wrapper's ``follow``
 selectors are followed (same host). One :class:`WrapperRecordItem` per record;
-the repair work happens in :class:`eduscrape.middlewares.wrappers.WrapperMiddleware`.
+the repair work happens in :class:`eduscrape.middlewares.wrappers.WrapperMiddleware`,
+before ``parse`` sees the page; ``parse`` reads its outcome with
+:func:`~eduscrape.middlewares.wrappers.wrapper_result`. ``self.wrapper`` is the
+crawl's one wrapper (the middleware replaces it with the repaired one).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from scrapy.http import HtmlResponse, Response
 
 from eduscrape.adaptation.wrapper import Wrapper, WrapperError, find_wrapper
 from eduscrape.items import WrapperRecordItem
+from eduscrape.middlewares.wrappers import WrapperResult, wrapper_result
 
 
 class WrapperSpider(scrapy.Spider):
@@ -71,7 +75,7 @@ class WrapperSpider(scrapy.Spider):
         if not isinstance(response, HtmlResponse):
             self.crawler.stats.inc_value("wrapper/skipped_not_html")
             return
-        result = response.meta.get("wrapper_result")
+        result = wrapper_result(response)
         if result is not None:
             yield from self._items(response, result)
         assert self.wrapper is not None
@@ -89,7 +93,7 @@ class WrapperSpider(scrapy.Spider):
                 self.seen.add(url)
                 yield response.follow(url, callback=self.parse)
 
-    def _items(self, response: Response, result: Any) -> Iterator[WrapperRecordItem]:
+    def _items(self, response: Response, result: WrapperResult) -> Iterator[WrapperRecordItem]:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         repairs = [
             {
@@ -103,8 +107,8 @@ class WrapperSpider(scrapy.Spider):
             }
             for e in result.repairs
         ]
-        page_path = response.meta.get("wrapper_page_path")
-        site = result.wrapper.site if result.wrapper else ""
+        page_path = result.page_path
+        site = result.site
         for record in result.records:
             broken = list(record["broken"])
             if broken:

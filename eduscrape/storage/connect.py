@@ -1,9 +1,12 @@
-"""Which MongoDB to use: ``MONGO_URI`` when configured, else the embedded server.
+"""Which MongoDB to use, and the storage settings as one typed value.
 
-Every component that talks to MongoDB outside the storage pipeline (commands,
-the wrapper middleware, the variants spider) goes through these helpers, so
-the rule "profile, then setting, then environment, then embedded nx-27017" lives
-in one place.
+The URI of ``MONGO_PROFILE`` when one is named, else ``MONGO_URI``, else the
+embedded nx-27017 server. Inside a crawl
+:class:`eduscrape.storage.service.StorageService` applies this rule; one-shot
+code outside a crawl (commands, the demo runner) uses :func:`ensure_uri`,
+:func:`open_database` or :func:`open_writer`. The environment variable ``MONGO_URI`` is read in one
+place only, :mod:`eduscrape.settings` (a profile's URI, from this host's
+environment, in :func:`profile_uri`).
 """
 
 from __future__ import annotations
@@ -12,26 +15,46 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from pymongo import MongoClient
-
+from eduscrape.config import from_settings, setting
 from eduscrape.storage.embedded import EmbeddedMongo
+from eduscrape.storage.spool import Spool
 from eduscrape.storage.uri import BadMongoURI, validate_uri
+from eduscrape.storage.writer import MongoWriter, mongo_client
 
 
-def configured_uri(settings: Any) -> str | None:
-    """The URI of ``MONGO_PROFILE`` when one is named, else ``MONGO_URI`` (setting,
-    then environment), validated; None means "use the embedded server".
+@dataclass(frozen=True)
+class StorageConfig:
+    """The ``MONGO_*`` settings (defaults and meaning: :mod:`eduscrape.settings`)."""
 
-    Raises :class:`~eduscrape.storage.uri.BadMongoURI` for a malformed URI or an
-    unknown profile.
-    """
-    profile = settings.get("MONGO_PROFILE") or os.environ.get("MONGO_PROFILE")
-    if profile:
-        return validate_uri(profile_uri(str(profile)))
-    uri = settings.get("MONGO_URI") or os.environ.get("MONGO_URI") or None
-    return validate_uri(uri) if uri else None
+    uri: str | None = setting("MONGO_URI")
+    profile: str | None = setting("MONGO_PROFILE")
+    database: str = setting("MONGO_DATABASE")
+    batch_size: int = setting("MONGO_BATCH_SIZE")
+    flush_interval: float = setting("MONGO_FLUSH_INTERVAL")
+    retry_times: int = setting("MONGO_RETRY_TIMES")
+    retry_backoff: float = setting("MONGO_RETRY_BACKOFF")
+    timeout_ms: int = setting("MONGO_TIMEOUT_MS")
+    probe_interval: float = setting("MONGO_PROBE_INTERVAL")
+    spool_path: str = setting("MONGO_SPOOL_PATH")
+    data_dir: str = setting("EDUSCRAPE_MONGO_DATA_DIR")
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> StorageConfig:
+        return from_settings(cls, settings)
+
+    def configured_uri(self) -> str | None:
+        """The URI of ``MONGO_PROFILE`` when one is named, else ``MONGO_URI``, validated;
+        None means "use the embedded server".
+
+        Raises :class:`~eduscrape.storage.uri.BadMongoURI` for a malformed URI or an
+        unknown profile.
+        """
+        if self.profile:
+            return validate_uri(profile_uri(str(self.profile)))
+        return validate_uri(self.uri) if self.uri else None
 
 
 def profile_uri(name: str) -> str:
@@ -48,16 +71,28 @@ def profile_uri(name: str) -> str:
     return uri
 
 
+def _config(settings: Any) -> StorageConfig:
+    return (
+        settings if isinstance(settings, StorageConfig) else StorageConfig.from_settings(settings)
+    )
+
+
+def configured_uri(settings: Any) -> str | None:
+    """``MONGO_URI`` of *settings* (Scrapy settings or a :class:`StorageConfig`), validated."""
+    return _config(settings).configured_uri()
+
+
 def ensure_uri(settings: Any) -> tuple[str, EmbeddedMongo | None]:
     """The URI to use, starting the embedded server if needed.
 
     Returns ``(uri, server)``: *server* is the embedded server this call started
     (the caller stops it when done; it also stops when the process ends), else None.
     """
-    uri = configured_uri(settings)
+    config = _config(settings)
+    uri = config.configured_uri()
     if uri is not None:
         return uri, None
-    server = EmbeddedMongo(settings.get("EDUSCRAPE_MONGO_DATA_DIR"))
+    server = EmbeddedMongo(config.data_dir)
     info, started = server.ensure()
     return info.uri, server if started else None
 
@@ -68,13 +103,47 @@ def open_database(settings: Any, database: str | None = None) -> Iterator[tuple[
 
     Closes the client, and stops the embedded server if this call started it.
     """
-    uri, started = ensure_uri(settings)
-    client: MongoClient[Any] = MongoClient(
-        uri, serverSelectionTimeoutMS=settings.getint("MONGO_TIMEOUT_MS", 5000)
-    )
+    config = _config(settings)
+    uri, started = ensure_uri(config)
+    mongo = mongo_client(uri, config.timeout_ms)
     try:
-        yield client[database or settings.get("MONGO_DATABASE")], uri
+        yield mongo[database or config.database], uri
     finally:
-        client.close()
+        mongo.close()
+        if started is not None:
+            started.stop()
+
+
+def writer_for(config: StorageConfig, uri: str, **kwargs: Any) -> MongoWriter:
+    """A :class:`MongoWriter` to *uri* configured by *config* (not started)."""
+    return MongoWriter(
+        uri,
+        config.database,
+        spool=Spool(config.spool_path),
+        batch_size=config.batch_size,
+        flush_interval=config.flush_interval,
+        retry_times=config.retry_times,
+        retry_backoff=config.retry_backoff,
+        timeout_ms=config.timeout_ms,
+        probe_interval=config.probe_interval,
+        **kwargs,
+    )
+
+
+@contextmanager
+def open_writer(settings: Any) -> Iterator[MongoWriter]:
+    """``with open_writer(settings) as writer:`` for one-shot commands that write.
+
+    At exit: flushes (retried, spooled if MongoDB is down), disconnects, and stops
+    the embedded server if this call started it.
+    """
+    config = _config(settings)
+    uri, started = ensure_uri(config)
+    writer = writer_for(config, uri)
+    try:
+        yield writer
+    finally:
+        writer.close()
+        writer.disconnect()
         if started is not None:
             started.stop()

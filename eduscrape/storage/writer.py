@@ -13,6 +13,10 @@ Failure policy:
   until a periodic ping succeeds again (no retry storm while it is down);
 - a document the server rejects for good (e.g. too large) is spooled with the
   error and counted as ``rejected``; nothing is dropped silently.
+
+Progress is a watermark: ``put()`` number *n* (1-based, in call order) is
+*settled* (written, spooled or rejected) once :attr:`MongoWriter.settled`
+reaches *n*; ``on_settled`` is called from the writer thread each time it moves.
 """
 
 from __future__ import annotations
@@ -71,6 +75,17 @@ class _Write:
     attempts: int = 0
 
 
+def mongo_client(uri: str, timeout_ms: int) -> MongoClient[Any]:
+    """A pymongo client with eduscrape's timeouts (the one place clients are made)."""
+    return MongoClient(
+        uri,
+        serverSelectionTimeoutMS=timeout_ms,
+        connectTimeoutMS=timeout_ms,
+        socketTimeoutMS=max(timeout_ms * 4, 20000),
+        appname="eduscrape",
+    )
+
+
 def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, _TRANSIENT):
         return True
@@ -96,6 +111,7 @@ class MongoWriter:
         timeout_ms: int = 5000,
         probe_interval: float = 5.0,
         on_count: Callable[[str, int], None] | None = None,
+        on_settled: Callable[[int], None] | None = None,
         client: MongoClient[Any] | None = None,
     ) -> None:
         self.uri = uri
@@ -107,19 +123,21 @@ class MongoWriter:
         self.retry_backoff = retry_backoff
         self.probe_interval = probe_interval
         self._on_count = on_count
-        self.client: MongoClient[Any] = client or MongoClient(
-            uri,
-            serverSelectionTimeoutMS=timeout_ms,
-            connectTimeoutMS=timeout_ms,
-            socketTimeoutMS=max(timeout_ms * 4, 20000),
-            appname="eduscrape",
-        )
+        self._on_settled = on_settled
+        self.client: MongoClient[Any] = client or mongo_client(uri, timeout_ms)
         self.db = self.client[database]
         self.counts: dict[str, int] = dict.fromkeys(
             ("written", "retried", "spooled", "replayed", "rejected", "batches"), 0
         )
         self._buffer: list[_Write] = []
-        self._cond = threading.Condition()
+        lock = threading.Lock()
+        self._cond = threading.Condition(lock)  # the thread waits here for work
+        self._progress = threading.Condition(lock)  # flush() waits here for the watermark
+        #: Number of put() calls so far, and how many of them are settled (written,
+        #: spooled or rejected): puts are settled in order, so one number says it all.
+        self.queued = 0
+        self.settled = 0
+        self._flush_wanted = False
         self._closing = False
         self._down_since: float | None = None
         self._last_probe = 0.0
@@ -146,8 +164,24 @@ class MongoWriter:
         write = _Write(target.collection, key, document)
         with self._cond:
             self._buffer.append(write)
+            self.queued += 1
             if len(self._buffer) >= self.batch_size:
                 self._cond.notify()
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Write what is buffered now, without waiting for a full batch; block until
+        every put() made before this call is settled. Returns False on timeout.
+
+        Blocking: call it off the reactor.
+        """
+        if not self._thread.is_alive():  # not started, or closed: write here
+            self._drain()
+            return True
+        with self._cond:
+            target = self.queued
+            self._flush_wanted = True
+            self._cond.notify()
+            return self._progress.wait_for(lambda: self.settled >= target, timeout)
 
     @property
     def pending(self) -> int:
@@ -221,9 +255,14 @@ class MongoWriter:
     def _run(self) -> None:
         while True:
             with self._cond:
-                if not self._closing and len(self._buffer) < self.batch_size:
+                if (
+                    not self._closing
+                    and not self._flush_wanted
+                    and len(self._buffer) < self.batch_size
+                ):
                     self._cond.wait(self.flush_interval)
                 closing = self._closing
+                self._flush_wanted = False
             self._drain()
             if closing:
                 self._drain()
@@ -243,6 +282,12 @@ class MongoWriter:
             except Exception as exc:  # never let the writer thread die with items in hand
                 logger.exception("MongoDB writer failed on a batch; spooling it")
                 self._spool(batch, f"{type(exc).__name__}: {exc}")
+            with self._progress:
+                self.settled += len(batch)
+                settled = self.settled
+                self._progress.notify_all()
+            if self._on_settled is not None:
+                self._on_settled(settled)
 
     # -- writing -----------------------------------------------------------------
 
@@ -263,7 +308,8 @@ class MongoWriter:
 
     def _ensure_index(self, collection: str, key_fields: tuple[str, ...]) -> None:
         marker = (collection, key_fields)
-        if not key_fields or marker in self._indexed:
+        # _id is always uniquely indexed (and MongoDB refuses `unique` on it).
+        if not key_fields or key_fields == ("_id",) or marker in self._indexed:
             return
         self.db[collection].create_index([(f, ASCENDING) for f in key_fields], unique=True)
         self._indexed.add(marker)
