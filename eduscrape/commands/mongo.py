@@ -88,7 +88,7 @@ class Command(ScrapyCommand):
         print(
             f"embedded MongoDB: {'running at ' + emb['uri'] if emb['running'] else 'not running'} (data in {emb['data_dir']})"
         )
-        if self.config.uri:
+        if self.config.uri or self.config.profile:
             print(f"MONGO_URI: {report['uri']}")
         print(f"spool: {report['spool']['pending']} item(s) waiting in {report['spool']['path']}")
         for name, count in sorted(report.get("collections", {}).items()):
