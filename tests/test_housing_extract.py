@@ -279,6 +279,15 @@ def test_hedged_laundry_and_parking_phrases() -> None:
     assert extract_fields("", "Off-street or garage parking.")["parking"] is None
 
 
+def test_negated_laundry_features_are_not_the_units() -> None:
+    body = "No w/d in unit, laundry room in basement."
+    assert extract_fields("", body)["laundry"] == "laundry on site"
+    body = "No washer/dryer hookups. Coin laundry on site."
+    assert extract_fields("", body)["laundry"] == "laundry on site"
+    assert extract_fields("", "No washer or dryer.")["laundry"] == "no laundry on site"
+    assert extract_fields("", "Washer and dryer in unit, no pets.")["laundry"] == "w/d in unit"
+
+
 def test_parking_only_from_statements_about_this_unit() -> None:
     # What a community's amenities list offers is not this unit's parking.
     body = "Community Amenities:\n- Covered parking\n- Fitness center\n- Surface lot"

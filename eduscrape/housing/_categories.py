@@ -83,7 +83,13 @@ _NOT_SHARED = (
 # In priority order: "washer/dryer hookups" also says "washer/dryer", a shared
 # laundry room is often mentioned next to the unit's own hookups.
 _LAUNDRY = [
-    ("no laundry on site", gated(r"\bno\s+(?:on[\s-]*site\s+)?laundry\b|\bno\s+washer", "no")),
+    (
+        "no laundry on site",
+        gated(
+            r"\bno\s+(?:on[\s-]*site\s+)?laundry\b|\bno\s+washer\b(?![^.\n]{0,15}(?:hook|connection))",
+            "no",
+        ),
+    ),
     (
         "w/d in unit",
         gated(
@@ -159,8 +165,18 @@ _LAUNDRY_HEDGE = re.compile(
 )
 
 
+# "no w/d in unit", "without hookups": a negated feature is not the unit's laundry.
+_NEGATED = re.compile(r"\b(?:no|not|without|lacks?)(?:\s+[\w/-]+){0,2}\s+$")
+
+
 def _laundry_found(rx: Gated, text: str) -> bool:
-    return any(not _LAUNDRY_HEDGE.match(text, m.end(), m.end() + 40) for m in rx.finditer(text))
+    for m in rx.finditer(text):
+        if _LAUNDRY_HEDGE.match(text, m.end(), m.end() + 40):
+            continue
+        if m.start() and _NEGATED.search(text, max(0, m.start() - 24), m.start()):
+            continue
+        return True
+    return False
 
 
 def laundry_value(title: str, body: str) -> str | None:
