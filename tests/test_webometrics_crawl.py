@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from parsel import Selector
 
-from eduscrape.webometrics import build, load_method, parse_method, parse_table
+from eduscrape.webometrics import WebometricsError, build, load_method, parse_method, parse_table
 from eduscrape.webometrics.crawl import measure_crawl
 from eduscrape.webometrics.files import sniff_rich_type
 from eduscrape.webometrics.identity import Institutions, canonical_url, registered_domain
@@ -136,3 +136,16 @@ def test_report_escapes_crawled_and_imported_names() -> None:
         build(parse_method("indicators:\n  s: {weight: 1, sources: [pages]}\n"), table)
     )
     assert "<script>alert(1)" not in report and "<svg" in report
+
+
+def test_selected_institutions_are_a_closed_set() -> None:
+    from eduscrape.webometrics.crawl import select_institutions
+
+    pages = _web()
+    names = select_institutions(pages, ["http://www.a.edu/", "c.edu"])
+    assert names == ["a.edu", "c.edu"]
+    data = measure_crawl(pages, only=names)
+    assert set(data.institutions) == {"a.edu", "c.edu"}
+    assert data.sources("a.edu")["crawl.inlinks"] == 1  # from c only; b and d are not ranked
+    with pytest.raises(WebometricsError, match="not a crawled site"):
+        select_institutions(pages, ["x.edu"])

@@ -112,3 +112,16 @@ def test_imported_and_crawled_sources_mix(crawled, mongo_uri, tmp_path) -> None:
     size = alpha["pages_google"] / 2400 + alpha["pages_yandex"] / 1800 + 8 / 25
     assert sites["www.alpha.test"]["indicators"]["size"] == pytest.approx(size, abs=1e-12)
     assert sites["www.delta.test"]["flags"] == ["truncated"]
+
+
+def test_sites_by_host_rank_a_closed_set(crawled, mongo_uri, tmp_path) -> None:
+    out = tmp_path / "s.json"
+    done = scrapy_command(
+        "webometrics", "--sites", "www.alpha.test", "http://beta.test/", "--json", str(out),
+        "-s", f"MONGO_DATABASE={crawled.extra['database']}", env=crawl_env(mongo_uri),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    sites = {s["site"]: s["crawl"] for s in json.loads(out.read_text())["sites"]}
+    assert set(sites) == {"alpha.test", "beta.test"}
+    # Only beta's home links alpha now; alpha's home and library link beta.
+    assert sites["alpha.test"]["crawl.inlinks"] == 1 and sites["beta.test"]["crawl.inlinks"] == 2

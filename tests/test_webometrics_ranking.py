@@ -201,3 +201,43 @@ def test_cli_empty_table_and_missing_file(tmp_path) -> None:
         )  # fmt: skip
         assert done.returncode != 0 and message in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_named_column_may_serve_two_indicators_and_weights_may_be_percentages() -> None:
+    table = parse_table("site,a,b\nx.edu,1,2\ny.edu,2,1\n")
+    method = parse_method(
+        "indicators:\n  p: {weight: 40%, sources: [a]}\n  q: {weight: '60', sources: [a, b]}\n"
+    )
+    x = build(method, table).ranking.by_site()["x.edu"]
+    assert x.indicators == {"p": 0.5, "q": 1.5}
+    assert x.score == pytest.approx((40 * 0.5 + 60 * 1.5) / 100)
+
+
+def test_missing_cells_are_an_error_or_counted_zeros() -> None:
+    text = "site,a\nx.edu,4\ny.edu,\nz.edu,n/a\n"
+    method = parse_method("indicators:\n  s: {weight: 1, sources: [a]}\n")
+    with pytest.raises(WebometricsError, match="--missing zero"):
+        build(method, parse_table(text))
+    result = build(method, parse_table(text, missing="zero"))
+    assert [(s.site, s.rank) for s in result.ranking.sites] == [
+        ("x.edu", 1), ("y.edu", 2), ("z.edu", 2),
+    ]  # fmt: skip
+    assert result.warnings == ["column 'a': 2 empty cell(s) read as 0"]
+
+
+def test_cli_sites_restrict_the_ranked_set_and_the_maxima(tmp_path) -> None:
+    out = tmp_path / "o.json"
+    done = scrapy_command(
+        "webometrics", "--indicators", str(PUBLISHED), "--method", "webometrics-2013",
+        "--sites", "ipm.ras.ru,ifp.nsc.ru", "geo.inst-c.org", "--json", str(out),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    sites = json.loads(out.read_text())["sites"]
+    assert {s["site"] for s in sites} == {"ipm.ras.ru", "ifp.nsc.ru", "geo.inst-c.org"}
+    # Normalised over the three ranked sites only: someone holds each maximum.
+    assert max(s["normalised"]["pages_google"] for s in sites) == 1.0
+    bad = scrapy_command(
+        "webometrics", "--indicators", str(PUBLISHED), "--sites", "nowhere.edu",
+        "--json", str(out),
+    )  # fmt: skip
+    assert bad.returncode == 2 and "'nowhere.edu' is not among" in bad.stderr

@@ -15,7 +15,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import yaml
 from rich.console import Console
@@ -24,7 +23,7 @@ from scrapy.commands import ScrapyCommand
 
 from eduscrape.storage.connect import open_database
 from eduscrape.webometrics.build import WebometricsResult, build
-from eduscrape.webometrics.crawl import CrawlData, measure_crawl
+from eduscrape.webometrics.crawl import CrawlData, measure_crawl, select_institutions
 from eduscrape.webometrics.errors import WebometricsError
 from eduscrape.webometrics.identity import GROUPS
 from eduscrape.webometrics.methods import load_method, presets
@@ -58,6 +57,12 @@ class Command(ScrapyCommand):
             help=f"YAML file or preset ({', '.join(presets())}); default: webometrics-2013 "
             "with --indicators, else crawl",
         )
+        add(
+            "--missing",
+            choices=("error", "zero"),
+            default="error",
+            help="empty cells of the table: an error (default) or 0, counted in the warnings",
+        )
         add("--sites", nargs="+", default=[], help="rank only these sites (comma-separated)")
         add("--group", choices=GROUPS, default="domain", help="crawled-site identity")
         add("--institutions", default=None, help="YAML: institution -> list of hosts/roots")
@@ -75,11 +80,14 @@ class Command(ScrapyCommand):
         except WebometricsError as exc:
             print(f"webometrics: error: {exc}", file=sys.stderr)
             self.exitcode = 2
+        except OSError as exc:  # writing an output
+            print(f"webometrics: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+            self.exitcode = 2
 
     def _run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
             raise WebometricsError(f"unexpected argument(s): {' '.join(args)}")
-        table = read_table(opts.indicators) if opts.indicators else None
+        table = read_table(opts.indicators, opts.missing) if opts.indicators else None
         method = load_method(opts.method or ("webometrics-2013" if table else "crawl"))
         if opts.exclude_top_referrers is not None:
             if opts.exclude_top_referrers < 0:
@@ -89,7 +97,8 @@ class Command(ScrapyCommand):
         crawl = None
         if table is None or method.needs_crawl or opts.graphml or opts.pajek:
             crawl = self._read_crawl(opts, only if table is None else [])
-        result = build(method, table, crawl, only)
+        # Crawl-only: --sites already chose the institutions measured (a closed set).
+        result = build(method, table, crawl, only if table is not None else [])
         self._print(result)
         written = self._write(result, opts)
         for warning in result.warnings:
@@ -100,17 +109,17 @@ class Command(ScrapyCommand):
     def _read_crawl(self, opts: argparse.Namespace, only: list[str]) -> CrawlData:
         assert self.settings is not None
         explicit = _read_institutions(opts.institutions) if opts.institutions else None
-        query: dict[str, Any] = {"site": {"$in": only}} if only else {}
         projection = {f: 1 for f in _PAGE_FIELDS} | {"_id": 0}
         try:
             with open_database(self.settings) as (db, _uri):
-                pages = list(db[opts.collection].find(query, projection))
-                crawls = list(db[opts.crawls_collection].find(query, {"_id": 0}))
+                pages = list(db[opts.collection].find({}, projection))
+                crawls = list(db[opts.crawls_collection].find({}, {"_id": 0}))
         except WebometricsError:
             raise
         except Exception as exc:  # connection refused, bad URI...: one line, not a traceback
             raise WebometricsError(f"cannot read the crawl from MongoDB: {exc}") from None
-        return measure_crawl(pages, crawls, opts.group, explicit)
+        names = select_institutions(pages, only, opts.group, explicit) if only else None
+        return measure_crawl(pages, crawls, opts.group, explicit, names)
 
     def _print(self, result: WebometricsResult) -> None:
         names = list(result.method.indicators)
@@ -131,10 +140,10 @@ class Command(ScrapyCommand):
         written = []
         if opts.json_path:
             text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
-            Path(opts.json_path).write_text(text + "\n", encoding="utf-8")
+            _output(opts.json_path).write_text(text + "\n", encoding="utf-8")
             written.append(opts.json_path)
         if opts.html_path:
-            Path(opts.html_path).write_text(to_html(result), encoding="utf-8")
+            _output(opts.html_path).write_text(to_html(result), encoding="utf-8")
             written.append(opts.html_path)
         if (opts.graphml or opts.pajek) and result.crawl is not None:
             names = [n for n in result.crawl.institutions if result.crawl.institutions[n].sites]
@@ -144,12 +153,21 @@ class Command(ScrapyCommand):
             }
             graph = to_graph(result.crawl, names, scores)
             if opts.graphml:
-                write_graphml(graph, opts.graphml)
+                write_graphml(graph, _output(opts.graphml))
                 written.append(opts.graphml)
             if opts.pajek:
-                write_pajek(graph, opts.pajek)
+                write_pajek(graph, _output(opts.pajek))
                 written.append(opts.pajek)
         return written
+
+
+def _output(path: str) -> Path:
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WebometricsError(f"{path}: cannot create its folder ({exc.strerror})") from None
+    return target
 
 
 def _read_institutions(path: str) -> dict[str, list[str]]:

@@ -139,6 +139,9 @@ def build(
             if needs_crawl:
                 row.update({s: float(crawled_values.get(s, 0)) for s in resolved.crawl_sources})
         values[site] = row
+    if table is not None:
+        for column, count in table.filled.items():
+            warnings.append(f"column {column!r}: {count} empty cell(s) read as 0")
     ranking = rank_sites(values, resolved)
     if crawl is not None:
         for ranked in ranking.sites:

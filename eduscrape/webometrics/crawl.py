@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from eduscrape.webometrics.errors import WebometricsError
 from eduscrape.webometrics.files import RICH_TYPES, type_from_content_type
 from eduscrape.webometrics.identity import Institutions, netloc_of, page_key
 from eduscrape.webometrics.platforms import ALTMETRIC, PLATFORMS, SCHOLARLY, doi_of, platform_of
@@ -142,9 +143,13 @@ def measure_crawl(
     crawls: Iterable[Mapping[str, Any]] = (),
     group: str = "domain",
     explicit: Mapping[str, Iterable[str]] | None = None,
+    only: Iterable[str] | None = None,
 ) -> CrawlData:
+    """*only*: measure just these institutions (a closed set: links to the others are
+    external); names as :func:`select_institutions` gives them."""
     pages = list(pages)
     institutions = Institutions((), group, explicit)
+    ranked = set(only) if only is not None else None
     found: dict[str, InstitutionCrawl] = {}
     skipped: Counter[str] = Counter()
     # Pass 1: what each institution holds (pages, files, errors).
@@ -156,6 +161,8 @@ def measure_crawl(
             continue
         site = page.get("site") or netloc_of(url)
         name = institutions.of_url(url) or institutions.of_site(site)
+        if ranked is not None and name not in ranked:
+            continue
         inst = found.setdefault(name, InstitutionCrawl(name))
         inst.sites.add(site)
         inst.hosts.add(netloc_of(url))
@@ -193,6 +200,8 @@ def measure_crawl(
                 continue
             tkey = page_key(target)
             dest = institutions.of_url(target)
+            if ranked is not None and dest not in ranked:
+                dest = None
             if dest == name:
                 if tkey in inst.errors:
                     inst.broken_links.add(tkey)
@@ -217,9 +226,33 @@ def measure_crawl(
         site = record.get("site")
         if not site:
             continue
-        name = institutions.of_site(site)
+        name = institutions.of_url(f"//{site}/") or institutions.of_site(site)
         if name in found:
             inst = found[name]
             inst.truncated = inst.truncated or bool(record.get("truncated"))
             inst.max_pages = max(inst.max_pages, int(record.get("max_pages") or 0))
     return CrawlData(found, dict(edges), group, skipped, institutions)
+
+
+def select_institutions(
+    pages: Iterable[Mapping[str, Any]],
+    wanted: Iterable[str],
+    group: str = "domain",
+    explicit: Mapping[str, Iterable[str]] | None = None,
+) -> list[str]:
+    """The crawled institutions *wanted* names (hosts, URLs, site ids or institution names)."""
+    institutions = Institutions((), group, explicit)
+    for page in pages:
+        if page.get("url"):
+            institutions.of_url(page["url"]) or institutions.of_site(
+                page.get("site") or netloc_of(page["url"])
+            )
+    names: list[str] = []
+    for site in wanted:
+        name = site if site in institutions.names else None
+        name = name or institutions.of_url(site if "//" in site else f"//{site}")
+        if name is None:
+            raise WebometricsError(f"--sites: {site!r} is not a crawled site")
+        if name not in names:
+            names.append(name)
+    return names

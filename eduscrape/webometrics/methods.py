@@ -18,6 +18,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,6 +29,7 @@ import yaml
 from eduscrape.webometrics.errors import WebometricsError
 from eduscrape.webometrics.normalisation import NORMALISATIONS
 
+_WEIGHT_TEXT = re.compile(r"^\d+(\.\d+)?%?$")
 _METHOD_KEYS = {"name", "description", "normalize", "indicators", "exclude_top_referrers"}
 _INDICATOR_KEYS = {"weight", "sources", "normalize", "description"}
 
@@ -153,6 +155,8 @@ def _indicator(name: str, spec: Any, default_normalize: str, origin: str) -> Ind
     if unknown:
         raise WebometricsError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
     weight = spec.get("weight")
+    if isinstance(weight, str) and _WEIGHT_TEXT.match(weight.strip()):  # "10" or "10%"
+        weight = float(weight.strip().rstrip("%"))
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
         raise WebometricsError(f"{where}: 'weight' must be a number >= 0")
     sources = spec.get("sources")
@@ -200,11 +204,18 @@ def resolve(method: Method, columns: list[str], crawl_sources: list[str]) -> Res
     """Bind every source of *method* to the table's *columns* or to the known *crawl_sources*.
 
     A missing column, an unknown crawl source, a pattern matching nothing for a whole
-    indicator, or a column claimed by two indicators is an error.
+    indicator, or a pattern taking a column another indicator uses is an error (a column
+    named outright may serve several indicators).
     """
     resolved = ResolvedMethod(method)
-    owner: dict[str, str] = {}
     by_lower = {c.lower(): c for c in columns}
+    owner: dict[str, str] = {}  # column -> indicator whose pattern matched it
+    named: dict[str, set[str]] = {}  # column -> indicators naming it (may be several)
+    for ind in method.indicators.values():
+        for source in ind.sources:
+            if not is_pattern(source):
+                column = source if source in columns else by_lower.get(source.lower(), source)
+                named.setdefault(column, set()).add(ind.name)
     for name, indicator in method.indicators.items():
         bound: list[str] = []
         for source in indicator.sources:
@@ -221,6 +232,15 @@ def resolve(method: Method, columns: list[str], crawl_sources: list[str]) -> Res
                     for c in columns
                     if fnmatch.fnmatchcase(c.lower(), source.lower()) and not looks_like_result(c)
                 ]
+                for column in matches:
+                    # A pattern must not take a column named or matched by another indicator.
+                    others = (named.get(column, set()) | {owner.get(column, name)}) - {name}
+                    if others:
+                        raise WebometricsError(
+                            f"column {column!r} is a source of both {sorted(others)[0]!r} "
+                            f"and {name!r} (pattern {source!r})"
+                        )
+                    owner[column] = name
             elif source in columns or source.lower() in by_lower:
                 matches = [source if source in columns else by_lower[source.lower()]]
             else:
@@ -228,14 +248,7 @@ def resolve(method: Method, columns: list[str], crawl_sources: list[str]) -> Res
                 raise WebometricsError(
                     f"indicator {name!r}: no column {source!r} in the table (columns: {known})"
                 )
-            for column in matches:
-                if column in owner and owner[column] != name:
-                    raise WebometricsError(
-                        f"column {column!r} is a source of both {owner[column]!r} and {name!r}"
-                    )
-                owner[column] = name
-                if column not in bound:
-                    bound.append(column)
+            bound.extend(c for c in matches if c not in bound)
         if not bound:
             raise WebometricsError(
                 f"indicator {name!r}: no column matches {', '.join(indicator.sources)} "

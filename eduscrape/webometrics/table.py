@@ -5,7 +5,8 @@
 
 Comma, semicolon or tab separated, UTF-8 (with or without BOM). Cells are parsed
 when a method uses their column, so text columns (names, countries) may sit
-beside the counts. ``1,234`` is a thousands separator in a comma-separated file
+beside the counts. An empty cell in a used column is an error, or 0 with
+``missing="zero"`` (counted in ``filled`` and reported). ``1,234`` is a thousands separator in a comma-separated file
 and ``0,53`` a decimal comma in a semicolon-separated one.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from eduscrape.webometrics.errors import WebometricsError
 
+MISSING = {"", "-", "\u2013", "\u2014", "n/a", "na", "nan", "null", "none"}
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
@@ -33,6 +35,8 @@ class IndicatorTable:
     cells: dict[str, dict[str, str]]
     delimiter: str = ","
     path: str = ""
+    missing: str = "error"  # or "zero": empty / n/a / - cells read as 0 (and counted)
+    filled: dict[str, int] = field(default_factory=dict)  # column -> cells read as 0
     _parsed: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
 
     def numeric(self, column: str) -> dict[str, float]:
@@ -40,10 +44,15 @@ class IndicatorTable:
         if column not in self._parsed:
             if column not in self.columns:
                 raise WebometricsError(f"{self.path or 'table'}: no column {column!r}")
-            self._parsed[column] = {
-                site: parse_number(self.cells[site][column], self.delimiter, column, site)
-                for site in self.sites
-            }
+            values = {}
+            for site in self.sites:
+                text = self.cells[site][column]
+                if self.missing == "zero" and text.strip().lower() in MISSING:
+                    self.filled[column] = self.filled.get(column, 0) + 1
+                    values[site] = 0.0
+                else:
+                    values[site] = parse_number(text, self.delimiter, column, site)
+            self._parsed[column] = values
         return self._parsed[column]
 
     def restrict(self, sites: list[str]) -> IndicatorTable:
@@ -51,8 +60,9 @@ class IndicatorTable:
         wanted = set(sites)
         kept = [s for s in self.sites if s in wanted]
         return IndicatorTable(
-            kept, self.columns, {s: self.cells[s] for s in kept}, self.delimiter, self.path
-        )
+            kept, self.columns, {s: self.cells[s] for s in kept}, self.delimiter, self.path,
+            self.missing,
+        )  # fmt: skip
 
 
 def parse_number(text: str, delimiter: str = ",", column: str = "", site: str = "") -> float:
@@ -65,13 +75,14 @@ def parse_number(text: str, delimiter: str = ",", column: str = "", site: str = 
         value = float(raw)
     except ValueError:
         where = f"column {column!r}, site {site!r}" if column else "value"
-        raise WebometricsError(f"{where}: {text!r} is not a number") from None
+        hint = " (--missing zero reads empty cells as 0)" if raw.lower() in MISSING else ""
+        raise WebometricsError(f"{where}: {text!r} is not a number{hint}") from None
     if not math.isfinite(value):
         raise WebometricsError(f"column {column!r}, site {site!r}: {text!r} is not finite")
     return value
 
 
-def read_table(path: str | Path) -> IndicatorTable:
+def read_table(path: str | Path, missing: str = "error") -> IndicatorTable:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -79,10 +90,12 @@ def read_table(path: str | Path) -> IndicatorTable:
         raise WebometricsError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise WebometricsError(f"{path}: cannot read it ({exc})") from None
-    return parse_table(text, str(path))
+    return parse_table(text, str(path), missing)
 
 
-def parse_table(text: str, name: str = "table") -> IndicatorTable:
+def parse_table(text: str, name: str = "table", missing: str = "error") -> IndicatorTable:
+    if missing not in ("error", "zero"):
+        raise WebometricsError(f"missing cells: 'error' or 'zero', not {missing!r}")
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise WebometricsError(f"{name}: the table is empty")
@@ -114,4 +127,4 @@ def parse_table(text: str, name: str = "table") -> IndicatorTable:
         cells[site] = {c: row[i] for i, c in enumerate(columns) if i != site_at}
     if not sites:
         raise WebometricsError(f"{name}: the table has a header but no rows")
-    return IndicatorTable(sites, others, cells, delimiter, name)
+    return IndicatorTable(sites, others, cells, delimiter, name, missing)
