@@ -31,13 +31,25 @@ def _assert_clean(log: str) -> None:
     ],
 )
 def test_bad_start_url_fails_with_one_line(run_spider, start_url: str, message: str) -> None:
-    result = run_spider("site", args={"start_url": start_url}, check=False)
+    result = run_spider("ads", args={"start_url": start_url}, check=False)
     assert result.returncode == 1
     assert result.stat("finish_reason") == "start_error"
     _assert_clean(result.log)
     errors = [line for line in result.log.splitlines() if " ERROR: " in line]
     assert errors == [errors[0]] and message in errors[0]
-    assert _last_line(result.log) == f"crawl site failed (start_error): start error: {message}"
+    assert _last_line(result.log) == f"crawl ads failed (start_error): start error: {message}"
+
+
+@pytest.mark.parametrize("start_url", ["javascript:alert(1)", "www.example.edu/"])
+def test_spider_skipping_every_start_url_fails(run_spider, start_url: str) -> None:
+    # The site spider drops unusable start URLs itself: a start() yielding nothing fails.
+    result = run_spider("site", args={"start_url": start_url}, check=False)
+    assert result.returncode == 1
+    assert result.stat("finish_reason") == "start_error"
+    _assert_clean(result.log)
+    assert _last_line(result.log).startswith(
+        "crawl site failed (start_error): start error: the site spider's start() produced no"
+    )
 
 
 def test_missing_url_file_fails(run_spider, tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 - :class:`StartGuardMiddleware` (spider middleware): a spider's ``start()`` that
   raises (a ``javascript:`` or scheme-less start URL, a missing ``url_file``) or
   yields a start URL whose scheme the spider does not crawl ends in one ERROR
-  line and the finish reason ``start_error``, not in a traceback. The message is
+  line and the finish reason ``start_error``, not in a traceback; so does a
+  ``start()`` that yields nothing (outside scrapy-redis). The message is
   kept in the stat ``eduscrape/failure`` for ``scrapy crawl``'s exit line.
 - :class:`SchemeGuardMiddleware` (downloader middleware): requests whose scheme
   the spider does not crawl are refused before any handler (or robots.txt) is
@@ -83,6 +84,14 @@ class StartGuardMiddleware:
         except Exception as exc:  # the spider's own start(): bad arguments or URLs
             errors += 1
             self._error(str(exc) or type(exc).__name__)
+        if not yielded and not errors and not self.crawler.settings.get("REDIS_URL"):
+            # Nothing to crawl (e.g. every start URL skipped as unusable): a failed start.
+            # A scrapy-redis worker may legitimately wait for pushed URLs instead.
+            errors += 1
+            self._error(
+                f"the {spider.name} spider's start() produced no request or item "
+                "(check its -a arguments: are the start URLs usable http(s) URLs?)"
+            )
         if errors and not yielded:
             raise CloseSpider("start_error")
 
