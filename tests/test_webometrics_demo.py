@@ -60,8 +60,12 @@ def test_crawl_indicators_network_and_report(crawled, mongo_uri, tmp_path) -> No
         "-s", f"MONGO_DATABASE={crawled.extra['database']}", env=crawl_env(mongo_uri),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    sites = {s["site"]: s for s in json.loads(out.read_text())["sites"]}
+    report = json.loads(out.read_text())
+    sites = {s["site"]: s for s in report["sites"]}
     assert list(sites) == ["alpha.test", "beta.test", "gamma.test", "delta.test"]
+    network = report["network"]
+    assert network["interlinking_pages"]["gamma.test"]["alpha.test"] == 2
+    assert network["co_inlinks"]["alpha.test"]["beta.test"] == 1  # gamma links to both
     alpha, beta, gamma = (sites[n]["crawl"] for n in ("alpha.test", "beta.test", "gamma.test"))
     # alpha: / = /index.html, news.html x3 (canonical, tracking) = 1, about, research,
     # publications, lib / and hours, fake.pdf (an HTML page) -> 8 pages.

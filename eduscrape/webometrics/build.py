@@ -19,6 +19,7 @@ from eduscrape.webometrics.crawl import CRAWL_SOURCES, CrawlData
 from eduscrape.webometrics.errors import WebometricsError
 from eduscrape.webometrics.identity import netloc_of
 from eduscrape.webometrics.methods import Method, resolve
+from eduscrape.webometrics.network import co_inlinks, interlinking_matrix
 from eduscrape.webometrics.ranking import Ranking, rank_sites
 from eduscrape.webometrics.table import IndicatorTable
 
@@ -58,6 +59,23 @@ class WebometricsResult:
             info["skipped"] = dict(self.crawl.skipped)
         return info
 
+    def network(self) -> dict[str, Any]:
+        """The directed interlinking matrix (linking pages) and co-inlinks of the crawl."""
+        if self.crawl is None:
+            return {}
+        names = [n for n, inst in self.crawl.institutions.items() if inst.sites]
+        return {
+            "institutions": names,
+            "interlinking_pages": interlinking_matrix(self.crawl, names),
+            "co_inlinks": co_inlinks(self.crawl, names),
+            "edges": [
+                {"source": a, "target": b, "pages": len(e.pages), "links": e.links,
+                 "hosts": len(e.hosts)}
+                for (a, b), e in sorted(self.crawl.edges.items())
+                if a in names and b in names
+            ],
+        }  # fmt: skip
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "method": {**self.method.as_dict(), "resolved_sources": self.ranking.resolved.sources},
@@ -65,6 +83,7 @@ class WebometricsResult:
                 _clean({**s.as_dict(), "crawl": self.measured.get(s.site, {})})
                 for s in self.ranking.sites
             ],
+            "network": self.network(),
             "provenance": self.provenance(),
             "warnings": self.warnings,
         }

@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from eduscrape.webometrics.build import WebometricsResult
-from eduscrape.webometrics.network import interlinking_matrix
+from eduscrape.webometrics.network import co_inlinks, interlinking_matrix
 from eduscrape.webometrics.recommendations import recommendations
 
 _ENV = Environment(
@@ -92,7 +92,14 @@ def _network(result: WebometricsResult) -> dict[str, Any] | None:
         }
         for n in names
     ]
-    return {"size": size, "nodes": nodes, "edges": edges, "names": names, "matrix": matrix}
+    return {
+        "size": size,
+        "nodes": nodes,
+        "edges": edges,
+        "names": names,
+        "matrix": matrix,
+        "co": co_inlinks(crawl, names),
+    }
 
 
 def to_html(result: WebometricsResult, title: str = "Webometrics") -> str:
