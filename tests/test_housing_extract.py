@@ -85,6 +85,9 @@ def test_income_limit_tables_are_not_rent() -> None:
         assert extract_fields("Affordable 2BR apartments", body)["rent"] is None, body
     body = "Rent: $1,034/month (60% AMI).\nMax income\n1 person $38,760\n2 persons $44,280"
     assert extract_fields("2BR", body)["rent"] == 1034
+    # Rents by income level: a table of several rents, none of them this ad's.
+    body = "Rents by income: 30% AMI $650 | 50% AMI $1,050 | 60% AMI $1,250"
+    assert extract_fields("2BR apartments", body)["rent"] is None
 
 
 def test_fees_by_kind_and_no_rent_from_fees_alone() -> None:

@@ -250,7 +250,7 @@ def _income_context(text: str, start: int) -> bool:
     return False
 
 
-def _large_list(spans: list[tuple[int, int, int, bool]], i: int, text: str) -> bool:
+def _large_list(spans: list[tuple[int, int, int, bool]], i: int) -> bool:
     """Whether amount ``i`` is one of three or more large amounts close together: a
     table of incomes or prices per household size, not one unit's rent."""
     close = [i]
@@ -324,11 +324,12 @@ def amounts(text: str) -> list[Amount]:
             kind = "week" if "week" in before or "wk" in after or "week" in after else "night"
         elif role == "total":
             role = "other"
+        # Income limits are yearly amounts; a smaller amount on such a line may be a rent.
         if role in (None, "rent", "other") and value >= 5000 and _income_context(text, start):
             role, kind = "income", None
         if role is None:
             role = "rent"
-        if role == "rent" and value >= _LARGE and (not stated or _large_list(spans, i, text)):
+        if role == "rent" and value >= _LARGE and (not stated or _large_list(spans, i)):
             role = "other"
         out.append(Amount(start, end, value, role, kind, stated and role == "rent"))
     # "$1026 - $1785/month": a range's low end has the role of its high end.
