@@ -241,3 +241,18 @@ def test_cli_sites_restrict_the_ranked_set_and_the_maxima(tmp_path) -> None:
         "--json", str(out),
     )  # fmt: skip
     assert bad.returncode == 2 and "'nowhere.edu' is not among" in bad.stderr
+
+
+def test_the_2013_preset_finds_columns_named_either_way() -> None:
+    table = parse_table(
+        "rank,site,google_pages,pages_yandex,majestic_backlinks,altmetrics,pdf,ppt_files,"
+        "gs_hits,score\n1,a.edu,10,20,30,40,50,60,70,0.9\n2,b.edu,5,10,15,20,25,30,35,0.5\n"
+    )
+    resolved = resolve(load_method("webometrics-2013"), table.columns, [])
+    assert resolved.sources == {
+        "size": ["pages_yandex", "google_pages"],
+        "visibility": ["majestic_backlinks"],
+        "altmetrics": ["altmetrics"],
+        "rich_files": ["pdf", "ppt_files"],
+        "scholar": ["gs_hits"],
+    }
