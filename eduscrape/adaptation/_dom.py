@@ -20,6 +20,7 @@ VALUE_ATTRS = ("value", "content", "datetime", "src")
 LABEL_ATTRS = ("id", "class", "name", "property", "itemprop", "rel", "role", "data-testid")
 
 _WS = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
@@ -39,6 +40,9 @@ def parse_html(html: str | bytes) -> Any:
     """Root element, parsed exactly as ``parsel.Selector(text=...)`` does."""
     if isinstance(html, bytes):
         html = html.decode("utf-8", "replace")
+    elif _SURROGATE.search(html):
+        # Lone surrogates cannot be encoded for lxml: U+FFFD, as a decoder would give.
+        html = html.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     html = html.replace("\x00", "")
     if html.lstrip().startswith("<?xml"):
         html = html.split("?>", 1)[-1]

@@ -211,6 +211,14 @@ _WS = re.compile(r"\s+")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 
 
+def _join(base: str, href: str) -> str:
+    """``urljoin`` that keeps an unparsable link (``http://[bad``) as written instead of raising."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
+
+
 def normalize_url(url: str, criteria: Criteria = Criteria()) -> str:
     """Absolute URL in a comparable form: lower-case scheme/host, no default port,
     no index file name, fragment kept unless the criteria drop it."""
@@ -239,7 +247,8 @@ def _text_of(el: etree._Element) -> str:
 
 def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) -> PageStructure:
     """Parse *body* (HTML) fetched from *url* into a :class:`PageStructure`."""
-    raw = body.encode("utf-8") if isinstance(body, str) else body
+    # "replace": a lone surrogate (undecodable input) must not lose the page.
+    raw = body.encode("utf-8", "replace") if isinstance(body, str) else body
     page = PageStructure(url=url)
     if len(raw) > criteria.max_bytes:
         raw = raw[: criteria.max_bytes]
@@ -261,13 +270,13 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
     base_url = url
     base = root.find(".//base[@href]")
     if base is not None:
-        base_url = urljoin(url, base.get("href", ""))
+        base_url = _join(url, base.get("href", ""))
     for link in root.iter("link", "a"):
         rel = (link.get("rel") or "").lower().split()
         hreflang = (link.get("hreflang") or "").strip().lower()
         if "alternate" in rel and hreflang and link.get("href"):
             page.alternates.setdefault(
-                hreflang, normalize_url(urljoin(base_url, link.get("href", "")), criteria)
+                hreflang, normalize_url(_join(base_url, link.get("href", "")), criteria)
             )
     page_norm = normalize_url(url, PAGE_URL)
     body_el = root.find("body")
@@ -290,7 +299,7 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
             return  # language switcher: navigation between the variants, not content
         if href.lower().startswith(("javascript:", "data:")):
             return
-        absolute = urljoin(base_url, href)
+        absolute = _join(base_url, href)
         raw_url = absolute.split("#", 1)[0]
         target = normalize_url(absolute, criteria)
         # Links to the page itself (tables of contents, "this page").
