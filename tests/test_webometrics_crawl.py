@@ -149,3 +149,16 @@ def test_selected_institutions_are_a_closed_set() -> None:
     assert data.sources("a.edu")["crawl.inlinks"] == 1  # from c only; b and d are not ranked
     with pytest.raises(WebometricsError, match="not a crawled site"):
         select_institutions(pages, ["x.edu"])
+
+
+def test_an_explicit_host_list_makes_one_institution() -> None:
+    pages = [
+        page("http://a.edu/", "a.edu", ["http://b.edu/"]),
+        page("http://a-library.org/", "a-library.org", ["http://b.edu/"]),
+        page("http://b.edu/", "b.edu", ["http://a-library.org/x"]),
+    ]
+    data = measure_crawl(pages, explicit={"Uni A": ["a.edu", "a-library.org"]})
+    assert set(data.institutions) == {"Uni A", "b.edu"}
+    assert data.sources("Uni A")["crawl.pages"] == 2 and data.sources("Uni A")["crawl.inlinks"] == 1
+    assert data.sources("b.edu")["crawl.inlinks"] == 2  # two pages of Uni A, one institution
+    assert data.sources("b.edu")["crawl.inlink_sites"] == 1
