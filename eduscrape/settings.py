@@ -59,6 +59,15 @@ ITEM_PIPELINES = {
     "eduscrape.pipelines.mongo.MongoPipeline": 900,
 }
 
+# Check required -a arguments when the spider is created (`scrapy crawl` sets it;
+# `scrapy parse` and `scrapy check` create spiders without their arguments).
+EDUSCRAPE_CHECK_ARGUMENTS = False
+
+# -a max_pages=N: at most N pages requested from each site, in every spider.
+SPIDER_MIDDLEWARES = {
+    "eduscrape.middlewares.budget.PageBudgetMiddleware": 30,
+}
+
 EXTENSIONS = {
     # The crawl's one MongoDB (client, embedded server, batching writer, spool):
     # MongoPipeline, the wrapper middleware and the Redis scheduler go through it.
@@ -228,8 +237,6 @@ MOOC_PREREQUISITE_LIMIT = 20
 # XuetangX session cookie ("sessionid=...; csrftoken=..."), needed where the API
 # wants a login. Read from the environment so it never lands in a command line.
 XUETANGX_COOKIE = os.environ.get("XUETANGX_COOKIE", "")
-# XuetangX: course list pages to read (POST get_product_list/?page=N); 0 = all.
-XUETANGX_MAX_PAGES = 0
 
 # --- Retry-After (eduscrape.middlewares.retry_after; enabled by the MOOC API spiders) ---
 

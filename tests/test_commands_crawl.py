@@ -65,7 +65,8 @@ def test_missing_argument_is_one_line_not_a_traceback(run_spider) -> None:
     assert result.returncode == 2
     _assert_clean(result.log)
     assert _last_line(result.log) == (
-        "crawl site: cannot start the spider: the site spider needs -a start_url=URL[,URL...]"
+        "crawl site: cannot start the spider: the site spider needs -a start_url=...; "
+        "the site spider takes: start_url, scope, max_pages, proxy"
     )
 
 

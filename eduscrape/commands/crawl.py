@@ -70,6 +70,13 @@ def failure_of(stats: dict[str, Any], settings: Any) -> str | None:
 
 
 class Command(ScrapyCrawlCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        # A crawl checks required -a arguments when the spider is created (exit 2),
+        # where `scrapy parse` / `scrapy check` create spiders without them.
+        self.settings.set("EDUSCRAPE_CHECK_ARGUMENTS", True, priority="cmdline")
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             super().run(args, opts)  # Scrapy's usage errors

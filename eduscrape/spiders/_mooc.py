@@ -11,11 +11,12 @@ from scrapy.http import Response
 
 from eduscrape.items import MOOC_ITEM_TYPES, MoocVideoItem
 from eduscrape.mooc.subtitles import SubtitleError, parse_subtitles
+from eduscrape.spiders._base import EduscrapeSpider
 
 logger = logging.getLogger(__name__)
 
 
-class MoocSpider(scrapy.Spider):
+class MoocSpider(EduscrapeSpider):
     """Base class: item types, subtitle parsing with counted failures, concepts.
 
     Subclasses that set their own ``custom_settings`` start from this class's.

@@ -1,10 +1,10 @@
 """``ads``: housing ads from Craigslist-style "apts/housing for rent" pages.
 
-    scrapy crawl ads -a start_url=https://boston.craigslist.org/search/apa [-a max_pages=5]
+    scrapy crawl ads -a start_url=https://boston.craigslist.org/search/apa [-a max_pages=50]
     scrapy crawl ads -a url_file=postings.txt     # http(s):// or file:// URLs, one a line
 
-From a listing: follows posting links and the "next" page (up to ``max_pages``
-listing pages, 0 = no limit). Every posting page becomes one
+From a listing: follows posting links and the "next" page (at most ``max_pages``
+pages per site, 0 = no limit). Every posting page becomes one
 :class:`~eduscrape.items.HousingAdItem` with the page's ``attributes``; the
 housing pipeline adds ``text_fields`` / ``fields``. Deleted, flagged, expired,
 empty and non-English postings are recorded with their status and counted
@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from eduscrape.arguments import MAX_PAGES, Argument, url_list
 from eduscrape.housing.craigslist import (
     is_posting_page,
     language_of,
@@ -28,31 +29,34 @@ from eduscrape.housing.craigslist import (
     parse_posting,
 )
 from eduscrape.items import HousingAdItem
+from eduscrape.spiders._base import EduscrapeSpider
 
 
-class AdsSpider(scrapy.Spider):
+class AdsSpider(EduscrapeSpider):
     name = "ads"
     item_types: ClassVar[list[type]] = [HousingAdItem]
+    arguments = (
+        Argument("start_url", "listing page(s) (or postings) to start from", type=url_list),
+        Argument("url_file", "a file of posting URLs (http(s):// or file://), one a line"),
+        MAX_PAGES,
+        Argument(
+            "language",
+            "language of the ads extracted (others are recorded as non_english)",
+            default="en",
+        ),
+    )
     custom_settings: ClassVar[dict[str, Any]] = {
         # Deleted postings answer 404/410 on the real site; they are recorded, not dropped.
         "HTTPERROR_ALLOWED_CODES": [404, 410],
     }
 
-    def __init__(
-        self,
-        start_url: str | None = None,
-        url_file: str | None = None,
-        max_pages: str | int = 0,
-        language: str = "en",
-        **kwargs: Any,
-    ):
-        super().__init__(**kwargs)
-        if not start_url and not url_file:
-            raise ValueError("the ads spider needs -a start_url=LISTING_URL or -a url_file=PATH")
-        self.start_url = start_url
-        self.url_file = url_file
-        self.max_pages = int(max_pages)
-        self.language = language
+    start_url: list[str]
+    url_file: str | None
+    max_pages: int
+    language: str
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.listing_pages = 0
 
     def _posting_urls(self) -> list[str]:
@@ -69,12 +73,18 @@ class AdsSpider(scrapy.Spider):
             urls.append(line)
         return urls
 
+    def check_arguments(self) -> None:
+        super().check_arguments()
+        if not self.start_url and not self.url_file:
+            raise ValueError("the ads spider needs -a start_url=LISTING_URL or -a url_file=PATH")
+
     async def start(self) -> AsyncIterator[Any]:
+        self.check_arguments()
         if self.url_file:
             for url in self._posting_urls():
                 yield scrapy.Request(url, callback=self.parse_posting, errback=self.on_error)
-        if self.start_url:
-            yield scrapy.Request(self.start_url, callback=self.parse, errback=self.on_error)
+        for url in self.start_url or []:
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
 
     def on_error(self, failure: Any) -> None:
         self.crawler.stats.inc_value("ads/errors")
@@ -93,7 +103,7 @@ class AdsSpider(scrapy.Spider):
         listing = parse_listing(response.text, response.url)
         for url in listing.postings:
             yield response.follow(url, callback=self.parse_posting, errback=self.on_error)
-        if listing.next_url and (not self.max_pages or self.listing_pages < self.max_pages):
+        if listing.next_url:
             yield response.follow(listing.next_url, callback=self.parse, errback=self.on_error)
 
     def parse_posting(self, response: Response) -> Iterator[Any]:

@@ -18,6 +18,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
+from eduscrape.arguments import Argument, url_list
 from eduscrape.items import MoocCourseItem, MoocVideoItem
 from eduscrape.mooc.ids import course_id, ocw_course_key, video_id
 from eduscrape.mooc.records import course_records
@@ -34,24 +35,22 @@ def _text(sel: Any) -> str:
 class OcwSpider(MoocSpider):
     name = "ocw"
 
-    def __init__(
-        self,
-        start_url: str | None = None,
-        school: str = "Massachusetts Institute of Technology",
-        school_key: str = "MIT",
-        **kwargs: Any,
-    ):
-        super().__init__(**kwargs)
-        if not start_url:
-            raise ValueError("the ocw spider needs -a start_url=URL (the course home page)")
-        self.start_url = start_url
-        # Several courses: URLs separated by commas or spaces.
-        self.start_urls = [u for u in re.split(r"[\s,]+", start_url) if u]
-        self.school = school
-        self.school_key = school_key
+    arguments = (
+        Argument("start_url", "course home page(s)", type=url_list, required=True),
+        Argument(
+            "school",
+            "the school teaching the courses",
+            default="Massachusetts Institute of Technology",
+        ),
+        Argument("school_key", "the school's short key in entity ids", default="MIT"),
+    )
+    start_url: list[str]
+    school: str
+    school_key: str
 
     async def start(self) -> AsyncIterator[Any]:
-        for url in self.start_urls:
+        self.check_arguments()
+        for url in self.start_url:
             yield scrapy.Request(url, callback=self.parse_course, errback=self.failed_course)
 
     def failed_course(self, failure: Any) -> None:

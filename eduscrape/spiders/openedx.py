@@ -12,7 +12,6 @@ handler as edX ``{start, end, text}`` JSON (milliseconds).
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 from urllib.parse import urljoin
@@ -20,6 +19,7 @@ from urllib.parse import urljoin
 import scrapy
 from scrapy.http import Response
 
+from eduscrape.arguments import Argument, url_list
 from eduscrape.items import MoocCourseItem, MoocVideoItem
 from eduscrape.mooc.ids import course_id, video_id
 from eduscrape.mooc.openedx import VideoBlock, course_key_from_url, parse_about, parse_courseware
@@ -34,31 +34,31 @@ class OpenEdxSpider(MoocSpider):
         "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.retry_after.RetryAfterMiddleware": 560},
     }
 
-    def __init__(
-        self,
-        start_url: str | None = None,
-        courseware_url: str | None = None,
-        language: str = "",
-        school: str = "",
-        field: str = "General",
-        **kwargs: Any,
-    ):
-        super().__init__(**kwargs)
-        if not start_url:
-            raise ValueError("the openedx spider needs -a start_url=URL (course about page)")
-        self.start_url = start_url
-        # Several courses: URLs separated by commas or spaces.
-        self.start_urls = [u for u in re.split(r"[\s,]+", start_url) if u]
-        self.courseware_url = courseware_url
-        self.language = language
-        self.school = school
-        self.field = field
+    arguments = (
+        Argument("start_url", "course about page(s)", type=url_list, required=True),
+        Argument(
+            "courseware_url",
+            "the courseware page when it is not the about page's courseware link",
+        ),
+        Argument("language", "transcript language wanted (empty: the course's own)", default=""),
+        Argument("school", "the school (empty: from the course key)", default=""),
+        Argument("field", "the courses' field (MOOCCube's concept field)", default="General"),
+    )
+    start_url: list[str]
+    courseware_url: str | None
+    language: str
+    school: str
+    field: str
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         # Per-course crawl state: sequences still to parse, blocks found so far.
         self.pending: dict[str, int] = {}
         self.blocks: dict[str, dict[int, list[VideoBlock]]] = {}
 
     async def start(self) -> AsyncIterator[Any]:
-        for url in self.start_urls:
+        self.check_arguments()
+        for url in self.start_url:
             yield scrapy.Request(url, callback=self.parse_about, errback=self.failed_about)
 
     def failed_about(self, failure: Any) -> None:
@@ -171,7 +171,7 @@ class OpenEdxSpider(MoocSpider):
             self.crawler.stats.inc_value("mooc/courses/empty")
             self.logger.warning("course %s has no video blocks", course.id)
         yield from course_records(course)
-        base = course.url or self.start_urls[0]
+        base = course.url or self.start_url[0]
         for block, video in zip(ordered, videos, strict=True):
             url = block.transcript_url(base, self.language or None)
             if not url:

@@ -30,7 +30,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from w3lib.url import canonicalize_url
 
+from eduscrape.arguments import MAX_PAGES, Argument, url_list
 from eduscrape.items import PageItem, SiteCrawlItem
+from eduscrape.spiders._base import EduscrapeSpider
 from eduscrape.webometrics.files import sniff_rich_type
 from eduscrape.webometrics.identity import netloc_of, registered_domain
 from eduscrape.webometrics.scholarly import scholarly_metadata
@@ -40,31 +42,39 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class SiteSpider(scrapy.Spider):
+class SiteSpider(EduscrapeSpider):
     name = "site"
     item_types: ClassVar[list[type]] = [PageItem, SiteCrawlItem]
+    arguments = (
+        Argument(
+            "start_url", "the sites' home pages (one site each)", type=url_list, required=True
+        ),
+        Argument(
+            "scope",
+            "what belongs to a site: its host, its start URL's folder, or its registered domain",
+            default="host",
+            choices=("host", "path", "domain"),
+        ),
+        MAX_PAGES,
+        Argument("proxy", "send every request through this HTTP proxy (http://host:port)"),
+    )
+    # A site is the start URL's scope (several may share a host): it budgets pages itself.
+    own_page_budget = True
+    start_url: list[str]
+    scope: str
+    max_pages: int
+    proxy: str | None
     custom_settings: ClassVar[dict[str, Any]] = {
         # Error pages are part of a site's picture; record them instead of dropping them.
         "HTTPERROR_ALLOW_ALL": True,
     }
 
-    def __init__(
-        self,
-        start_url: str | None = None,
-        scope: str = "host",
-        max_pages: str | int = 0,
-        proxy: str | None = None,
-        **kwargs: Any,
-    ):
-        super().__init__(**kwargs)
-        urls = [u.strip() for u in (start_url or "").split(",") if u.strip()]
-        if not urls:
-            raise ValueError("the site spider needs -a start_url=URL[,URL...]")
-        if scope not in ("host", "path", "domain"):
-            raise ValueError("scope must be 'host', 'path' or 'domain'")
-        self.scope = scope
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        urls = list(self.start_url or [])
+        scope = self.scope
         self.start_urls_list = urls
-        self.proxy = proxy or None
+        self.proxy = self.proxy or None
         # One (site id, netloc or domain, path prefix) per start URL; the longest prefix wins.
         self.roots: list[tuple[str, str, str]] = []
         self.start_of: dict[str, str] = {}
@@ -82,7 +92,6 @@ class SiteSpider(scrapy.Spider):
             self.roots.append((site, netloc, prefix))
             self.start_of.setdefault(site, url)
         self.roots.sort(key=lambda root: len(root[2]), reverse=True)
-        self.max_pages = int(max_pages)
         hosts = {urlsplit(u).hostname or "" for u in urls}
         self.allowed_domains = sorted(
             {registered_domain(h) for h in hosts} if scope == "domain" else hosts
@@ -123,6 +132,7 @@ class SiteSpider(scrapy.Spider):
         return True
 
     async def start(self) -> AsyncIterator[Any]:
+        self.check_arguments()
         for url in self.start_urls_list:
             if self._claim(url):
                 yield self._request(url, 0)

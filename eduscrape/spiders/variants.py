@@ -22,8 +22,10 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
+from eduscrape.arguments import Argument, boolean, url_list, whole_number
 from eduscrape.config import from_settings, setting
 from eduscrape.items import VariantPageItem, VariantSessionItem, VariantSetItem
+from eduscrape.spiders._base import EduscrapeSpider
 from eduscrape.variants.fetching import Download
 from eduscrape.variants.structure import DEFAULT_IGNORED_TAGS, Criteria
 from eduscrape.variants.walk import (
@@ -35,10 +37,6 @@ from eduscrape.variants.walk import (
 )
 
 _SKIP_EXT = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
-
-
-def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
 def _header(response: Response, name: str) -> str:
@@ -85,7 +83,7 @@ class VariantsConfig:
         return WalkConfig(**{**values, **overrides})
 
 
-class VariantsSpider(scrapy.Spider):
+class VariantsSpider(EduscrapeSpider):
     name = "variants"
     item_types: ClassVar[list[type]] = [VariantSetItem, VariantSessionItem, VariantPageItem]
     custom_settings: ClassVar[dict[str, Any]] = {
@@ -103,28 +101,46 @@ class VariantsSpider(scrapy.Spider):
         "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
     }
 
-    def __init__(
-        self,
-        left: str | None = None,
-        right: str | None = None,
-        variants: str | None = None,
-        track: str | bool = False,
-        max_sets: str | int = 0,
-        rule: str | None = None,
-        **kwargs: Any,
-    ):
-        super().__init__(**kwargs)
-        roots = [u.strip() for u in variants.split(",") if u.strip()] if variants else []
-        if not roots and left and right:
-            roots = [left, right]
-        if len(roots) < 2:
-            raise ValueError(
-                "the variants spider needs -a left=URL -a right=URL or -a variants=URL1,URL2,..."
-            )
+    arguments = (
+        Argument("left", "the reference variant's home page (with right)"),
+        Argument("right", "the other variant's home page (with left)"),
+        Argument(
+            "variants",
+            "two or more variants' home pages instead of left/right, the first is the reference",
+            type=url_list,
+        ),
+        Argument(
+            "track",
+            "re-check only what changed since the last session",
+            type=boolean,
+            default=False,
+        ),
+        Argument(
+            "max_sets",
+            "the most page sets compared (0: VARIANTS_MAX_SETS)",
+            type=whole_number,
+            default=0,
+        ),
+        Argument(
+            "rule",
+            "how counterpart URLs are found: auto, or patterns like /en/,/es/ (VARIANTS_MAPPING_RULE)",
+        ),
+    )
+    left: str | None
+    right: str | None
+    variants: list[str] | None
+    track: bool
+    max_sets: int
+    rule: str | None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        roots = list(self.variants or [])
+        if not roots and self.left and self.right:
+            roots = [self.left, self.right]
         self.roots = roots
-        self.track = _truthy(track)
-        self.max_sets_arg = int(max_sets)
-        self.rule_arg = rule
+        self.max_sets_arg = self.max_sets
+        self.rule_arg = self.rule
         self.session = new_session_id()
         self.pair_id = pair_id_of(roots)
 
@@ -137,7 +153,15 @@ class VariantsSpider(scrapy.Spider):
             **{k: v for k, v in given.items() if v},
         )
 
+    def check_arguments(self) -> None:
+        super().check_arguments()
+        if len(self.roots) < 2:
+            raise ValueError(
+                "the variants spider needs -a left=URL -a right=URL or -a variants=URL1,URL2,..."
+            )
+
     async def start(self) -> AsyncIterator[Any]:
+        self.check_arguments()
         # One driving request (no network); the walk fetches every page itself, in lock-step.
         yield scrapy.Request(
             "data:,", callback=self.walk, dont_filter=True, meta={"dont_cache": True}

@@ -13,6 +13,7 @@ crawl's one wrapper (the middleware replaces it with the repaired one).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any, ClassVar
@@ -22,11 +23,13 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 
 from eduscrape.adaptation.wrapper import Wrapper, WrapperError, find_wrapper
+from eduscrape.arguments import MAX_PAGES, Argument
 from eduscrape.items import WrapperRecordItem
 from eduscrape.middlewares.wrappers import WrapperResult, wrapper_result
+from eduscrape.spiders._base import EduscrapeSpider
 
 
-class WrapperSpider(scrapy.Spider):
+class WrapperSpider(EduscrapeSpider):
     name = "wrapper"
     item_types: ClassVar[list[type]] = [WrapperRecordItem]
     # Learn on the v1 template, then crawl the redesigned v2: selectors get repaired.
@@ -37,20 +40,22 @@ class WrapperSpider(scrapy.Spider):
     }
     wrapper_spec: ClassVar[dict[str, Any] | None] = None  # subclasses may declare it inline
 
-    def __init__(
-        self,
-        wrapper: str | None = None,
-        start_url: str | None = None,
-        max_pages: str | int = 100,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self._wrapper_arg = wrapper
-        if not start_url:
-            raise ValueError("the wrapper spider needs -a start_url=URL")
-        self.start_url = start_url
-        self.max_pages = int(max_pages)
-        self.host = urlsplit(start_url).netloc
+    arguments = (
+        Argument("wrapper", "the wrapper: a YAML/JSON file, or a name in WRAPPERS_DIR or bundled"),
+        Argument(
+            "start_url",
+            "the page to start from (links the wrapper follows stay on its host)",
+            required=True,
+        ),
+        dataclasses.replace(MAX_PAGES, default=100),
+    )
+    start_url: str | None
+    max_pages: int
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._wrapper_arg = self.argument_values["wrapper"]
+        self.host = urlsplit(self.start_url or "").netloc
         self.seen: set[str] = set()
         self.wrapper: Wrapper | None = None
 
@@ -68,6 +73,8 @@ class WrapperSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
+        self.check_arguments()
+        assert self.start_url is not None
         self.seen.add(self.start_url)
         yield scrapy.Request(self.start_url, callback=self.parse)
 
@@ -88,8 +95,6 @@ class WrapperSpider(scrapy.Spider):
                 url = response.urljoin(href)
                 if urlsplit(url).netloc != self.host or url in self.seen:
                     continue
-                if len(self.seen) >= self.max_pages:
-                    return
                 self.seen.add(url)
                 yield response.follow(url, callback=self.parse)
 

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy.http import Response
 
+from eduscrape.arguments import MAX_PAGES, Argument
 from eduscrape.items import MoocCourseItem, MoocVideoItem
 from eduscrape.mooc.ids import course_id, video_id
 from eduscrape.mooc.records import course_records
@@ -51,19 +52,22 @@ class XuetangxSpider(MoocSpider):
         "HTTPERROR_ALLOW_ALL": True,
     }
 
-    def __init__(
-        self,
-        base_url: str = "https://www.xuetangx.com",
-        catalogue_url: str | None = None,
-        max_pages: str | int = 0,
-        field: str = "General",
-        **kwargs: Any,
-    ):
-        super().__init__(**kwargs)
-        self.base_url = base_url.rstrip("/")
-        self.catalogue_url = catalogue_url
-        self.max_pages = int(max_pages)
-        self.field = field
+    arguments = (
+        Argument("base_url", "the platform's base URL", default="https://www.xuetangx.com"),
+        Argument(
+            "catalogue_url",
+            "crawl this rendered catalogue page (in Chromium) instead of the search API",
+        ),
+        MAX_PAGES,
+        Argument("field", "the courses' field (MOOCCube's concept field)", default="General"),
+    )
+    catalogue_url: str | None
+    max_pages: int
+    field: str
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.base_url = str(self.base_url).rstrip("/")
 
     def _headers(self) -> dict[str, str]:
         headers = {
@@ -94,8 +98,6 @@ class XuetangxSpider(MoocSpider):
         )
 
     async def start(self) -> AsyncIterator[Any]:
-        if not self.max_pages:
-            self.max_pages = self.crawler.settings.getint("XUETANGX_MAX_PAGES", 0)
         if self.catalogue_url:
             from scrapy_playwright.page import PageMethod
 
@@ -157,7 +159,7 @@ class XuetangxSpider(MoocSpider):
         for product in products:
             if isinstance(product, dict):
                 yield from self._course(product)
-        if products and (not self.max_pages or page < self.max_pages):
+        if products:
             yield self._list_request(page + 1)
 
     def parse_catalogue(self, response: Response) -> Iterator[Any]:
