@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,38 @@ def test_spool_is_replayed_automatically_at_the_next_run(
     assert up.stat("mongo/replayed") == CAMPUS_PAGES
     assert mongo_client[down.extra["database"]].pages.count_documents({}) == CAMPUS_PAGES + 10
     assert not spool.exists() or spool.stat().st_size == 0
+
+
+def test_dict_natural_key_is_refused_not_spooled(
+    tmp_path: Path, demo_url: str, mongo_uri: str, mongo_client
+) -> None:
+    """An item whose natural key is a dict is dropped with a clear, counted reason;
+    the other items of its batch are stored and nothing waits in the spool."""
+    spider = tmp_path / "keys.py"
+    spider.write_text(
+        "import scrapy\n"
+        "class Keys(scrapy.Spider):\n"
+        "    name = 'keys'\n"
+        f"    start_urls = ['{demo_url}/campus/']\n"
+        "    def parse(self, response):\n"
+        "        yield {'url': {'$gt': ''}, 'n': 0}\n"
+        "        yield {'url': ['a', 'b'], 'n': 1}\n"
+        "        for i in range(5):\n"
+        "            yield {'url': f'{response.url}?n={i}', 'n': i}\n"
+    )
+    stats_file = tmp_path / "stats.json"
+    spool = tmp_path / "spool.jsonl"
+    database = f"keys_{uuid.uuid4().hex[:8]}"
+    done = scrapy_command(
+        "runspider", str(spider),
+        "-s", f"MONGO_DATABASE={database}", "-s", f"MONGO_SPOOL_PATH={spool}",
+        "-s", f"EDUSCRAPE_STATS_FILE={stats_file}", "-s", "TELNETCONSOLE_ENABLED=False",
+        env=crawl_env(mongo_uri), timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    stats = json.loads(stats_file.read_text())
+    assert stats["item_dropped_count"] == 2 and stats["item_scraped_count"] == 5
+    assert "its natural key field 'url' is a dict" in done.stderr
+    assert "its natural key field 'url' is a list" in done.stderr
+    assert mongo_client[database]["keys"].count_documents({}) == 5
+    assert stats.get("mongo/spooled", 0) == 0 and not spool.exists()

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from bson import ObjectId
 from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
 from w3lib.url import canonicalize_url
 
 from eduscrape.storage import WriteTarget
+
+# Natural key values a unique index and an upsert filter take as they are (None and
+# "" are keyed on a content hash by the pipeline).
+_KEY_TYPES = (str, int, float, datetime, ObjectId, type(None))
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def target_for(item: Any, default_collection: str) -> WriteTarget:
@@ -39,10 +51,21 @@ def targets_of(item_classes: list[type]) -> list[WriteTarget]:
 
 
 def document_for(item: Any, target: WriteTarget) -> dict[str, Any]:
-    """The item as a plain dict, with ``url`` key fields canonicalized."""
+    """The item as a plain dict, with ``url`` key fields canonicalized.
+
+    A natural key value that is not a scalar (a dict, a list) is refused with
+    :class:`~scrapy.exceptions.DropItem` (logged and counted by Scrapy as
+    ``item_dropped_reasons_count/DropItem``): upserted, it would make its whole
+    write batch fail, on every replay of the spool too.
+    """
     document = ItemAdapter(item).asdict()
     for name in target.key_fields:
         value = document.get(name)
+        if not isinstance(value, _KEY_TYPES):
+            raise DropItem(
+                f"not stored in {target.collection}: its natural key field {name!r} is a "
+                f"{type(value).__name__} ({_short(value)}); keys must be strings, numbers or datetimes"
+            )
         if name.endswith("url") and isinstance(value, str) and "://" in value:
             document[name] = canonicalize_url(value)
     return document
