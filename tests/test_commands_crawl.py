@@ -118,3 +118,25 @@ def test_mooccube_export_from_an_empty_database_keeps_the_old_export(
         f"(the mooc_* collections are empty); nothing written to {out}"
     ]
     assert good.read_text() == '{"id": "C_x"}\n'
+
+
+def test_runspider_exits_honestly_too(tmp_path: Path) -> None:
+    spider = tmp_path / "bad.py"
+    spider.write_text(
+        "import scrapy\n"
+        "class Bad(scrapy.Spider):\n"
+        "    name = 'bad'\n"
+        "    start_urls = ['javascript:alert(1)']\n"
+    )
+    done = scrapy_command(
+        "runspider", str(spider),
+        "-s", f"MONGO_SPOOL_PATH={tmp_path / 'spool.jsonl'}",
+        "-s", f"EDUSCRAPE_MONGO_DATA_DIR={tmp_path / 'mongo'}",
+        "-s", "TELNETCONSOLE_ENABLED=False",
+    )  # fmt: skip
+    assert done.returncode == 1
+    _assert_clean(done.stderr)
+    assert _last_line(done.stderr) == (
+        "crawl bad failed (start_error): start error: "
+        "Missing scheme in request url: javascript:alert(1)"
+    )

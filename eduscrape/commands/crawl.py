@@ -81,33 +81,37 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             super().run(args, opts)  # Scrapy's usage errors
             return
-        assert self.crawler_process is not None
         spname = args[0]
-        crawler = self._create_crawler(spname)
-        bootstrap: list[BaseException] = []
-        first_error = _FirstError()
-        logging.getLogger().addHandler(first_error)
-        try:
-            started = self.crawler_process.crawl(crawler, **opts.spargs)
-            _on_failure(started, bootstrap.append)
-            self.crawler_process.start()
-        finally:
-            logging.getLogger().removeHandler(first_error)
-        if bootstrap:
-            exc = bootstrap[0]
-            if logging.getLogger().isEnabledFor(logging.DEBUG):
-                logger.debug("spider %r could not start", spname, exc_info=exc)
-            _say(f"crawl {spname}: cannot start the spider: {exc or type(exc).__name__}")
-            self.exitcode = USAGE_ERROR
-            return
-        if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
-            return
-        failure = failure_of(_stats(crawler), crawler.settings)
-        if failure is not None:
-            detail = _stats(crawler).get(FAILURE_STAT) or first_error.message
-            _say(f"crawl {spname} failed ({failure})" + (f": {detail}" if detail else ""))
-            self.exitcode = 1
+        self.exitcode = run_honestly(self, self._create_crawler(spname), opts.spargs, spname)
+
+
+def run_honestly(command: Any, crawler: Crawler, spargs: dict[str, Any], name: str) -> int:
+    """Run *crawler* in *command*'s process; the exit status, said in one line if not 0."""
+    process = command.crawler_process
+    assert process is not None
+    bootstrap: list[BaseException] = []
+    first_error = _FirstError()
+    logging.getLogger().addHandler(first_error)
+    try:
+        started = process.crawl(crawler, **spargs)
+        _on_failure(started, bootstrap.append)
+        process.start()
+    finally:
+        logging.getLogger().removeHandler(first_error)
+    if bootstrap:
+        exc = bootstrap[0]
+        if logging.getLogger().isEnabledFor(logging.DEBUG):
+            logger.debug("spider %r could not start", name, exc_info=exc)
+        _say(f"crawl {name}: cannot start the spider: {exc or type(exc).__name__}")
+        return USAGE_ERROR
+    if process.bootstrap_failed:
+        return 1
+    failure = failure_of(_stats(crawler), crawler.settings)
+    if failure is not None:
+        detail = _stats(crawler).get(FAILURE_STAT) or first_error.message
+        _say(f"crawl {name} failed ({failure})" + (f": {detail}" if detail else ""))
+        return 1
+    return 0
 
 
 def _stats(crawler: Crawler) -> dict[str, Any]:
