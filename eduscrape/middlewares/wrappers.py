@@ -221,6 +221,8 @@ class WrapperMiddleware:
         )
 
     def _retry_pending(self) -> None:
+        if not self.pending:
+            return
         pending, self.pending = self.pending, []
         engine = self.crawler.engine
         for url in pending:
