@@ -105,6 +105,9 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 
 # --- MongoDB storage (eduscrape.storage.service.StorageService, MongoPipeline) ---
 
+# False: crawl to feeds only (-O), no MongoDB at all (no embedded server, no spool);
+# tree-grams then stay in memory and variants tracking compares in full.
+MONGO_ENABLED = True
 # Where items go. Unset (the default) starts the embedded nx-27017 server under
 # EDUSCRAPE_MONGO_DATA_DIR. The environment variable MONGO_URI is used when the
 # setting is not given. A URI with a password is never logged in clear.

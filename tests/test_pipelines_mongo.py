@@ -224,3 +224,38 @@ def test_dict_natural_key_is_refused_not_spooled(
     assert "its natural key field 'url' is a list" in done.stderr
     assert mongo_client[database]["keys"].count_documents({}) == 5
     assert stats.get("mongo/spooled", 0) == 0 and not spool.exists()
+
+
+def test_fetch_and_feeds_only_crawls_start_no_database(
+    tmp_path, run_spider, demo_url, CAMPUS
+) -> None:
+    import subprocess
+    import sys
+
+    from _support import PROJECT_DIR, crawl_env
+
+    home = tmp_path / "home"
+    page = tmp_path / "p.html"
+    page.write_text("<html><title>x</title></html>")
+    env = crawl_env(None, EDUSCRAPE_HOME=str(home))
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "fetch", "--nolog", page.as_uri()],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and "<title>x</title>" in done.stdout
+    assert not home.exists(), "scrapy fetch started an embedded MongoDB"
+    # A crawl to feeds only: no MONGO_URI, MONGO_ENABLED=False -> items in the feed, no server.
+    result = run_spider(
+        "site",
+        args=CAMPUS,
+        mongo=None,
+        settings={"MONGO_ENABLED": False},
+        env={"EDUSCRAPE_HOME": str(home)},
+    )
+    assert len(result.items) == CAMPUS_PAGES
+    assert "mongo/written" not in result.stats
+    assert not (result.workdir / "mongo").exists() and not home.exists()

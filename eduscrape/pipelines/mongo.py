@@ -20,11 +20,11 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, NotConfigured
 
 from eduscrape.config import from_settings, setting
 from eduscrape.pipelines._targets import document_for, target_for, targets_of
-from eduscrape.storage.service import StorageService
+from eduscrape.storage.service import StorageService, storage_enabled
 from eduscrape.storage.uri import BadMongoURI
 
 logger = logging.getLogger(__name__)
@@ -41,9 +41,12 @@ class MongoPipeline:
         self.stats = crawler.stats
         self.config = from_settings(MongoPipelineConfig, crawler.settings)
         self.storage = StorageService.of(crawler)
+        self._ready = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MongoPipeline:
+        if not storage_enabled(crawler.settings):
+            raise NotConfigured("MONGO_ENABLED is False: feeds only")
         return cls(crawler)
 
     @property
@@ -51,16 +54,25 @@ class MongoPipeline:
         return self.crawler.spider
 
     async def open_spider(self) -> None:
+        # Only the configuration is checked here: MongoDB (and the embedded server)
+        # starts with the first item, so `scrapy fetch`, `shell` or a crawl that
+        # stores nothing start no database.
         try:
-            await self.storage.started()
+            self.storage.config.configured_uri()
         except BadMongoURI as exc:
             logger.error("%s", exc)
             self.stats.set_value("mongo/error", "bad_uri")
             raise CloseSpider("bad_mongo_uri") from None
+
+    async def _start(self) -> None:
+        await self.storage.started()
         item_types = list(getattr(self.spider, "item_types", []) or [])
         await asyncio.to_thread(self.storage.ensure_indexes, targets_of(item_types))
+        self._ready = True
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
+        if not self._ready:
+            await self._start()
         target = target_for(item, self.config.default_collection or self.spider.name)
         document = document_for(item, target)
         if not target.key_fields or any(document.get(f) in (None, "") for f in target.key_fields):

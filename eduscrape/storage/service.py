@@ -20,11 +20,14 @@ import asyncio
 import logging
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
+from eduscrape.config import from_settings, setting
 from eduscrape.storage.connect import StorageConfig, writer_for
 from eduscrape.storage.embedded import EmbeddedMongo
 from eduscrape.storage.uri import redact_uri
@@ -35,6 +38,16 @@ logger = logging.getLogger(__name__)
 #: Custom signal, sent on the reactor thread with ``watermark`` (int): the first
 #: *watermark* :meth:`StorageService.put` calls of the crawl are settled.
 items_persisted = object()
+
+
+@dataclass(frozen=True)
+class _Switch:
+    enabled: bool = setting("MONGO_ENABLED")
+
+
+def storage_enabled(settings: Any) -> bool:
+    """``MONGO_ENABLED``: False crawls to feeds only (no MongoDB at all)."""
+    return from_settings(_Switch, settings).enabled
 
 
 class StorageService:
@@ -53,6 +66,8 @@ class StorageService:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorageService:
+        if not storage_enabled(crawler.settings):
+            raise NotConfigured("MONGO_ENABLED is False: feeds only")
         service = cls(crawler)
         crawler.signals.connect(service._spider_closed, signal=signals.spider_closed)
         return service
@@ -63,8 +78,8 @@ class StorageService:
         service = crawler.get_extension(cls)
         if service is None:
             raise RuntimeError(
-                "eduscrape.storage.service.StorageService is not in EXTENSIONS "
-                "(eduscrape/settings.py enables it)"
+                "no MongoDB in this crawl: MONGO_ENABLED is False, or "
+                "eduscrape.storage.service.StorageService is not in EXTENSIONS"
             )
         return service
 
