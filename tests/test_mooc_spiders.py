@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _support import crawl_env, scrapy_command, shared_data
+from _support import PROJECT_DIR, crawl_env, scrapy_command, shared_data
 
+from eduscrape.demo.ocw_course import write_ocw_course
 from eduscrape.demo.server import serve
+from eduscrape.mooc.concepts import CourseContext, extract_concepts
 
 
 @pytest.fixture
@@ -244,6 +247,54 @@ def test_mooc_feed_holds_each_entity_once(mooc_demo, run_spider, spider, args) -
     relations = [i for i in result.items if i["entity"] == "relation"]
     assert {r["tail"] for r in relations if r["type"].endswith("-concept")} <= concepts
     assert result.stat("mooc/courses/unfinished") == 0
+    # Every video with subtitles carries its concepts, ranked with its course as context.
+    with_text = [v for v in videos.values() if v["text"]]
+    assert with_text and all(v["concepts"] for v in with_text)
+    assert result.stat("mooc/concepts/context/course") == len(with_text)
+
+
+def _authored_course(path: Path, videos: int) -> tuple[str, list[tuple[str, list]]]:
+    """The first *videos* lectures of an authored course (tests/fixtures/courses/*.txt)."""
+    title, sections, count = "", [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        kind, _, text = line.partition(": ")
+        if kind == "# course":
+            title = text
+        elif kind == "## section":
+            sections.append((text, []))
+        elif kind == "### video":
+            count += 1
+            if count > videos:
+                break
+            sections[-1][1].append((text, []))
+        elif line.strip() and count:
+            sections[-1][1][-1][1].extend(re.split(r"(?<=[.?!])\s+", line.strip()))
+    return title, [(name, lectures) for name, lectures in sections if lectures]
+
+
+def test_ocw_concepts_use_the_course_as_context(serve_folder, run_spider, tmp_path: Path) -> None:
+    """A course of four lectures: its vocabulary ranks in a video's top 10 with the course."""
+    title, sections = _authored_course(PROJECT_DIR / "tests/fixtures/courses/mechanics.txt", 4)
+    ids = write_ocw_course(tmp_path / "site", title, sections)
+    result = run_spider("ocw", args={"start_url": f"{serve_folder(tmp_path / 'site')}/index.html"})
+    counts = Counter(_entity_key(i) for i in result.items)
+    assert {k: n for k, n in counts.items() if n > 1} == {}  # each entity once
+    videos = _videos(result.items)
+    assert [v["id"] for v in videos] == ids and all(v["concepts"] for v in videos)
+    assert all(c in " ".join(v["text"]) for v in videos for c in v["concepts"])  # verbatim
+    # The pipeline ranks as CourseContext does with the course's titles and transcripts.
+    titles = [title, *(name for name, _ in sections), *(v["name"] for v in videos)]
+    context = CourseContext.build([v["text"] for v in videos], titles=titles)
+    for video in videos:
+        assert video["concepts"] == [
+            c.name for c in extract_concepts(video["text"], course=context)
+        ]
+    # "Motion in One Dimension" is kinematics (the section's name), said in passing:
+    # a course term with the context, not in the top 10 of its subtitles alone.
+    motion = videos[1]
+    assert "kinematics" in motion["concepts"]
+    assert "kinematics" not in [c.name for c in extract_concepts(motion["text"])]
+    assert result.stat("mooc/concepts/context/course") == 4
 
 
 def test_openedx_missing_course_is_recorded(mooc_demo, run_spider) -> None:
