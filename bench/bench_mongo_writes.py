@@ -5,6 +5,12 @@ the same server (embedded nx-27017 by default, ``MONGO_URI_BENCH`` for another)
 with a unique index. Each mode runs in its own process so its peak memory is its
 own. Reports items/s per mode, the ratio, and peak RSS.
 
+The crash-safety journal (``MONGO_JOURNAL_FSYNC``) is measured in the same run:
+``batched`` is the writer without a journal, ``journal_<policy>`` the same writer
+journaling each put (fsync ``off`` / ``batch`` / ``always``); ``journal_cost_pct``
+is the throughput lost vs ``batched``, and ``put_us`` the time ``put()`` takes on
+the caller's (reactor) thread.
+
     python bench/bench_mongo_writes.py            # N=5000 (BENCH_MONGO_ITEMS)
 """
 
@@ -25,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._common import PROJECT_DIR, mongo_server, peak_rss_mb
 
 N_ITEMS = int(os.environ.get("BENCH_MONGO_ITEMS", "5000"))
+MODES = ("batched", "journal_off", "journal_batch", "journal_always", "per_item")
 
 
 def _documents(n: int) -> list[dict[str, Any]]:
@@ -44,20 +51,29 @@ def _documents(n: int) -> list[dict[str, Any]]:
     ]
 
 
-def _batched(uri: str, db: str, docs: list[dict[str, Any]]) -> float:
+_PUT_SECONDS: list[float] = []
+
+
+def _batched(uri: str, db: str, docs: list[dict[str, Any]], fsync: str | None = None) -> float:
+    from eduscrape.storage.journal import Journal
     from eduscrape.storage.spool import Spool
     from eduscrape.storage.writer import MongoWriter, WriteTarget
 
     target = WriteTarget("pages", ("url",))
-    with tempfile.TemporaryDirectory() as tmp:
-        writer = MongoWriter(uri, db, spool=Spool(Path(tmp) / "spool.jsonl"))
+    # The journal on the project's disk (where .eduscrape/ is), not a RAM-backed /tmp.
+    with tempfile.TemporaryDirectory(dir=PROJECT_DIR) as tmp:
+        journal = Journal(Path(tmp) / "journal", fsync, 1000) if fsync else None
+        writer = MongoWriter(uri, db, spool=Spool(Path(tmp) / "spool.jsonl"), journal=journal)
         writer.ensure_indexes([target])
         writer.start()
         t0 = time.perf_counter()
         for doc in docs:
             writer.put(target, dict(doc))
+        _PUT_SECONDS.append(time.perf_counter() - t0)
         writer.close()
         elapsed = time.perf_counter() - t0
+        if journal is not None and any(Path(tmp, "journal").glob("*.jsonl")):
+            raise RuntimeError("the journal was not emptied at close")
         if writer.counts["written"] != len(docs):
             raise RuntimeError(f"batched writer wrote {writer.counts}")
         writer.disconnect()
@@ -83,7 +99,10 @@ def _one(mode: str, uri: str, n: int) -> dict[str, Any]:
 
     db = f"bench_{mode}_{uuid.uuid4().hex[:8]}"
     docs = _documents(n)
-    elapsed = (_batched if mode == "batched" else _per_item)(uri, db, docs)
+    if mode == "per_item":
+        elapsed = _per_item(uri, db, docs)
+    else:
+        elapsed = _batched(uri, db, docs, mode.removeprefix("journal_") if "_" in mode else None)
     client: MongoClient[Any] = MongoClient(uri)
     stored = client[db]["pages"].count_documents({})
     client.drop_database(db)
@@ -93,6 +112,7 @@ def _one(mode: str, uri: str, n: int) -> dict[str, Any]:
         "stored": stored,
         "seconds": round(elapsed, 3),
         "items_per_s": round(n / elapsed, 1),
+        "put_us": round(_PUT_SECONDS[0] / n * 1e6, 1) if _PUT_SECONDS else None,
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -100,7 +120,7 @@ def _one(mode: str, uri: str, n: int) -> dict[str, Any]:
 def run() -> dict[str, Any]:
     results: dict[str, Any] = {"items": N_ITEMS}
     with mongo_server() as uri:
-        for mode in ("batched", "per_item"):
+        for mode in MODES:
             out = subprocess.run(
                 [sys.executable, __file__, "--one", mode, uri, str(N_ITEMS)],
                 cwd=PROJECT_DIR,
@@ -113,10 +133,14 @@ def run() -> dict[str, Any]:
     results["batched_vs_per_item"] = round(
         results["batched"]["items_per_s"] / results["per_item"]["items_per_s"], 2
     )
+    for policy in ("off", "batch", "always"):
+        results[f"journal_{policy}_cost_pct"] = round(
+            (1 - results[f"journal_{policy}"]["items_per_s"] / results["batched"]["items_per_s"])
+            * 100,
+            1,
+        )
     results["backend"] = "MONGO_URI_BENCH" if os.environ.get("MONGO_URI_BENCH") else "nx-27017"
-    results["peak_rss_mb"] = max(
-        results["batched"]["peak_rss_mb"], results["per_item"]["peak_rss_mb"]
-    )
+    results["peak_rss_mb"] = max(results[mode]["peak_rss_mb"] for mode in MODES)
     return results
 
 

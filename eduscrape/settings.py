@@ -72,6 +72,9 @@ EXTENSIONS = {
     # The crawl's one MongoDB (client, embedded server, batching writer, spool):
     # MongoPipeline, the wrapper middleware and the Redis scheduler go through it.
     "eduscrape.storage.service.StorageService": 100,
+    # With JOBDIR: a run resumed after a hard kill discards Scrapy's stale queue state
+    # (one WARNING) and re-crawls from the start URLs instead of stopping at once.
+    "eduscrape.extensions.crawlstate.CrawlState": 0,
     "eduscrape.extensions.summary.CrawlSummary": 500,
     # CrawlProgress replaces LogStats (same "Crawled N pages" lines, more often, more numbers).
     "scrapy.extensions.logstats.LogStats": None,
@@ -134,6 +137,18 @@ MONGO_PROBE_INTERVAL = 5.0
 # JSON-lines spool for items that could not be stored; replayed automatically at
 # the next start and on demand with `scrapy mongo replay`.
 MONGO_SPOOL_PATH = os.environ.get("MONGO_SPOOL_PATH") or f"{EDUSCRAPE_HOME}/spool/mongo.jsonl"
+# Crash safety: every write accepted by the storage service is first appended to a
+# local journal (JSON lines, one segment per ~2 batches, deleted once its writes are
+# settled), so `kill -9` loses nothing: the next start of any crawl using the same
+# folder replays what a killed process left (one WARNING naming the count and files).
+MONGO_JOURNAL = True
+# When the journal reaches the disk: "batch" (the writer thread fsyncs once per batch
+# or MONGO_FLUSH_INTERVAL, so only an OS crash / power loss can lose up to that much),
+# "always" (fsync before each item is acknowledged), "off" (never; a killed process
+# still loses nothing). Cost per item measured by bench/bench_mongo_writes.py.
+MONGO_JOURNAL_FSYNC = "batch"
+# Journal folder; None = `journal/` next to MONGO_SPOOL_PATH.
+MONGO_JOURNAL_DIR = os.environ.get("MONGO_JOURNAL_DIR") or None
 # Collection for plain dict items (item classes name their own); None = spider name.
 MONGO_DEFAULT_COLLECTION = None
 

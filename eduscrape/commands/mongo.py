@@ -4,7 +4,8 @@
   so the data can be inspected with mongosh or pymongo at the printed URI;
 - ``stop``: stop it;
 - ``status``: where the data is, the URI, collections and document counts;
-- ``replay``: write the items waiting in the spool to MongoDB (``MONGO_URI`` or embedded).
+- ``replay``: write the items waiting in the spool to MongoDB (``MONGO_URI`` or embedded),
+  and those a killed crawl left in the journal.
 """
 
 from __future__ import annotations
@@ -131,6 +132,16 @@ class Command(ScrapyCommand):
                 return
             quarantined = _line_count(spool.quarantine_path)
             replayed = writer.replay_spool()
+            written = writer.counts["written"]
+            recovered, files = writer.recover_journal()
+            writer.close()  # not started: writes the recovered items here
+            if files:
+                print(
+                    f"WARNING: {recovered} item(s) accepted by a crawl that stopped without "
+                    f"closing (killed?) recovered from its journal {', '.join(map(str, files))}",
+                    file=sys.stderr,
+                )
+            replayed += writer.counts["written"] - written
             left = len(spool)
             print(
                 f"replayed {replayed} item(s) into {redact_uri(uri)}; {left} left in {spool.path}"

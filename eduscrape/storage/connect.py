@@ -16,10 +16,12 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from eduscrape.config import from_settings, setting
 from eduscrape.storage.embedded import EmbeddedMongo
+from eduscrape.storage.journal import Journal
 from eduscrape.storage.spool import Spool
 from eduscrape.storage.uri import BadMongoURI, validate_uri
 from eduscrape.storage.writer import MongoWriter, mongo_client
@@ -39,6 +41,9 @@ class StorageConfig:
     timeout_ms: int = setting("MONGO_TIMEOUT_MS")
     probe_interval: float = setting("MONGO_PROBE_INTERVAL")
     spool_path: str = setting("MONGO_SPOOL_PATH")
+    journal: bool = setting("MONGO_JOURNAL")
+    journal_fsync: str = setting("MONGO_JOURNAL_FSYNC")
+    journal_dir: str | None = setting("MONGO_JOURNAL_DIR")
     data_dir: str = setting("EDUSCRAPE_MONGO_DATA_DIR")
 
     @classmethod
@@ -55,6 +60,10 @@ class StorageConfig:
         if self.profile:
             return validate_uri(profile_uri(str(self.profile)))
         return validate_uri(self.uri) if self.uri else None
+
+    def journal_directory(self) -> Path:
+        """``MONGO_JOURNAL_DIR``, else ``journal/`` next to the spool."""
+        return Path(self.journal_dir or Path(self.spool_path).parent / "journal")
 
 
 def profile_uri(name: str) -> str:
@@ -126,6 +135,11 @@ def writer_for(config: StorageConfig, uri: str, **kwargs: Any) -> MongoWriter:
         retry_backoff=config.retry_backoff,
         timeout_ms=config.timeout_ms,
         probe_interval=config.probe_interval,
+        journal=(
+            Journal(config.journal_directory(), config.journal_fsync, config.batch_size * 2)
+            if config.journal
+            else None
+        ),
         **kwargs,
     )
 

@@ -4,7 +4,8 @@ Enabled in ``EXTENSIONS``; components reach it the Scrapy way,
 ``crawler.get_extension(StorageService)`` (or :meth:`StorageService.of`). It owns
 the pymongo client, the embedded nx-27017 server (started when ``MONGO_URI`` is
 unset), the batching :class:`~eduscrape.storage.writer.MongoWriter` and its
-spool. Whoever asks first starts it (:meth:`start`, :meth:`started`), so no
+spool and journal (a write is journaled before :meth:`put` returns; at start,
+what a killed crawl left in the journal is stored, with one WARNING). Whoever asks first starts it (:meth:`start`, :meth:`started`), so no
 component depends on another one opening first; it stops once, when the spider
 closes. Components read through :meth:`collection` and write through
 :meth:`put` (batched, retried, spooled while MongoDB is down).
@@ -136,8 +137,19 @@ class StorageService:
                 logger.info("Replayed %d spooled item(s) from %s", replayed, writer.spool.path)
         else:
             writer.mark_down(ConnectionError("ping failed"))
+        self._recover_journal(writer)
         writer.start()
         return writer
+
+    def _recover_journal(self, writer: MongoWriter) -> None:
+        recovered, files = writer.recover_journal()
+        if files:
+            logger.warning(
+                "%d item(s) accepted by a crawl that stopped without closing (killed?) were "
+                "recovered from its journal %s; they are stored now",
+                recovered,
+                ", ".join(str(f) for f in files),
+            )
 
     async def flush(self) -> None:
         """Settle every write queued so far; if writes were spooled and MongoDB is back,

@@ -17,6 +17,11 @@ Failure policy:
 Progress is a watermark: ``put()`` number *n* (1-based, in call order) is
 *settled* (written, spooled or rejected) once :attr:`MongoWriter.settled`
 reaches *n*; ``on_settled`` is called from the writer thread each time it moves.
+
+Crash safety: with a :class:`~eduscrape.storage.journal.Journal`, ``put()``
+appends the write to it before returning; segments are deleted as the watermark
+passes them, and :meth:`MongoWriter.recover_journal` re-queues the writes of a
+process that died (``kill -9``) before settling them.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from pymongo import ASCENDING, InsertOne, MongoClient, ReplaceOne
@@ -42,6 +48,7 @@ from pymongo.errors import (
     WTimeoutError,
 )
 
+from eduscrape.storage.journal import Journal, journal_line, orphans
 from eduscrape.storage.keys import escape_key, escape_keys
 from eduscrape.storage.spool import Spool, SpooledWrite
 from eduscrape.storage.uri import redact_uri
@@ -113,6 +120,7 @@ class MongoWriter:
         on_count: Callable[[str, int], None] | None = None,
         on_settled: Callable[[int], None] | None = None,
         client: MongoClient[Any] | None = None,
+        journal: Journal | None = None,
     ) -> None:
         self.uri = uri
         self.database_name = database
@@ -126,6 +134,7 @@ class MongoWriter:
         self._on_settled = on_settled
         self.client: MongoClient[Any] = client or mongo_client(uri, timeout_ms)
         self.db = self.client[database]
+        self.journal = journal
         self.counts: dict[str, int] = dict.fromkeys(
             ("written", "retried", "spooled", "replayed", "rejected", "batches"), 0
         )
@@ -161,12 +170,53 @@ class MongoWriter:
         """
         document = escape_keys(document)
         key = {f: document.get(escape_key(f)) for f in target.key_fields}
-        write = _Write(target.collection, key, document)
+        self._enqueue(_Write(target.collection, key, document))
+
+    def _enqueue(self, write: _Write) -> None:
+        journal = self.journal
+        line = journal_line(write.collection, write.key, write.document) if journal else b""
         with self._cond:
+            if journal is not None:
+                try:  # in the lock: journal order is put() order
+                    journal.append(line)
+                except OSError as exc:
+                    self._journal_failed(journal, exc)
             self._buffer.append(write)
             self.queued += 1
             if len(self._buffer) >= self.batch_size:
                 self._cond.notify()
+
+    def _journal_failed(self, journal: Journal, exc: OSError) -> None:
+        # Disk full or gone: keep crawling and storing, without the journal (said once).
+        self.journal = None
+        logger.error(
+            "The MongoDB write journal in %s failed (%s); continuing without it: "
+            "writes buffered in memory are lost if this process is killed",
+            journal.directory,
+            exc,
+        )
+        self._count("journal_failed")
+        journal.close(settled=False)
+
+    def recover_journal(self) -> tuple[int, list[Path]]:
+        """Re-queue the writes of journal segments no live process holds (a process
+        killed before settling them); returns (writes, files). Each file is deleted
+        once its writes are in this writer's own journal. Call before :meth:`start`."""
+        journal = self.journal
+        if journal is None:
+            return 0, []
+        recovered, files = 0, []
+        quarantine = journal.directory / "unreadable.quarantine"
+        for path in orphans(journal.directory):
+            n = 0
+            for spooled in Spool.read(path, quarantine):
+                self._enqueue(_Write(spooled.collection, spooled.key, spooled.document))
+                n += 1
+            path.unlink(missing_ok=True)
+            recovered += n
+            files.append(path)
+        self._count("journal_recovered", recovered)
+        return recovered, files
 
     def flush(self, timeout: float | None = None) -> bool:
         """Write what is buffered now, without waiting for a full batch; block until
@@ -209,6 +259,10 @@ class MongoWriter:
             self._thread.join(timeout)
         else:
             self._drain()
+        if self.journal is not None:
+            with self._cond:
+                settled = self.settled >= self.queued
+            self.journal.close(settled=settled)
 
     def disconnect(self) -> None:
         self.client.close()
@@ -263,6 +317,8 @@ class MongoWriter:
                     self._cond.wait(self.flush_interval)
                 closing = self._closing
                 self._flush_wanted = False
+            if self.journal is not None:
+                self.journal.sync()
             self._drain()
             if closing:
                 self._drain()
@@ -286,6 +342,8 @@ class MongoWriter:
                 self.settled += len(batch)
                 settled = self.settled
                 self._progress.notify_all()
+            if self.journal is not None:
+                self.journal.settled(settled)
             if self._on_settled is not None:
                 self._on_settled(settled)
 
