@@ -129,11 +129,20 @@ def test_kill_9_then_resume_stores_every_page_exactly_once(
     crawl = Crawl(tmp_path, demo_url, database.name)
     pages = database.pages
     proc, log = crawl.start(mongo_uri, SLOW)
-    _kill_when(proc, log, lambda: pages.count_documents({}) >= 60)
+
+    def writer_holds_items() -> bool:
+        # The journal holds every write accepted so far (its first segment is not full):
+        # kill once a batch is stored and at least 10 accepted items are not.
+        accepted = len(_journal_lines(crawl.journal))
+        stored = pages.count_documents({})
+        return stored >= 40 and accepted - stored >= 10
+
+    _kill_when(proc, log, writer_holds_items)
     stored_at_kill = pages.count_documents({})
     journaled_at_kill = len(_journal_lines(crawl.journal))
+    unsettled_at_kill = journaled_at_kill - stored_at_kill  # in the writer's memory only
     assert (crawl.jobdir / "requests.seen").exists()
-    assert journaled_at_kill > 0  # the writes accepted since the last settled batch (at least)
+    assert unsettled_at_kill >= 10
 
     returncode, text, stats = crawl.run(mongo_uri, FAST)
 
@@ -147,11 +156,12 @@ def test_kill_9_then_resume_stores_every_page_exactly_once(
     stored, duplicated = _exactly_once(pages)
     print(
         f"\nkill -9 + resume: {PAGES} pages expected; at kill {stored_at_kill} stored, "
-        f"{journaled_at_kill} journal lines; after resume {stored} stored, {duplicated} duplicated, "
+        f"{unsettled_at_kill} accepted but not stored (journal only); after resume {stored} stored, {duplicated} duplicated, "
         f"{stats.get('mongo/journal_recovered', 0)} recovered from the journal, "
         f"{stats.get('item_scraped_count', 0)} re-crawled"
     )
     assert (stored, duplicated) == (PAGES, 0)
+    assert stats["mongo/journal_recovered"] >= unsettled_at_kill
     assert not list(crawl.journal.glob("*.jsonl"))  # a clean close leaves no journal
     assert not (crawl.jobdir / "eduscrape-running.json").exists()
 
@@ -178,12 +188,21 @@ def test_kill_9_while_mongodb_is_unreachable_loses_no_accepted_item(
                     urls.add(json.loads(x)["key"]["url"])
         return urls
 
+    def spooled() -> int:
+        return len(crawl.spool.read_text().splitlines()) if crawl.spool.exists() else 0
+
     proc, log = crawl.start(nowhere, settings)
-    _kill_when(proc, log, lambda: len(accepted()) >= 80)
+    # Kill once batches are spooled and at least 10 more accepted items are not.
+    _kill_when(
+        proc,
+        log,
+        lambda: spooled() >= 20 and len(_journal_lines(crawl.journal)) - spooled() >= 10,
+    )
     at_kill = accepted()
-    in_journal = len(_journal_lines(crawl.journal))
+    spooled_at_kill = spooled()
+    only_journal = len(_journal_lines(crawl.journal)) - spooled_at_kill
     assert database.pages.count_documents({}) == 0
-    assert in_journal > 0  # at least the writes accepted but not yet spooled
+    assert only_journal >= 10
 
     # MongoDB is back: `scrapy mongo replay` stores the spool and the killed crawl's journal.
     replay = scrapy_command(
@@ -200,7 +219,7 @@ def test_kill_9_while_mongodb_is_unreachable_loses_no_accepted_item(
     stored = set(_urls(database.pages))
     print(
         f"\nkill -9 with MongoDB unreachable: {len(at_kill)} items accepted "
-        f"({in_journal} lines in the journal, the rest spooled); after `scrapy mongo replay` "
+        f"({spooled_at_kill} spooled, {only_journal} only in the journal); after `scrapy mongo replay` "
         f"{len(at_kill & stored)} of them stored"
     )
     assert at_kill <= stored

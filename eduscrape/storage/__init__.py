@@ -4,6 +4,7 @@
 - :mod:`eduscrape.storage.uri`: URI validation and credential redaction.
 - :mod:`eduscrape.storage.spool`: the local JSON-lines spool for items that could not be stored.
 - :mod:`eduscrape.storage.writer`: the batching writer thread (bulk upserts, retries, spooling).
+- :mod:`eduscrape.storage.journal`: the append-only journal of accepted writes (crash safety).
 - :mod:`eduscrape.storage.embedded`: the embedded nx-27017 wire-protocol server.
 - :mod:`eduscrape.storage.connect`: which MongoDB (``MONGO_URI`` or embedded), the typed
   :class:`~eduscrape.storage.connect.StorageConfig`, helpers for one-shot commands.
