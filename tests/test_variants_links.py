@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eduscrape.variants import Criteria, VariantMapper, compare_pages, reduce_page
-from eduscrape.variants.links import LinkKeyer, base_language, is_text_value
+from eduscrape.variants.links import LinkKeyer, base_language, is_text_value, localized_site
 
 EN_FR = LinkKeyer(["en", "fr"])
 
@@ -89,3 +89,26 @@ def test_localized_external_links_do_not_make_a_translation_inconsistent() -> No
     )
     c = compare_pages(lp, rp, mapper)
     assert c.type1 and len(c.retargeted_links) == 1
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("https://www.w3.org/WAI/intro/", "https://www.w3.org/WAI/intro/es"),
+        ("https://w3.org/TR/Overview.html", "https://w3.org/TR/Overview.es.html"),
+        ("http://x.gob/index.asp", "http://x.gob/index.asp?lang=spa"),
+        ("mailto:a@x.org?subject=Hello%20world", "mailto:A@x.org?subject=Hola%20mundo"),
+    ],
+)
+def test_a_token_only_in_the_translation_still_names_the_same_target(left: str, right: str) -> None:
+    keyer = LinkKeyer(["en", "es"])
+    assert keyer.key(left) == keyer.key(right)
+
+
+def test_an_article_of_a_per_language_host_is_the_localized_counterpart() -> None:
+    keyer = LinkKeyer(["en", "fr"])
+    a = keyer.key("http://en.wikipedia.org/wiki/Backus%E2%80%93Naur_Form")
+    b = keyer.key("https://fr.wikipedia.org/wiki/Forme_de_Backus-Naur")
+    assert a != b and localized_site(a, b)
+    assert not localized_site(a, keyer.key("https://fr.wiktionary.org/wiki/x"))
+    assert not localized_site(keyer.key("https://x.org/a"), keyer.key("https://x.org/b"))

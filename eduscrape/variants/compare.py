@@ -15,10 +15,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from eduscrape.variants.links import localized_site
 from eduscrape.variants.pairing import VariantMapper
 from eduscrape.variants.structure import PageStructure
+from eduscrape.variants.translation import lost_section_links, new_phrase_kinds
 
 MAX_DIFF_LINES = 400
+_NO_TAG_DIFF = "Markup differs: 0 effective tag(s) only on the left, 0 only on the right."
 
 
 @dataclass
@@ -107,6 +110,8 @@ def compare_pages(
             for i, j in pairs:
                 only_left[lk[i]] -= 1
                 only_right[rk[j]] -= 1
+                if localized_site(lk[i], rk[j]):
+                    continue  # the article in the variant's language (fr.wikipedia.org)
                 result.retargeted_links.append(
                     {
                         "text": lanchors[i].text,
@@ -126,6 +131,9 @@ def compare_pages(
             if only_right.get(key, 0) > 0:
                 only_right[key] -= 1
                 result.extra_links.append(_link(key, ranchors[j].text, ranchors[j].url))
+    if mapper.criteria.distinct_targets:
+        # What the translation tolerances would hide: a section link dropped (translation.py).
+        result.missing_links.extend(lost_section_links(left, right, mapper))
     result.type1 = bool(result.missing_links or result.extra_links or result.retargeted_links)
 
     # Type 2: the common targets in another order.
@@ -164,8 +172,15 @@ def compare_pages(
             diff = [*diff[:MAX_DIFF_LINES], f"... ({len(diff) - MAX_DIFF_LINES} more lines)"]
         result.tag_diff = "\n".join(diff)
 
+    new_phrase = new_phrase_kinds(left, right) if mapper.criteria.distinct_targets else []
+    result.nonstructural = result.nonstructural or bool(new_phrase)
     result.consistent = not (result.type1 or result.type2 or result.nonstructural)
     result.summary = _summary(result)
+    if new_phrase:
+        if not result.tag_diff:
+            result.summary.remove(_NO_TAG_DIFF)
+        tags = ", ".join(f"<{tag}>" for tag in new_phrase)
+        result.summary.append(f"The right page uses phrase markup the left never does: {tags}.")
     return result
 
 

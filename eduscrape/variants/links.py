@@ -180,6 +180,9 @@ class LinkKeyer:
         except ValueError:
             return url
         scheme = parts.scheme.lower()
+        if scheme == "mailto":  # share-by-mail links carry the page's text
+            query = self._query(parts.query)
+            return f"mailto:{parts.path.lower()}" + (f"?{query}" if query else "")
         if scheme not in ("http", "https", ""):
             return url
         host = (parts.hostname or "").lower()
@@ -198,6 +201,11 @@ class LinkKeyer:
         for ext in _DOC_EXTENSIONS:
             if last.lower() == f"{PLACEHOLDER}.{ext}":
                 segments[-1] = PLACEHOLDER
+        # The original often has no token where the translation has one
+        # (w3.org/WAI/intro vs w3.org/WAI/intro/es, Overview.html vs Overview.es.html):
+        # drop the tokens from the path, with one delimiter.
+        segments = [_strip_tokens(segment) for segment in segments]
+        segments = segments[:1] + [segment for segment in segments[1:] if segment]
         key = "//" + host + "/".join(segments)
         query = self._query(parts.query)
         if query:
@@ -218,13 +226,29 @@ class LinkKeyer:
         out = []
         for name, value in pairs:
             if self._is_token(value):
-                value = PLACEHOLDER
-            elif is_text_value(name, value):
-                value = TEXT_VALUE
-            else:
-                value = self._tokens(value)
+                continue  # ?lang=fr: the original may as well say nothing (its default)
+            value = TEXT_VALUE if is_text_value(name, value) else self._tokens(value)
             out.append(f"{name}={value}")
         return "&".join(sorted(out))
+
+
+_TOKEN_IN_SEGMENT = re.compile(
+    r"[-_.]?" + re.escape(PLACEHOLDER) + r"(?=[-_.]|$)|" + re.escape(PLACEHOLDER) + r"[-_.]?"
+)
+
+
+def _strip_tokens(segment: str) -> str:
+    return _TOKEN_IN_SEGMENT.sub("", segment) if PLACEHOLDER in segment else segment
+
+
+def localized_site(key_a: str, key_b: str) -> bool:
+    """Both keys are pages of one site with a host per language (en.wikipedia.org /
+    fr.wikipedia.org): a translation links the article of its language, whose path
+    (a translated title) differs."""
+    prefix = "//" + PLACEHOLDER + "."
+    if not (key_a.startswith(prefix) and key_b.startswith(prefix)):
+        return False
+    return key_a[2:].split("/", 1)[0] == key_b[2:].split("/", 1)[0]
 
 
 def _port(parts: SplitResult) -> int | None:

@@ -325,12 +325,12 @@ _EXTERNAL = re.compile(rb"href=[\"'](https?://[^\"']+)[\"']")
 
 def _localize_url(url: str, left: str, right: str) -> str:
     """The form a translator gives the same external target (deterministic per URL)."""
-    pick = int(hashlib.sha1(url.encode()).hexdigest(), 16) % 4
+    pick = int(hashlib.sha1(url.encode()).hexdigest(), 16) % 5
     scheme, _, rest = url.partition("://")
     host, slash, path = rest.partition("/")
     path = slash + path
     for a, b in ((f"/{left}/", f"/{right}/"), (f"={left}", f"={right}"), (f"{left}.", f"{right}.")):
-        if (a in path or (a.endswith(".") and host.startswith(a))) and pick != 3:
+        if (a in path or (a.endswith(".") and host.startswith(a))) and pick != 4:
             return url.replace(a, b, 1) if a in path else f"{scheme}://{b}{host[len(a) :]}{path}"
     if pick == 0:
         return ("https" if scheme == "http" else "http") + "://" + rest
@@ -339,6 +339,12 @@ def _localize_url(url: str, left: str, right: str) -> str:
         return f"{scheme}://{host}{path}"
     if pick == 2 and not re.search(r"\.\w{2,5}$", path) and "?" not in path:
         return f"{scheme}://{host}{path.rstrip('/') if path.endswith('/') and path != '/' else path + '/'}"
+    if pick == 3 and "?" not in path:
+        # The translation's own version of the page (Overview.fr.html, /intro/fr).
+        m = re.search(r"\.(html?|php)$", path)
+        if m:
+            return f"{scheme}://{host}{path[: m.start()]}.{right}{path[m.start() :]}"
+        return f"{scheme}://{host}{path.rstrip('/')}/{right}"
     return f"https://{host}{path}"
 
 
@@ -352,16 +358,18 @@ def _localize(
     convention: dict[str, Any] = {}
     broken: list[dict[str, Any]] = []
     if per_page:
-        old, n = per_page.most_common(1)[0]
+        # Ties broken by URL: set iteration order of bytes changes with PYTHONHASHSEED.
+        old, n = min(per_page.items(), key=lambda kv: (-kv[1], kv[0]))
         new = f"https://social.example/@site_{right}_team".encode()
-        keep = sorted(p for p, h in pages.items() if old in h and p not in touched)
+        # Every spelling of the target (http/https, www., trailing slash) is replaced.
+        bare = re.sub(rb"^https?://(?:www\.)?", b"", old).rstrip(b"/")
+        same = re.compile(rb"href=[\"']https?://(?:www\.)?" + re.escape(bare) + rb"/?[\"']")
+        keep = sorted(p for p, h in pages.items() if same.search(h) and p not in touched)
         kept = rng.choice(keep) if len(keep) > 3 else None
         convention = {"from": old.decode(), "to": new.decode(), "pages": n, "kept_on": kept}
         for rel, html in pages.items():
             if rel != kept:
-                pages[rel] = re.sub(
-                    rb"href=[\"']" + re.escape(old) + rb"[\"']", b'href="' + new + b'"', html
-                )
+                pages[rel] = same.sub(b'href="' + new + b'"', html)
         if kept:
             broken.append(
                 {

@@ -154,6 +154,7 @@ class Anchor:
     position: int  # index among the page's anchors
     block: int = 0  # ordinal of the enclosing block element
     raw: str = ""  # absolute URL as linked (no fragment), for fetching
+    fragment: str = ""  # the link's #fragment, kept whatever the criteria (see translation.py)
 
 
 @dataclass
@@ -167,6 +168,9 @@ class PageStructure:
     title: str = ""
     truncated: bool = False
     digest: str = ""  # hash of the reduced structure (tracking)
+    # Phrase-level tags seen (name -> count), also when the criteria ignore them;
+    # None: not known (a structure stored by an older version).
+    phrase_tags: dict[str, int] | None = field(default_factory=dict)
 
     @property
     def tag_names(self) -> list[str]:
@@ -176,19 +180,29 @@ class PageStructure:
         return {
             "url": self.url,
             "tags": self.tags,
-            "anchors": [[a.url, a.text, a.position, a.block, a.raw] for a in self.anchors],
+            "anchors": [
+                [a.url, a.text, a.position, a.block, a.raw, a.fragment] for a in self.anchors
+            ],
             "alternates": self.alternates,
             "lang": self.lang,
             "text_sample": self.text_sample,
             "title": self.title,
             "truncated": self.truncated,
             "digest": self.digest,
+            "phrase_tags": self.phrase_tags,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> PageStructure:
         anchors = [
-            Anchor(str(a[0]), str(a[1]), int(a[2]), int(a[3]), str(a[4]) if len(a) > 4 else "")
+            Anchor(
+                str(a[0]),
+                str(a[1]),
+                int(a[2]),
+                int(a[3]),
+                str(a[4]) if len(a) > 4 else "",
+                str(a[5]) if len(a) > 5 else "",
+            )
             for a in data.get("anchors", [])
         ]  # type: ignore[union-attr]
         return cls(
@@ -201,6 +215,11 @@ class PageStructure:
             title=str(data.get("title", "")),
             truncated=bool(data.get("truncated", False)),
             digest=str(data.get("digest", "")),
+            phrase_tags=(
+                dict(data["phrase_tags"])  # type: ignore[call-overload]
+                if data.get("phrase_tags") is not None
+                else None
+            ),
         )
 
 
@@ -305,7 +324,10 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
         # Links to the page itself (tables of contents, "this page").
         internal = href.startswith("#") or target.split("#", 1)[0] == page_norm
         if include_internal or not internal:
-            anchors.append(Anchor(target, _text_of(child)[:200], len(anchors), block, raw_url))
+            fragment = absolute.partition("#")[2]
+            anchors.append(
+                Anchor(target, _text_of(child)[:200], len(anchors), block, raw_url, fragment)
+            )
 
     def walk(el: etree._Element, depth: int, block: int) -> None:
         for child in el:
@@ -322,6 +344,8 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
             href = child.get("href") if tag in ("a", "area") else None
             if href is not None:
                 _add_anchor(child, href, block)
+            if tag in PHRASE_TAGS:
+                phrase[tag] = phrase.get(tag, 0) + 1
             child_depth = depth
             if tag not in ("a", "area") and criteria.effective(tag):
                 tokens.append(f"{depth}:{tag}")
@@ -334,7 +358,9 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
                 texts.extend(t for t in (child.text, child.tail) if t and t.strip())
             walk(child, child_depth, child_block)
 
+    phrase: dict[str, int] = {}
     walk(start, 0, 0)
+    page.phrase_tags = phrase
     page.tags = tokens
     page.anchors = anchors
     page.text_sample = " ".join(" ".join(texts).split())[:2000]
