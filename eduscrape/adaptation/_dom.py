@@ -63,12 +63,18 @@ def select(root: Any, xpath: str) -> list[Any]:
     return result if isinstance(result, list) else []
 
 
+def node_of(item: Any) -> Any:
+    """The element of an XPath result: an element itself, a text or attribute's owner."""
+    # lxml's "smart strings" (text and attribute results) know their element.
+    return item.getparent() if isinstance(item, etree._ElementUnicodeResult) else item
+
+
 def value_of(item: Any) -> str:
     """Normalized value of an XPath result: an element's string value or the text."""
     if isinstance(item, str):
         return norm(item)
     if isinstance(item, etree._Element):
-        return norm(item.xpath("string()"))
+        return norm(str(item.xpath("string()")))
     return norm(str(item))
 
 
@@ -139,9 +145,9 @@ def parse_date(text: str) -> tuple[int, int, int] | None:
             mon, day, year = m.group(1), m.group(2), m.group(3)
         else:
             day, mon, year = m.group(4), m.group(5), m.group(6)
-        mo = _MONTHS.get(mon.lower())
-        if mo:
-            return (int(year), mo, int(day))
+        month = _MONTHS.get(mon.lower())
+        if month:
+            return (int(year), month, int(day))
     return None
 
 

@@ -17,7 +17,9 @@ attributes" (id/class tokens, text) are scored separately by the repairer.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -31,11 +33,11 @@ class Tree:
         return 1 + sum(child.size() for child in self.children)
 
     @classmethod
-    def from_obj(cls, obj: object) -> Tree:
+    def from_obj(cls, obj: str | tuple[str, Sequence[Any]]) -> Tree:
         """Build from ``"a"`` or ``("a", [children...])`` (handy in tests)."""
         if isinstance(obj, str):
             return cls(obj)
-        label, children = obj  # type: ignore[misc]
+        label, children = obj
         return cls(label, [cls.from_obj(c) for c in children])
 
 

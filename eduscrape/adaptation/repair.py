@@ -26,6 +26,7 @@ from eduscrape.adaptation._dom import (
     in_head,
     is_element,
     label_tokens,
+    node_of,
     norm,
     parse_date,
     parse_html,
@@ -331,8 +332,9 @@ class Repairer:
         ranked = self.rank(tg, root)
         if not ranked:
             return RepairResult("unrepaired", None, None, [], "no candidate")
-        best, similarity, why = ranked[0], ranked[0].score, "value and structure"
-        if not self._accept_value(tg, best, ranked):
+        best: _Cand | None = ranked[0]
+        similarity, why = ranked[0].score, "value and structure"
+        if not self._accept_value(tg, ranked[0], ranked):
             best, similarity, why = self._by_structure(tg, ranked)
         detail = {
             "ts": round(ranked[0].ts if best is None else best.ts, 4),
@@ -499,8 +501,7 @@ def make_xpath(root: Any, el: Any, attr: str | None, *, multiple: bool = False) 
         if multiple:
             return any(r is el for r in res) and (not unique or len(res) > 1)
         first = res[0]
-        node = first.getparent() if isinstance(first, str) else first
-        return node is el and (not unique or len(res) == 1)
+        return node_of(first) is el and (not unique or len(res) == 1)
 
     own = [f"{pre}//{tag}[{p}]" for p in _preds(el)]
     anchored: list[str] = []

@@ -102,7 +102,7 @@ class TreeGram:
 
 
 def ancestors_of(el: Any) -> list[tuple[str, list[str]]]:
-    out = []
+    out: list[tuple[str, list[str]]] = []
     for anc in el.iterancestors():
         if len(out) >= ANCESTOR_LEVELS or anc.tag in ("html",):
             break

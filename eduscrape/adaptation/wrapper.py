@@ -30,9 +30,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
-from eduscrape.adaptation._dom import parse_date, select, value_of
+from eduscrape.adaptation._dom import node_of, parse_date, select, value_of
 from eduscrape.adaptation.repair import Repairer, RepairResult, make_xpath
 from eduscrape.adaptation.selectors import SelectorError, compile_selector
 from eduscrape.adaptation.treegram import TreeGram, capture
@@ -217,6 +217,10 @@ def _regex(pattern: Any, what: str) -> str | None:
     return str(pattern)
 
 
+@overload
+def _selector(spec: dict[str, Any], what: str, optional: Literal[False] = False) -> str: ...
+@overload
+def _selector(spec: dict[str, Any], what: str, optional: bool) -> str | None: ...
 def _selector(spec: dict[str, Any], what: str, optional: bool = False) -> str | None:
     xp, css = spec.get("xpath"), spec.get("css")
     if xp and css:
@@ -346,8 +350,7 @@ def _infer_record(
             continue
         found = select(root, res.xpath)
         if found:
-            node = found[0].getparent() if isinstance(found[0], str) else found[0]
-            nodes.append(node)
+            nodes.append(node_of(found[0]))
             sims.append(res.similarity or 0.0)
     with_grams = sum(1 for f in pattern.fields if gram_key(pattern.name, f.name) in grams)
     if len(nodes) < 2 or len(nodes) * 2 < with_grams:

@@ -218,7 +218,7 @@ _PARKING = [
 ]
 
 
-def _categorical(text: str, table: list[tuple[str, re.Pattern[str]]]) -> list[str]:
+def _categorical(text: str, table: list[tuple[str, Gated]]) -> list[str]:
     """Every value whose phrases occur, once per occurrence (ordered by position)."""
     hits: list[tuple[int, str]] = []
     for value, rx in table:

@@ -94,7 +94,7 @@ def _in_list(text: str, start: int, end: int, patterns: tuple[re.Pattern[str], .
 
 
 def _by(text: str) -> list[tuple[int, float]]:
-    out = []
+    out: list[tuple[int, float]] = []
     if "x" not in text:
         return out
     for m in _BY.finditer(text):
@@ -105,7 +105,7 @@ def _by(text: str) -> list[tuple[int, float]]:
 
 
 def _bed_bath(text: str) -> list[tuple[int, float]]:
-    out = []
+    out: list[tuple[int, float]] = []
     if "/" not in text:
         return out
     for m in _BED_BATH.finditer(text):

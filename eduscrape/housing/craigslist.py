@@ -100,7 +100,7 @@ def _body_text(sel: Selector) -> str:
     section = sel.css("section#postingbody")
     if not section:
         return ""
-    html = section.get()
+    html = section[0].get()  # the list is not empty: a str, not None
     # <br> becomes a marker; the page's own newlines are plain whitespace.
     html = _BLOCK_END.sub("\ue000\\g<0>", html)
     inner = Selector(text=_BR_TAG.sub("\ue000", html)).css("section#postingbody")
@@ -257,8 +257,8 @@ def parse_attributes(sel: Selector) -> dict[str, Any]:
             elif text in PARKING:
                 attrs["parking"] = text
             elif text in _FLAGS:
-                name, value = _FLAGS[text]
-                attrs[name] = value
+                name, flag = _FLAGS[text]
+                attrs[name] = flag
             elif ":" in text:
                 key, _, value = text.partition(":")
                 attrs[re.sub(r"\W+", "_", key.strip())] = value.strip()
@@ -275,7 +275,8 @@ def parse_attributes(sel: Selector) -> dict[str, Any]:
         if attrs["bedrooms"] is None and data.get("numberOfBedrooms") not in (None, ""):
             beds = _number(data.get("numberOfBedrooms"))
             attrs["bedrooms"] = int(beds) if beds is not None else None
-        address = data.get("address") if isinstance(data.get("address"), dict) else {}
+        found = data.get("address")
+        address: dict[str, Any] = found if isinstance(found, dict) else {}
         postal = str(address.get("postalCode") or "").strip()
         if re.fullmatch(r"\d{5}(?:-\d{4})?", postal):
             attrs["postal_code"] = postal[:5]
