@@ -173,9 +173,13 @@ def update_readme(path: str) -> bool:
         text = fh.read()
     new = text
     for name, table in readme_sections().items():
+
+        def block(m: re.Match[str], table: str = table) -> str:
+            return m.group(1) + table + "\n" + m.group(2)
+
         new = re.sub(
             rf"(<!-- arguments:{re.escape(name)} -->\n)(?:[^<]*?\n)?(<!-- /arguments -->)",
-            lambda m, table=table: m.group(1) + table + "\n" + m.group(2),
+            block,
             new,
             flags=re.S,
         )

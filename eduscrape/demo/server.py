@@ -83,7 +83,8 @@ class DemoServer(ThreadingHTTPServer):
 
     @property
     def base_url(self) -> str:
-        host, port = self.server_address[:2]
+        # The bound socket's address (server_address is typed str | bytes, but it is this).
+        host, port = self.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     def sites(self) -> list[str]:

@@ -234,6 +234,6 @@ class StorageService:
     def _settled(self, watermark: int) -> None:  # writer thread
         from twisted.internet import reactor
 
-        reactor.callFromThread(  # type: ignore[attr-defined]
+        reactor.callFromThread(
             self.crawler.signals.send_catch_log, items_persisted, watermark=watermark
         )

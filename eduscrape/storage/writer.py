@@ -443,7 +443,8 @@ class MongoWriter:
                     + details.get("nMatched", 0)
                     + details.get("nInserted", 0)
                 )
-                retry, rejected = [], []
+                retry: list[tuple[_Write, dict[str, Any]]] = []
+                rejected: list[tuple[_Write, dict[str, Any]]] = []
                 for err in exc.details.get("writeErrors", []):
                     w = pending[err["index"]]
                     (retry if err.get("code") == _DUPLICATE_KEY else rejected).append((w, err))

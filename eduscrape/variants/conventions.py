@@ -306,7 +306,7 @@ class ConventionLearner:
         setter("summary", summary)
         if isinstance(new, dict):
             new["conventions"] = applied + [f"broken: {c.describe()}" for c in broken]
-        return new  # type: ignore[no-any-return]
+        return new
 
 
 def _as_comparison(data: Mapping[str, Any]) -> Comparison:

@@ -207,11 +207,11 @@ class _Mutator:
         if not linking or len(linking) > 3 or any(p in self.touched for p in linking):
             return False
         for other in linking:
-            html = self.pages[other]
-            self.pages[other] = _ANCHOR.sub(
-                lambda m, o=other: m.group(4) if _target_rel(o, m.group(2)) == rel else m.group(0),
-                html,
-            )
+
+            def unlink(m: re.Match[bytes], o: str = other) -> bytes:
+                return m.group(4) if _target_rel(o, m.group(2)) == rel else m.group(0)
+
+            self.pages[other] = _ANCHOR.sub(unlink, self.pages[other])
         del self.pages[rel]
         self._record(
             "remove_page",
@@ -352,7 +352,7 @@ def _localize(
     pages: dict[str, bytes], left: str, right: str, rng: random.Random, touched: set[str]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     # The external target linked from most pages gets a per-language replacement.
-    per_page = Counter()
+    per_page: Counter[bytes] = Counter()
     for html in pages.values():
         per_page.update(set(_EXTERNAL.findall(html)))
     convention: dict[str, Any] = {}

@@ -19,10 +19,11 @@ reasons; :func:`rank_outdated` sorts pairs by it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 
 from lxml import etree
 
@@ -133,9 +134,9 @@ def page_signals(body: bytes | str, last_modified: str | None = None) -> PageSig
             ids.add(el.get("id", ""))
         cls = el.get("class") or ""
         if cls and _NOTICE_CLASS.search(cls):
-            notices.append(f"[{cls}] " + " ".join("".join(el.itertext()).split())[:200])
+            notices.append(f"[{cls}] " + _text_of(el)[:200])
         elif tag in ("div", "p", "aside", "section", "strong", "em", "span", "td"):
-            text = " ".join("".join(el.itertext()).split())
+            text = _text_of(el)
             if (
                 10 < len(text) <= 300
                 and _LAG_WORDS.search(text)
@@ -145,7 +146,7 @@ def page_signals(body: bytes | str, last_modified: str | None = None) -> PageSig
     # The innermost element that says it: the notice itself, not its container.
     signals.notice = min(notices, key=len)[:200] if notices else ""
     if page_date is None:
-        text = " ".join("".join(root.itertext()).split())
+        text = _text_of(root)
         m = _DATE_NOTE.search(text[-4000:]) or _DATE_NOTE.search(text[:4000])
         if m:
             page_date = _iso(m.group(1))
@@ -243,3 +244,9 @@ def ranking_quality(
         "recall": round(recall, 3),
         "average_precision": round(ap / len(outdated), 3) if outdated else None,
     }
+
+
+def _text_of(el: Any) -> str:
+    """An element's text, whitespace collapsed."""
+    # lxml-stubs type itertext() as str | bytes; lxml yields str on Python 3.
+    return " ".join("".join(cast("Iterator[str]", el.itertext())).split())

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any, cast
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -193,7 +195,7 @@ class PageStructure:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> PageStructure:
+    def from_dict(cls, data: dict[str, Any]) -> PageStructure:
         anchors = [
             Anchor(
                 str(a[0]),
@@ -204,13 +206,13 @@ class PageStructure:
                 str(a[5]) if len(a) > 5 else "",
             )
             for a in data.get("anchors", [])
-        ]  # type: ignore[union-attr]
+        ]
         return cls(
             url=str(data["url"]),
-            tags=list(data.get("tags", [])),  # type: ignore[call-overload]
+            tags=list(data.get("tags", [])),
             anchors=anchors,
-            alternates=dict(data.get("alternates", {})),  # type: ignore[call-overload]
-            lang=data.get("lang"),  # type: ignore[arg-type]
+            alternates=dict(data.get("alternates", {})),
+            lang=data.get("lang"),
             text_sample=str(data.get("text_sample", "")),
             title=str(data.get("title", "")),
             truncated=bool(data.get("truncated", False)),
@@ -261,7 +263,8 @@ def normalize_url(url: str, criteria: Criteria = Criteria()) -> str:
 
 
 def _text_of(el: etree._Element) -> str:
-    return " ".join("".join(el.itertext()).split())
+    # lxml-stubs type itertext() as str | bytes; lxml yields str on Python 3.
+    return " ".join("".join(cast("Iterator[str]", el.itertext())).split())
 
 
 def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) -> PageStructure:

@@ -42,10 +42,10 @@ def co_inlinks(data: CrawlData, names: Sequence[str]) -> dict[str, dict[str, int
 
 def to_graph(
     data: CrawlData, names: Sequence[str], node_attrs: Mapping[str, Mapping[str, Any]] | None = None
-) -> nx.DiGraph:
-    graph = nx.DiGraph(name="interlinking")
+) -> nx.DiGraph[str]:
+    graph: nx.DiGraph[str] = nx.DiGraph(name="interlinking")
     for name in names:
-        attrs = {"label": name}
+        attrs: dict[str, Any] = {"label": name}
         inst = data.institutions.get(name)
         if inst is not None:
             attrs.update(pages=len(inst.pages), truncated=inst.truncated)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 from eduscrape.demo import DemoRequest, DemoResponse
 
-ARTICLES = [
+ARTICLES: list[dict[str, Any]] = [
     {
         "slug": "robotics-award",
         "title": "Robotics team wins the national autonomy award",
