@@ -63,6 +63,16 @@ ITEM_PIPELINES = {
 # `scrapy parse` and `scrapy check` create spiders without their arguments).
 EDUSCRAPE_CHECK_ARGUMENTS = False
 
+# `scrapy check` contracts of the spider callbacks (eduscrape/contracts.py): @demo /PATH
+# requests PATH on the demo web at EDUSCRAPE_DEMO_URL, so checks run offline.
+SPIDER_CONTRACTS = {
+    "eduscrape.contracts.DemoContract": 10,
+    "eduscrape.contracts.CourseContract": 10,
+    "eduscrape.contracts.VideoContract": 10,
+    "eduscrape.contracts.RootsContract": 10,
+    "eduscrape.contracts.WrapperContract": 10,
+}
+
 # -a max_pages=N: at most N pages requested from each site, in every spider.
 SPIDER_MIDDLEWARES = {
     "eduscrape.middlewares.budget.PageBudgetMiddleware": 30,

@@ -142,6 +142,9 @@ class WrapperMiddleware:
         wrapper = self.wrapper
         if wrapper is None or not wrapper.applies_to(response.url):
             return response
+        if self.store is None:  # given after the crawl opened (a scrapy check contract)
+            self.store = MemoryStore()
+            self.repairer = Repairer(algorithm=wrapper.algorithm, threshold=wrapper.threshold)
         if not isinstance(response, HtmlResponse):
             self.stats.inc_value("wrapper/skipped_not_html")
             return response

@@ -100,6 +100,15 @@ class MoocSpider(EduscrapeSpider):
         hint: str,
         fallbacks: list[tuple[str, str]],
     ) -> Any:
+        """A transcript file: the finished video (or the next fallback's request).
+
+        @demo /mooc/ocw/8-01-physics/resources/lecture-1-kinematics/demoKin0001.srt
+        @cb_kwargs {"hint": ".srt", "fallbacks": []}
+        @video {}
+        @returns items 1 1
+        @returns requests 0 0
+        @scrapes text start end transcript_url
+        """
         video.transcript_url = response.url
         if self.parse_transcript(response.body, hint, video) or not fallbacks:
             yield self.finish_video(video)

@@ -91,7 +91,12 @@ class AdsSpider(EduscrapeSpider):
         self.logger.warning("ads: request failed: %s", failure.getErrorMessage())
 
     def parse(self, response: Response) -> Iterator[Any]:
-        """A listing page (or a posting given as start URL)."""
+        """A listing page (or a posting given as start URL).
+
+        @demo /classifieds/search/apa/
+        @returns items 0 0
+        @returns requests 2
+        """
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("ads/skipped/not_text")
             return
@@ -107,6 +112,13 @@ class AdsSpider(EduscrapeSpider):
             yield response.follow(listing.next_url, callback=self.parse, errback=self.on_error)
 
     def parse_posting(self, response: Response) -> Iterator[Any]:
+        """A posting page: one HousingAdItem.
+
+        @demo /classifieds/apa/d/greenfield-apartment-1/7600000001.html
+        @returns items 1 1
+        @returns requests 0 0
+        @scrapes url post_id status title body attributes
+        """
         stats = self.crawler.stats
         if not isinstance(response, TextResponse):
             stats.inc_value("ads/skipped/not_text")

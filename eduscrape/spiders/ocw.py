@@ -57,7 +57,17 @@ class OcwSpider(MoocSpider):
         self.crawler.stats.inc_value("mooc/courses/page_failed")
         self.logger.error("course page failed: %s (%s)", failure.request.url, failure.value)
 
+    def parse(self, response: Response) -> Iterator[Any]:
+        """``scrapy parse --spider=ocw URL``: URL is a course home page."""
+        return self.parse_course(response)
+
     def parse_course(self, response: Response) -> Iterator[Any]:
+        """A course home page: the course, then its video gallery.
+
+        @demo /mooc/ocw/8-01-physics/
+        @returns items 0 0
+        @returns requests 1 1
+        """
         title = _text(response.css("h1.course-title"))
         if not title:
             home = response.css("a.site-logo::attr(href), .course-banner-title a::attr(href)").get()
@@ -121,6 +131,13 @@ class OcwSpider(MoocSpider):
         yield from course_records(course, school_key=self.school_key)
 
     def parse_gallery(self, response: Response, course: MoocCourseItem) -> Iterator[Any]:
+        """The video gallery: the course's records, a request per video page.
+
+        @demo /mooc/ocw/8-01-physics/video_galleries/lecture-videos/
+        @course {"field": "Physics", "teachers": ["Ada Whitfield"], "school": "MIT"}
+        @returns items 3
+        @returns requests 2
+        """
         order = 0
         videos: list[tuple[MoocVideoItem, str]] = []
         sections = response.css(".video-gallery-section") or [response]
@@ -165,6 +182,13 @@ class OcwSpider(MoocSpider):
         return self.finish_video(video)
 
     def parse_video(self, response: Response, video: MoocVideoItem) -> Iterator[Any]:
+        """A video page: sources, then its transcript (caption files first).
+
+        @demo /mooc/ocw/8-01-physics/resources/lecture-1-kinematics/
+        @video {}
+        @returns items 0 0
+        @returns requests 1 1
+        """
         video.name = _text(response.css("h1.video-title")) or video.name
         crumbs = [_text(a) for a in response.css(".breadcrumbs a")]
         if len(crumbs) > 1:

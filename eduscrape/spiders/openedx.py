@@ -65,7 +65,17 @@ class OpenEdxSpider(MoocSpider):
         self.crawler.stats.inc_value("mooc/openedx/about_failed")
         self.logger.error("course about page failed: %s (%s)", failure.request.url, failure.value)
 
+    def parse(self, response: Response) -> Iterator[Any]:
+        """``scrapy parse --spider=openedx URL``: URL is a course about page."""
+        return self.parse_about(response)
+
     def parse_about(self, response: Response) -> Iterator[Any]:
+        """A course about page: the courseware request.
+
+        @demo /mooc/edx/courses/course-v1:Demo+PHY101x+2026_T1/about
+        @returns items 0 0
+        @returns requests 1 1
+        """
         key = course_key_from_url(response.url) or response.url.rstrip("/").rsplit("/", 1)[-1]
         info = parse_about(response.text)
         org = info["school"] or self.school or (key.split(":")[-1].split("+")[0] if key else "")
@@ -101,6 +111,13 @@ class OpenEdxSpider(MoocSpider):
         yield from self._course_done(course)
 
     def parse_courseware(self, response: Response, course: MoocCourseItem) -> Iterator[Any]:
+        """The courseware page: a request per sequence.
+
+        @demo /mooc/edx/courses/course-v1:Demo+PHY101x+2026_T1/courseware/
+        @course {"url": "http://demo.invalid/mooc/edx/courses/course-v1:Demo+PHY101x+2026_T1/about"}
+        @returns items 0 0
+        @returns requests 2 2
+        """
         # Sequence links: /courseware/<chapter>/<sequence>/ (chapter-only links are skipped).
         sequences = [
             response.urljoin(h)
@@ -124,7 +141,17 @@ class OpenEdxSpider(MoocSpider):
     def parse_sequence(
         self, response: Response, course: MoocCourseItem, index: int
     ) -> Iterator[Any]:
-        self.blocks[course.id][index] = parse_courseware(response.text)
+        """A sequence page; the last one of a course yields its records and transcripts.
+
+        @demo /mooc/edx/courses/course-v1:Demo+PHY101x+2026_T1/courseware/week1/waves/
+        @cb_kwargs {"index": 1}
+        @course {"id": "C_sequence", "url": "http://demo.invalid/mooc/edx/courses/course-v1:Demo+PHY101x+2026_T1/about"}
+        @returns items 1
+        @returns requests 1
+        """
+        # A sequence on its own (scrapy parse, scrapy check) is a course of one sequence.
+        self.pending.setdefault(course.id, 1)
+        self.blocks.setdefault(course.id, {})[index] = parse_courseware(response.text)
         yield from self._sequence_done(course)
 
     def failed_sequence(self, failure: Any) -> Iterator[Any]:

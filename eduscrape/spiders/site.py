@@ -148,6 +148,12 @@ class SiteSpider(EduscrapeSpider):
         return None
 
     def parse(self, response: Response, depth: int = 0) -> Iterator[Any]:
+        """One page: its PageItem, and requests for its links in scope.
+
+        @demo /university/en/index.html
+        @returns items 1 1
+        @scrapes url site status title content_type outlinks
+        """
         ctype = (
             response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip()
             or None

@@ -138,11 +138,15 @@ class VariantsSpider(EduscrapeSpider):
         roots = list(self.variants or [])
         if not roots and self.left and self.right:
             roots = [self.left, self.right]
-        self.roots = roots
         self.max_sets_arg = self.max_sets
         self.rule_arg = self.rule
         self.session = new_session_id()
-        self.pair_id = pair_id_of(roots)
+        self.set_roots(roots)
+
+    def set_roots(self, roots: list[str]) -> None:
+        """The sites compared (first = reference), as ``-a variants=`` gives them."""
+        self.roots = list(roots)
+        self.pair_id = pair_id_of(self.roots)
 
     def walk_config(self) -> WalkConfig:
         """``VARIANTS_*`` settings, overridden by the ``-a`` arguments given."""
@@ -167,7 +171,21 @@ class VariantsSpider(EduscrapeSpider):
             "data:,", callback=self.walk, dont_filter=True, meta={"dont_cache": True}
         )
 
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
+        """``scrapy parse --spider=variants -a left=URL -a right=URL URL``: the walk
+        (URL, e.g. the left one, only drives it: the walk fetches the pages itself)."""
+        self.check_arguments()
+        async for item in self.walk(response):
+            yield item
+
     async def walk(self, response: Response) -> AsyncIterator[Any]:
+        """The whole comparison, driven by one request (no network).
+
+        @url data:,
+        @roots /university/en/index.html /university/es/index.html
+        @returns items 3
+        @returns requests 0 0
+        """
         config = self.walk_config()
         previous = Previous(*await asyncio.to_thread(self._load_previous))
         engine = VariantWalk(

@@ -65,12 +65,17 @@ class WrapperSpider(EduscrapeSpider):
         if spider.wrapper_spec:
             spider.wrapper = Wrapper.from_dict(spider.wrapper_spec)
         elif spider._wrapper_arg:
-            spider.wrapper = Wrapper.load(
-                find_wrapper(spider._wrapper_arg, crawler.settings.get("WRAPPERS_DIR"))
-            )
-        else:
+            spider.use_wrapper(spider._wrapper_arg)
+        return spider  # no wrapper yet: scrapy parse/check (check_arguments stops a crawl)
+
+    def use_wrapper(self, name: str) -> None:
+        """Load wrapper *name* (a file, or a name in WRAPPERS_DIR or bundled)."""
+        self.wrapper = Wrapper.load(find_wrapper(name, self.crawler.settings.get("WRAPPERS_DIR")))
+
+    def check_arguments(self) -> None:
+        super().check_arguments()
+        if self.wrapper is None and not (self.wrapper_spec or self._wrapper_arg):
             raise WrapperError("the wrapper spider needs -a wrapper=PATH_OR_NAME")
-        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         self.check_arguments()
@@ -79,6 +84,14 @@ class WrapperSpider(EduscrapeSpider):
         yield scrapy.Request(self.start_url, callback=self.parse)
 
     def parse(self, response: Response) -> Iterator[Any]:
+        """A page: a record per wrapper match, requests for the links it follows.
+
+        @demo /news/v1/articles/new-library.html
+        @wrapper news-demo
+        @returns items 1 1
+        @returns requests 0 0
+        @scrapes url site pattern fields
+        """
         if not isinstance(response, HtmlResponse):
             self.crawler.stats.inc_value("wrapper/skipped_not_html")
             return
@@ -86,6 +99,7 @@ class WrapperSpider(EduscrapeSpider):
         if result is not None:
             yield from self._items(response, result)
         assert self.wrapper is not None
+        host = self.host or urlsplit(response.url).netloc  # no start_url: scrapy parse
         for sel in self.wrapper.follow:
             for node in response.xpath(sel):
                 target = node.root
@@ -93,7 +107,7 @@ class WrapperSpider(EduscrapeSpider):
                 if not href:
                     continue
                 url = response.urljoin(href)
-                if urlsplit(url).netloc != self.host or url in self.seen:
+                if urlsplit(url).netloc != host or url in self.seen:
                     continue
                 self.seen.add(url)
                 yield response.follow(url, callback=self.parse)

@@ -153,7 +153,23 @@ class XuetangxSpider(MoocSpider):
             video.transcript_error = f"API request failed: {failure.getErrorMessage()}"
             yield self.finish_video(video)
 
+    def parse(self, response: Response) -> Iterator[Any]:
+        """``scrapy parse --spider=xuetangx URL``: a catalogue page (HTML, rendered with
+        ``--meta '{"playwright": true}'``) or a course list reply (JSON)."""
+        if b"json" in response.headers.get("Content-Type", b""):
+            return self.parse_list(response, 1)
+        return self.parse_catalogue(response)
+
     def parse_list(self, response: Response, page: int) -> Iterator[Any]:
+        """A course list reply: a chapters request per course, then the next page.
+
+        @demo /mooc/xuetangx/api/v1/lms/get_product_list/?page=1
+        @method POST
+        @header xtbz xt
+        @cb_kwargs {"page": 1}
+        @returns items 0 0
+        @returns requests 2
+        """
         data = self._json(response, "course list")
         products = (data or {}).get("product_list") or [] if isinstance(data, dict) else []
         for product in products:
@@ -238,6 +254,14 @@ class XuetangxSpider(MoocSpider):
         course: MoocCourseItem,
         teacher_about: dict[str, str] | None = None,
     ) -> Iterator[Any]:
+        """A course's chapters: its records, a leaf-info request per video.
+
+        @demo /mooc/xuetangx/api/v1/lms/learn/course/chapter?cid=1001&sign=DemoTHU08091000
+        @header xtbz xt
+        @course {"meta": {"cid": 1001, "sign": "DemoTHU08091000"}, "teachers": ["T"]}
+        @returns items 3
+        @returns requests 2
+        """
         data = self._json(response, f"chapters of {course.id}")
         if data is None:
             course.meta["error"] = f"chapters: HTTP {response.status}"
@@ -282,6 +306,14 @@ class XuetangxSpider(MoocSpider):
             )
 
     def parse_leaf(self, response: Response, video: MoocVideoItem) -> Iterator[Any]:
+        """A video leaf's info: its subtitles request.
+
+        @demo /mooc/xuetangx/api/v1/lms/learn/leaf_info/1001/11/?sign=DemoTHU08091000
+        @header xtbz xt
+        @video {}
+        @returns items 0 0
+        @returns requests 1 1
+        """
         data = self._json(response, f"leaf info of {video.id}")
         media = {}
         if isinstance(data, dict):
@@ -301,6 +333,14 @@ class XuetangxSpider(MoocSpider):
         )
 
     def parse_subtitle(self, response: Response, video: MoocVideoItem) -> Iterator[Any]:
+        """A video's subtitles: the finished video.
+
+        @demo /mooc/xuetangx/api/v1/lms/service/subtitle_parse/?c_d=CC0011DEMO&lg=0
+        @header xtbz xt
+        @video {}
+        @returns items 1 1
+        @scrapes text start end
+        """
         video.transcript_url = response.url
         if response.status >= 400:
             self.crawler.stats.inc_value(f"mooc/xuetangx/http_{response.status}")
