@@ -17,6 +17,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from eduscrape.housing.fields import AMENITIES, FIELDS
+
 
 @dataclass
 class PageItem:
@@ -121,37 +123,8 @@ class WrapperRecordItem:
     fetched_at: str | None = None
 
 
-# The facts of a housing ad's ``fields`` (eduscrape.housing.extract's FIELDS then
-# AMENITIES, spelled here so that importing items stays light; a test keeps them equal).
-HOUSING_FACTS: tuple[str, ...] = (
-    "rent",
-    "deposit",
-    "fees",
-    "bedrooms",
-    "bathrooms",
-    "size_sqft",
-    "available_date",
-    "built_year",
-    "floors",
-    "type",
-    "laundry",
-    "parking",
-    "cats_ok",
-    "dogs_ok",
-    "smoking",
-    "furnished",
-    "street_address",
-    "postal_code",
-    "phone",
-    "email",
-    "pool",
-    "air_conditioning",
-    "fireplace",
-    "dishwasher",
-    "utilities_included",
-    "balcony",
-    "gym",
-)
+# The facts of a housing ad's ``fields``: one CSV column each.
+HOUSING_FACTS: tuple[str, ...] = FIELDS + AMENITIES
 
 
 @dataclass

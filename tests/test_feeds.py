@@ -7,7 +7,8 @@ from pathlib import Path
 
 from eduscrape.exporters import csv_columns
 from eduscrape.feeds import per_type_uri, split_csv_feeds
-from eduscrape.housing.extract import AMENITIES, FIELDS
+from eduscrape.housing._categories import AMENITY_PATTERNS
+from eduscrape.housing.extract import AMENITIES, FIELDS, extract_fields
 from eduscrape.items import (
     HOUSING_FACTS,
     MOOC_ITEM_TYPES,
@@ -41,6 +42,8 @@ def test_only_mixed_csv_feeds_are_split() -> None:
 
 def test_housing_columns_are_the_extractors_facts() -> None:
     assert HOUSING_FACTS == FIELDS + AMENITIES
+    assert tuple(AMENITY_PATTERNS) == AMENITIES  # every amenity named has its pattern
+    assert set(extract_fields("Nice 2br", "2 bedrooms")) == set(FIELDS + AMENITIES)
 
 
 def test_each_mooc_type_keeps_only_its_own_columns() -> None:

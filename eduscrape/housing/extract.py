@@ -39,7 +39,6 @@ from eduscrape.housing._amounts import (
     plausible_rent,
 )
 from eduscrape.housing._categories import (
-    AMENITY_PATTERNS,
     amenities,
     furnished,
     laundry_value,
@@ -65,31 +64,9 @@ from eduscrape.housing._text import (
     postal_candidates,
     street_candidates,
 )
+from eduscrape.housing.fields import AMENITIES, FIELDS
 
-FIELDS = (
-    "rent",
-    "deposit",
-    "fees",
-    "bedrooms",
-    "bathrooms",
-    "size_sqft",
-    "available_date",
-    "built_year",
-    "floors",
-    "type",
-    "laundry",
-    "parking",
-    "cats_ok",
-    "dogs_ok",
-    "smoking",
-    "furnished",
-    "street_address",
-    "postal_code",
-    "phone",
-    "email",
-)
-# Boolean amenities beyond Craigslist's own fields (True when the text names them).
-AMENITIES = tuple(AMENITY_PATTERNS)
+# FIELDS and AMENITIES (eduscrape.housing.fields) name what extract_fields returns.
 
 # -- merge rules -------------------------------------------------------------------------------
 
