@@ -105,3 +105,36 @@ def test_make_demo_runner_end_to_end(tmp_path, mongo_uri) -> None:
     assert (out / "site-site_crawls.csv").exists()
     stats = json.loads((out / ".stats" / "site.json").read_text())
     assert stats["mongo/written"] == 59
+
+
+def test_make_demo_rows_say_what_each_mooc_crawl_stored(tmp_path, mongo_uri) -> None:
+    # The MOOCCube export reads the whole database: each row marks it cumulative and
+    # says what that crawl stored itself.
+    import re
+    import subprocess
+
+    from _support import PROJECT_DIR, crawl_env
+
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "eduscrape.demo.run", "--only", "ocw", "openedx"]
+        + ["--output", str(out)],
+        cwd=PROJECT_DIR,
+        env=crawl_env(mongo_uri, MONGO_DATABASE="demo_mooc_rows", COLUMNS="400"),
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    rows = re.findall(
+        r"(\d+) entities, (\d+) relations \(cumulative: every MOOC crawl in the database\); "
+        r"this crawl stored (\d+) entities, (\d+) relations",
+        done.stdout,
+    )
+    assert len(rows) == 2, done.stdout[-3000:]
+    (ocw_total, _, ocw_own, _), (all_total, _, edx_own, _) = [
+        tuple(map(int, row)) for row in rows
+    ]
+    assert ocw_own == ocw_total  # the first crawl into an empty database
+    assert 0 < edx_own and all_total > ocw_total  # the second adds its own
+    assert all_total <= ocw_own + edx_own

@@ -89,8 +89,30 @@ def _crawl(run: DemoRun, output: Path, env: dict[str, str]) -> RunResult:
                 f"scrapy {' '.join(command)}: {(done.stderr or done.stdout).strip().splitlines()[-1:]}"
             )
         elif done.stdout.strip():
-            result.outputs.append(done.stdout.strip().splitlines()[-1])
+            line = done.stdout.strip().splitlines()[-1]
+            if command[0] == "mooccube-export":
+                line = _cumulative_export(line, stats)
+            result.outputs.append(line)
     return result
+
+
+def _cumulative_export(line: str, stats: dict[str, Any]) -> str:
+    """The export's summary *line*, marked cumulative, with what this crawl stored.
+
+    The export reads the whole database, so it counts every MOOC crawl so far; the
+    crawl's own share comes from its ``mongo/collection/mooc_*`` stats.
+    """
+    stored = {
+        k.split("/", 2)[2]: int(v)
+        for k, v in stats.items()
+        if k.startswith("mongo/collection/mooc_")
+    }
+    relations = stored.pop("mooc_relation", 0)
+    entities = sum(stored.values())
+    return (
+        f"{line} (cumulative: every MOOC crawl in the database); "
+        f"this crawl stored {entities} entities, {relations} relations"
+    )
 
 
 def _shown(path: Path) -> str:

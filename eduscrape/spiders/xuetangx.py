@@ -156,7 +156,7 @@ class XuetangxSpider(MoocSpider):
     def parse(self, response: Response) -> Iterator[Any]:
         """``scrapy parse --spider=xuetangx URL``: a catalogue page (HTML, rendered with
         ``--meta '{"playwright": true}'``) or a course list reply (JSON)."""
-        if b"json" in response.headers.get("Content-Type", b""):
+        if b"json" in (response.headers.get("Content-Type") or b""):
             return self.parse_list(response, 1)
         return self.parse_catalogue(response)
 
