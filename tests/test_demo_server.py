@@ -117,8 +117,14 @@ def test_make_demo_rows_say_what_each_mooc_crawl_stored(tmp_path, mongo_uri) -> 
 
     out = tmp_path / "out"
     done = subprocess.run(
-        [sys.executable, "-m", "eduscrape.demo.run", "--only", "ocw", "openedx"]
-        + ["--output", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "eduscrape.demo.run",
+            *("--only", "ocw", "openedx"),
+            "--output",
+            str(out),
+        ],
         cwd=PROJECT_DIR,
         env=crawl_env(mongo_uri, MONGO_DATABASE="demo_mooc_rows", COLUMNS="400"),
         capture_output=True,
@@ -132,9 +138,7 @@ def test_make_demo_rows_say_what_each_mooc_crawl_stored(tmp_path, mongo_uri) -> 
         done.stdout,
     )
     assert len(rows) == 2, done.stdout[-3000:]
-    (ocw_total, _, ocw_own, _), (all_total, _, edx_own, _) = [
-        tuple(map(int, row)) for row in rows
-    ]
+    (ocw_total, _, ocw_own, _), (all_total, _, edx_own, _) = [tuple(map(int, row)) for row in rows]
     assert ocw_own == ocw_total  # the first crawl into an empty database
-    assert 0 < edx_own and all_total > ocw_total  # the second adds its own
+    assert edx_own > 0 and all_total > ocw_total  # the second adds its own
     assert all_total <= ocw_own + edx_own

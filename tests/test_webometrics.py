@@ -31,3 +31,27 @@ def test_webometrics_command_on_a_real_crawl(run_spider, demo_url, mongo_uri, tm
     assert campus["crawl.inlinks"] == southbay["crawl.pages"] and southbay["crawl.inlinks"] == 1
     assert sites["campus"]["rank"] == 1
     assert "<svg" in (tmp_path / "w.html").read_text()
+
+
+def test_ranking_table_is_readable_at_80_columns(tmp_path) -> None:
+    # A long site (host:port/path) used to be cut to "127.0.0.1:8…" at 80 columns.
+    table = tmp_path / "indicators.csv"
+    table.write_text(
+        "site,pages_google,links_majestic,altmetrics_mendeley,pdf_files,scholar_hits\n"
+        "127.0.0.1:8765/institutions/alpha-university,1200,340,25,7,410\n"
+        "beta.test,600,410,40,7,150\n"
+        "www.gamma.test,90,60,5,7,95\n"
+    )
+    done = scrapy_command(
+        "webometrics", "--indicators", str(table), "--method", "webometrics-2013",
+        env=crawl_env(None, COLUMNS="80"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines and max(len(line) for line in lines) <= 80, done.stdout
+    assert "…" not in done.stdout
+    # The site folds onto two lines, in full; the last column (scholar) is all there.
+    first = next(i for i, line in enumerate(lines) if "127.0.0.1:" in line)
+    site = lines[first].split()[1] + lines[first + 1].strip()
+    assert site == "127.0.0.1:8765/institutions/alpha-university"
+    assert lines[first].split()[-1] == "1.0000"

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from scrapy.commands import ScrapyCommand
@@ -123,18 +124,29 @@ class Command(ScrapyCommand):
 
     def _print(self, result: WebometricsResult) -> None:
         names = list(result.method.indicators)
-        table = Table(title=f"Webometrics — method {result.method.name}")
-        for col in ("rank", "site", "score", *names):
-            table.add_column(col, justify="left" if col == "site" else "right")
+        # Readable at 80 columns: light borders, and long sites and indicator names fold
+        # onto more lines instead of being cut ("127.0.0.1:8…").
+        table = Table(
+            title=f"Webometrics — method {result.method.name}",
+            box=box.SIMPLE_HEAD,
+            padding=(0, 1),
+            collapse_padding=True,
+            pad_edge=False,
+        )
+        table.add_column("rank", justify="right", overflow="fold")
+        table.add_column("site", overflow="fold", min_width=12)
+        # Numbers as 0.1234 (the JSON/HTML reports keep full precision): 6 characters.
+        for name in ("score", *names):
+            table.add_column(name, justify="right", overflow="fold", width=6)
         for s in result.ranking.sites:
             flag = " (truncated)" if "truncated" in s.flags else ""
             table.add_row(
                 str(s.rank),
                 s.site + flag,
-                f"{s.score:.6f}",
+                f"{s.score:.4f}",
                 *(f"{s.indicators[n]:.4f}" for n in names),
             )
-        Console(width=160).print(table)
+        Console().print(table)  # the terminal's width (COLUMNS; 80 when not a terminal)
 
     def _write(self, result: WebometricsResult, opts: argparse.Namespace) -> list[str]:
         written = []
