@@ -315,6 +315,10 @@ VARIANTS_CONVENTION_MIN_SHARE = 0.8
 # A translation whose outdated likelihood (eduscrape.variants.outdated: its own notice,
 # older dates, missing sections, structure) reaches this is reported as likely outdated.
 VARIANTS_OUTDATED_THRESHOLD = 0.5
+# `scrapy variants-report`: link the compared pages (True), show their URLs as text
+# (False), or "auto": link unless they were crawled from loopback (the demo web, gone
+# once `make demo` ends). The report always says where the pages were crawled from.
+VARIANTS_REPORT_LINKS = "auto"
 
 
 # --- Honest failures (eduscrape.commands.crawl, eduscrape.middlewares.guards) ----------

@@ -190,3 +190,16 @@ def test_three_variants_share_keys() -> None:
     # Other sites' language forms compare equal once the languages are known.
     m.set_languages(["en", "es", "fr"])
     assert m.key("https://en.wikipedia.org/wiki/X") == m.key("https://fr.wikipedia.org/wiki/X")
+
+
+def test_report_links_pages_unless_crawled_from_loopback() -> None:
+    row = {"order": 1, "set_key": "~/", "consistent": True}
+    remote = {"roots": ["https://www.uni.example/en/", "https://www.uni.example/es/"]}
+    out = render_html(build_report(remote, [{**row, "left_url": remote["roots"][0]}]))
+    assert 'href="https://www.uni.example/en/"' in out and "www.uni.example" in out
+    local = {"roots": ["http://127.0.0.1:8765/en/", "http://localhost:8765/es/"]}
+    out = render_html(build_report(local, [{**row, "left_url": local["roots"][0]}]))
+    assert 'href="http' not in out and "<code>http://127.0.0.1:8765/en/</code>" in out
+    assert "127.0.0.1:8765, localhost:8765" in out
+    out = render_html(build_report(local, [row]), links=True)
+    assert 'href="http://127.0.0.1:8765/en/"' in out

@@ -26,7 +26,7 @@ def _session(items: list[dict[str, Any]]) -> dict[str, Any]:
     return next(i for i in items if "visits" in i)
 
 
-def run_report(mongo_uri: str, database: str, out: Path) -> str:
+def run_report(mongo_uri: str, database: str, out: Path, *extra: str) -> str:
     proc = subprocess.run(
         [
             sys.executable,
@@ -37,6 +37,7 @@ def run_report(mongo_uri: str, database: str, out: Path) -> str:
             str(out),
             "-s",
             f"MONGO_DATABASE={database}",
+            *extra,
         ],
         cwd=PROJECT_DIR,
         env=crawl_env(mongo_uri),
@@ -89,6 +90,15 @@ def test_demo_pair_and_report(run_spider, demo_url, mongo_uri, tmp_path) -> None
     data = json.loads(out.with_suffix(".json").read_text())
     assert data["counts"]["sets"] == len(sets)
     assert data["counts"]["doubtful"] == 1
+    # The demo web is on loopback and gone after `make demo`: where the pages came from,
+    # URLs as text (no link that would look broken); linked when the setting says so.
+    host = demo_url.split("://", 1)[1]
+    assert f"Pages crawled from <b>{host}</b>" in html and "URLs are shown as text" in html
+    assert 'href="http' not in html
+    run_report(mongo_uri, result.extra["database"], out, "-s", "VARIANTS_REPORT_LINKS=True")
+    linked = out.read_text()
+    assert f'href="{demo_url}/university/es/about.html"' in linked
+    assert "Links open the pages there" in linked
 
 
 # -- tracking and bad input on a small pair written by the test ---------------------------

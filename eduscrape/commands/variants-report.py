@@ -52,7 +52,11 @@ class Command(ScrapyCommand):
             report = build_report(session, store.session_sets(db, session["session"]))
         out = Path(opts.output)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_html(report), encoding="utf-8")
+        links = self.settings.get("VARIANTS_REPORT_LINKS", "auto")
+        live = (
+            None if str(links).lower() == "auto" else self.settings.getbool("VARIANTS_REPORT_LINKS")
+        )
+        out.write_text(render_html(report, links=live), encoding="utf-8")
         json_path = Path(opts.json_path) if opts.json_path else out.with_suffix(".json")
         json_path.write_text(render_json(report), encoding="utf-8")
         c = report["counts"]

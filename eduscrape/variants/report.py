@@ -1,12 +1,16 @@
 """Self-contained HTML (and JSON) report of a ``variants`` session.
 
 Everything that came from a crawled page (URLs, link texts, diffs, reasons) is
-escaped; links to the pages are emitted only for http(s) URLs.
+escaped; links to the pages are emitted only for http(s) URLs, and only when the
+site is live: by default unless the pages were crawled from this machine (loopback,
+like ``make demo``'s demo web, stopped once the demo ends), where URLs are shown as
+text with a note saying where the pages came from.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 from typing import Any
 from urllib.parse import urlsplit
@@ -88,11 +92,48 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _link(url: str | None) -> str:
+def _is_local(url: Any) -> bool:
+    """True when *url* is on this machine (loopback), so it is gone once its server stops."""
+    try:
+        host = (urlsplit(str(url)).hostname or "").lower()
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def links_are_live(report: dict[str, Any]) -> bool:
+    """The default of ``VARIANTS_REPORT_LINKS``: link the pages unless crawled from loopback."""
+    roots = report.get("roots") or []
+    return not roots or not all(_is_local(url) for url in roots)
+
+
+def _origin_note(report: dict[str, Any], live: bool) -> str:
+    hosts = sorted({urlsplit(str(u)).netloc for u in report.get("roots") or []} - {""})
+    where = ", ".join(hosts) or "(unknown)"
+    text = (
+        f"Pages crawled from <b>{_e(where)}</b> between {_e(report.get('started_at'))} "
+        f"and {_e(report.get('finished_at'))}."
+    )
+    if live:
+        return f'<p class="origin">{text} Links open the pages there, as they are now.</p>'
+    return (
+        f'<p class="origin">{text} URLs are shown as text, not links: the pages were '
+        "crawled from a server on the crawling machine (loopback, e.g. the demo web of "
+        "<code>make demo</code>), which may no longer run. To link them while it runs: "
+        "<code>scrapy variants-report -s VARIANTS_REPORT_LINKS=True</code>.</p>"
+    )
+
+
+def _link(url: str | None, live: bool = True) -> str:
     if not url:
         return '<span class="none">(none)</span>'
     scheme = urlsplit(url).scheme.lower() if isinstance(url, str) else ""
-    if scheme in ("http", "https"):
+    if live and scheme in ("http", "https"):
         return f'<a href="{_e(url)}" rel="noopener noreferrer" target="_blank">{_e(url)}</a>'
     return f"<code>{_e(url)}</code>"
 
@@ -222,13 +263,15 @@ def _learned_section(report: dict[str, Any]) -> str:
     )
 
 
-def render_html(report: dict[str, Any]) -> str:
+def render_html(report: dict[str, Any], links: bool | None = None) -> str:
+    """The HTML report; *links*: link the pages (None: :func:`links_are_live`)."""
+    live = links_are_live(report) if links is None else links
     counts = report["counts"]
     roots = report.get("roots") or []
     langs = report.get("languages") or []
     root_rows = "".join(
         f"<tr><td>{'reference' if i == 0 else f'variant {i}'}</td><td>{_e(langs[i] if i < len(langs) else '')}</td>"
-        f"<td>{_link(url)}</td></tr>"
+        f"<td>{_link(url, live)}</td></tr>"
         for i, url in enumerate(roots)
     )
     count_rows = "".join(
@@ -258,8 +301,8 @@ def render_html(report: dict[str, Any]) -> str:
             f'data-convention="{convention}">',
             f"<div>#{_e(s.get('order'))} {badges}</div>",
             '<div class="pages">',
-            f"<div>Reference: {_link(s.get('left_url'))} <small>HTTP {_e(s.get('left_status'))}</small></div>",
-            f"<div>Variant: {_link(s.get('right_url'))} <small>HTTP {_e(s.get('right_status'))}</small></div>",
+            f"<div>Reference: {_link(s.get('left_url'), live)} <small>HTTP {_e(s.get('left_status'))}</small></div>",
+            f"<div>Variant: {_link(s.get('right_url'), live)} <small>HTTP {_e(s.get('right_status'))}</small></div>",
             "</div>",
             f"<ul>{words}</ul>",
         ]
@@ -304,7 +347,8 @@ def render_html(report: dict[str, Any]) -> str:
             else ""
         )
         + "</p>"
-        f"<table>{root_rows}</table><h2>Summary</h2><table class='summary'>{count_rows}</table>"
+        + _origin_note(report, live)
+        + f"<table>{root_rows}</table><h2>Summary</h2><table class='summary'>{count_rows}</table>"
         + (f"<h2>Problems</h2><ul>{problems}</ul>" if problems else "")
         + learned
         + f"<h2>Sets</h2><div class='filters'>{filters}</div>"
