@@ -315,6 +315,14 @@ def offline() -> dict[str, Any]:
     for name in PAIRS:
         out["cross_language_mutated"][name] = cross_language_mutated(name)
         out["outdated"][name] = outdated_ranking(name)
+    # Headline figures (bench/run_all.py's table): localized links, with conventions.
+    for name in PAIRS:
+        short = name.removeprefix("apache-").replace("-", "_")
+        got = out["cross_language_mutated"][name]["localized_links"]["summary"]["with_conventions"]
+        out[f"xlang_{short}_page_f1_vs_real_pair"] = got["page_f1_vs_real_pair"]
+        out[f"xlang_{short}_false_flags_vs_real_pair"] = got["false_flag_rate_vs_real_pair"]
+        out[f"outdated_{short}_precision"] = out["outdated"][name]["all_signals"]["precision"]
+        out[f"outdated_{short}_recall"] = out["outdated"][name]["all_signals"]["recall"]
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eduscrape.variants import Criteria, VariantMapper, compare_pages, reduce_page
-from eduscrape.variants.conventions import ConventionLearner
+from eduscrape.variants.conventions import ConventionLearner, session_fields
 from eduscrape.variants.report import build_report, render_html
 
 CRITERIA = Criteria().for_translation()
@@ -109,3 +109,11 @@ def test_report_lists_conventions_and_equivalences_escaped_and_filterable() -> N
     assert "Learned from the pair" in html and 'value="convention-retarget"' in html
     assert 'value="equivalence"' in html
     assert "/fr/&lt;b&gt;" in html and "/fr/<b>" not in html
+
+
+def test_session_fields_are_what_the_report_reads() -> None:
+    learner = ConventionLearner(min_pages=3)
+    _observe(learner, _mapper(), _site(4))
+    fields = session_fields(learner)
+    assert [c["kind"] for c in fields["conventions"]] == ["retarget"]
+    assert build_report({"session": "s", **fields}, [])["conventions"] == fields["conventions"]

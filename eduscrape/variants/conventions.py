@@ -333,3 +333,11 @@ def apply_conventions(
             learner.observe(set_id, results[set_id], left, right, mapper)
     conventions = learner.learn()
     return {k: learner.apply(k, r) for k, r in results.items()}, conventions
+
+
+def session_fields(learner: ConventionLearner, max_equivalences: int = 500) -> dict[str, Any]:
+    """What a session records of its learned conventions (the report reads these keys)."""
+    return {
+        "conventions": [c.to_dict() for c in learner.learn()],
+        "equivalences": [e.to_dict() for e in learner.equivalences()[:max_equivalences]],
+    }
