@@ -312,7 +312,7 @@ class MoocRelationItem:
         return self.mongo_collection, self.mongo_key
 
 
-MOOC_ITEM_TYPES: tuple[type, ...] = (
+MOOC_ITEM_TYPES = (
     MoocCourseItem,
     MoocVideoItem,
     MoocConceptItem,

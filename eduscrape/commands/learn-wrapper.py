@@ -32,6 +32,7 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 2:
             raise UsageError("expected WRAPPER and PAGE")
+        assert self.settings is not None
         try:
             wrapper, grams = learn_wrapper(args[0], args[1], self.settings.get("WRAPPERS_DIR"))
         except (OSError, ValueError) as exc:

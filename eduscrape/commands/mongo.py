@@ -55,6 +55,7 @@ class Command(ScrapyCommand):
         getattr(self, f"_{args[0]}")(server, opts)
 
     def _start(self, server: EmbeddedMongo, opts: argparse.Namespace) -> None:
+        assert self.settings is not None
         port = opts.port if opts.port is not None else self.settings.getint("EDUSCRAPE_MONGO_PORT")
         info, started = server.ensure(daemon=True, port=port)
         state = "started" if started else "already running"

@@ -17,7 +17,8 @@ class Command(ScrapyRunspiderCommand):
         calls: list[tuple[Any, dict[str, Any]]] = []
         # Let Scrapy load the spider file (its usage errors included), then run it here.
         original = process.crawl
-        process.crawl = lambda crawler, **spargs: calls.append((crawler, spargs))  # type: ignore[method-assign]
+        # A stand-in that records the call (returns None, not crawl()'s Deferred).
+        process.crawl = lambda crawler, **spargs: calls.append((crawler, spargs))  # type: ignore[method-assign, assignment]
         process_start = process.start
         process.start = lambda *a, **kw: None  # type: ignore[method-assign]
         try:

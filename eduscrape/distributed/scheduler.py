@@ -24,10 +24,11 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.http import Request
-from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from scrapy.utils.reactor import CallLaterOnce
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler as _RedisScheduler
+from twisted.internet.task import LoopingCall
 
 from eduscrape.config import from_settings
 from eduscrape.distributed.addon import RedisConfig
@@ -67,22 +68,28 @@ class RedisScheduler(_RedisScheduler):
     """``SCHEDULER = "eduscrape.distributed.scheduler.RedisScheduler"``."""
 
     crawler: Any = None
+    _held: set[str]
+    # token -> [time done, writes queued to MongoDB by then (None: not yet read)]
+    _done: dict[str, list[Any]]
+    _last_renew: float
+    _loop: AsyncioLoopingCall | LoopingCall | None
+    # token -> when its response left the downloader (safety net for acks)
+    _left: dict[str, float]
+    _persisted: int
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedisScheduler:
-        instance = super().from_crawler(crawler)
+        instance: RedisScheduler = super().from_crawler(crawler)
         instance.crawler = crawler
         config = from_settings(RedisConfig, crawler.settings)
         instance.poll = config.poll
         instance.ack_grace = config.ack_grace
         instance.ack_timeout = config.ack_timeout
-        instance._held: set[str] = set()
-        # token -> [time done, writes queued to MongoDB by then (None: not yet read)]
-        instance._done: dict[str, list[Any]] = {}
+        instance._held = set()
+        instance._done = {}
         instance._loop = None
         instance._last_renew = 0.0
-        # token -> when its response left the downloader (safety net for acks)
-        instance._left: dict[str, float] = {}
+        instance._left = {}
         # Without the storage service nothing waits for MongoDB.
         instance.storage = crawler.get_extension(StorageService)
         instance._persisted = 0  # watermark of settled MongoDB writes

@@ -67,6 +67,7 @@ class StartGuardMiddleware:
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         spider = self.crawler.spider
+        assert spider is not None  # set before the start requests are read
         schemes = url_schemes(spider, self.crawler.settings)
         yielded = errors = 0
         try:
@@ -107,6 +108,7 @@ class SchemeGuardMiddleware:
 
     def process_request(self, request: Request) -> None:
         spider = self.crawler.spider
+        assert spider is not None  # set before any request is scheduled
         reason = refusal(request.url, spider, url_schemes(spider, self.crawler.settings))
         if reason is None:
             return

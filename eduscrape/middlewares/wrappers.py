@@ -200,7 +200,8 @@ class WrapperMiddleware:
                 self.stats.inc_value("wrapper/unrepaired")
                 logger.warning("Could not repair %s on %s: %s", name, response.url, event.reason)
         if result.wrapper is not None and result.repaired:
-            self.crawler.spider.wrapper = result.wrapper  # the one wrapper, now repaired
+            spider: Any = self.crawler.spider  # a WrapperSpider (its wrapper attribute)
+            spider.wrapper = result.wrapper  # the one wrapper, now repaired
             self._retry_pending()
         if not result.repairs and not result.broken:
             self.stats.inc_value("wrapper/intact_pages")

@@ -43,11 +43,13 @@ def target_for(item: Any, default_collection: str) -> WriteTarget:
 
 def targets_of(item_classes: list[type]) -> list[WriteTarget]:
     """Targets of item classes with a static collection (for index creation at open)."""
-    return [
-        WriteTarget(cls.mongo_collection, tuple(cls.mongo_key))
-        for cls in item_classes
-        if getattr(cls, "mongo_collection", None) and getattr(cls, "mongo_key", None)
-    ]
+    targets = []
+    for cls in item_classes:
+        collection = getattr(cls, "mongo_collection", None)
+        key = getattr(cls, "mongo_key", None)
+        if collection and key:
+            targets.append(WriteTarget(collection, tuple(key)))
+    return targets
 
 
 def document_for(item: Any, target: WriteTarget) -> dict[str, Any]:

@@ -51,6 +51,7 @@ class MongoPipeline:
 
     @property
     def spider(self) -> Spider:
+        assert self.crawler.spider is not None  # set before any pipeline method runs
         return self.crawler.spider
 
     async def open_spider(self) -> None:

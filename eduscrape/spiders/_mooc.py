@@ -23,7 +23,7 @@ class MoocSpider(EduscrapeSpider):
     """
 
     item_types: ClassVar[list[type]] = list(MOOC_ITEM_TYPES)
-    custom_settings: ClassVar[dict[str, Any]] = {
+    custom_settings: dict[str, Any] = {
         # Concepts are computed on the spider's output, then each entity goes out once.
         "SPIDER_MIDDLEWARES": {
             "eduscrape.middlewares.mooc.UniqueEntitiesMiddleware": 540,

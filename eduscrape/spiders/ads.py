@@ -45,7 +45,7 @@ class AdsSpider(EduscrapeSpider):
             default="en",
         ),
     )
-    custom_settings: ClassVar[dict[str, Any]] = {
+    custom_settings: dict[str, Any] = {
         # Deleted postings answer 404/410 on the real site; they are recorded, not dropped.
         "HTTPERROR_ALLOWED_CODES": [404, 410],
     }

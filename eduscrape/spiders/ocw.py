@@ -140,7 +140,7 @@ class OcwSpider(MoocSpider):
         """
         order = 0
         videos: list[tuple[MoocVideoItem, str]] = []
-        sections = response.css(".video-gallery-section") or [response]
+        sections: list[Any] = response.css(".video-gallery-section") or [response]
         for s_index, section in enumerate(sections, 1):
             section_name = _text(section.css("h2"))
             for v_index, card in enumerate(section.css(".video-gallery-card"), 1):
@@ -212,7 +212,7 @@ class OcwSpider(MoocSpider):
             if href
         ]
         files = list(dict.fromkeys(files))
-        body = response.css("#transcript .transcript-body").get()
+        body = response.css("#transcript .transcript-body").get() or ""
         has_inline = bool(body and "m=" in body)
         if not files:
             if has_inline and self.parse_transcript(body, "inline.html", video):

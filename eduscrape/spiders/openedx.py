@@ -13,7 +13,7 @@ handler as edX ``{start, end, text}`` JSON (milliseconds).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
@@ -29,7 +29,7 @@ from eduscrape.spiders._mooc import MoocSpider
 
 class OpenEdxSpider(MoocSpider):
     name = "openedx"
-    custom_settings: ClassVar[dict[str, Any]] = {
+    custom_settings: dict[str, Any] = {
         **MoocSpider.custom_settings,
         "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.retry_after.RetryAfterMiddleware": 560},
     }

@@ -64,7 +64,7 @@ class SiteSpider(EduscrapeSpider):
     scope: str
     max_pages: int
     proxy: str | None
-    custom_settings: ClassVar[dict[str, Any]] = {
+    custom_settings: dict[str, Any] = {
         # Error pages are part of a site's picture; record them instead of dropping them.
         "HTTPERROR_ALLOW_ALL": True,
     }
@@ -154,10 +154,9 @@ class SiteSpider(EduscrapeSpider):
         @returns items 1 1
         @scrapes url site status title content_type outlinks
         """
-        ctype = (
-            response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip()
-            or None
-        )
+        ctype = (response.headers.get("Content-Type") or b"").decode("latin-1").split(";")[
+            0
+        ].strip() or None
         outlinks: list[str] = []
         title = canonical = None
         scholarly: list[str] = []

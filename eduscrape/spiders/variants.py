@@ -86,7 +86,7 @@ class VariantsConfig:
 class VariantsSpider(EduscrapeSpider):
     name = "variants"
     item_types: ClassVar[list[type]] = [VariantSetItem, VariantSessionItem, VariantPageItem]
-    custom_settings: ClassVar[dict[str, Any]] = {
+    custom_settings: dict[str, Any] = {
         # Repeated sessions do not refetch: RFC 2616 policy revalidates stale
         # entries with conditional requests (304 keeps the cached body).
         "HTTPCACHE_ENABLED": True,

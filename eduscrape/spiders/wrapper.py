@@ -33,7 +33,7 @@ class WrapperSpider(EduscrapeSpider):
     name = "wrapper"
     item_types: ClassVar[list[type]] = [WrapperRecordItem]
     # Learn on the v1 template, then crawl the redesigned v2: selectors get repaired.
-    custom_settings: ClassVar[dict[str, Any]] = {
+    custom_settings: dict[str, Any] = {
         "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.wrappers.WrapperMiddleware": 50},
         # One page at a time: the first repaired page updates the wrapper for the rest.
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,

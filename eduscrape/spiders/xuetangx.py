@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlencode
 
 import scrapy
@@ -44,7 +44,7 @@ def _first(obj: dict[str, Any], *keys: str, default: Any = None) -> Any:
 
 class XuetangxSpider(MoocSpider):
     name = "xuetangx"
-    custom_settings: ClassVar[dict[str, Any]] = {
+    custom_settings: dict[str, Any] = {
         **MoocSpider.custom_settings,
         **PLAYWRIGHT_SETTINGS,
         "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.retry_after.RetryAfterMiddleware": 560},
@@ -61,6 +61,7 @@ class XuetangxSpider(MoocSpider):
         MAX_PAGES,
         Argument("field", "the courses' field (MOOCCube's concept field)", default="General"),
     )
+    base_url: str
     catalogue_url: str | None
     max_pages: int
     field: str
@@ -315,7 +316,7 @@ class XuetangxSpider(MoocSpider):
         @returns requests 1 1
         """
         data = self._json(response, f"leaf info of {video.id}")
-        media = {}
+        media: Any = {}
         if isinstance(data, dict):
             media = (data.get("content_info") or {}).get("media") or data
         ccid = media.get("ccid") if isinstance(media, dict) else None

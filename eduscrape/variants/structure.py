@@ -151,6 +151,8 @@ class Criteria:
 
 @dataclass
 class Anchor:
+    """A link of a page: target, text, position and enclosing block."""
+
     url: str  # absolute, normalized
     text: str
     position: int  # index among the page's anchors
@@ -161,6 +163,8 @@ class Anchor:
 
 @dataclass
 class PageStructure:
+    """A page reduced for comparison: effective tags, anchors, alternates, language."""
+
     url: str
     tags: list[str] = field(default_factory=list)  # "depth:tag" tokens
     anchors: list[Anchor] = field(default_factory=list)
@@ -218,9 +222,7 @@ class PageStructure:
             truncated=bool(data.get("truncated", False)),
             digest=str(data.get("digest", "")),
             phrase_tags=(
-                dict(data["phrase_tags"])  # type: ignore[call-overload]
-                if data.get("phrase_tags") is not None
-                else None
+                dict(data["phrase_tags"]) if data.get("phrase_tags") is not None else None
             ),
         )
 
@@ -375,4 +377,5 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
 
 
 def content_hash(body: bytes) -> str:
+    """SHA-1 hex digest of a page body."""
     return hashlib.sha1(body).hexdigest()
