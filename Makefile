@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint format bench clean venv system-deps system-deps-test
+.PHONY: demo test lint format docs bench clean venv system-deps system-deps-test
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,17 +32,23 @@ demo: system-deps $(VENV)/.installed
 test: system-deps-test $(VENV)/.installed-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## lint: ruff, and mypy over eduscrape (configured in pyproject.toml; tests/test_typing.py runs it in CI)
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check eduscrape tests bench
 	$(PY) -m ruff format --check eduscrape tests bench
+	$(PY) -m mypy eduscrape
 
 format: $(VENV)/.installed-dev
 	$(PY) -m ruff check --fix eduscrape tests bench
 	$(PY) -m ruff format eduscrape tests bench
+
+## docs: API reference of the Scrapy-free modules (pdoc, from the docstrings) in docs/api/
+docs: $(VENV)/.installed-dev
+	$(PY) scripts/api_docs.py docs/api
 
 ## bench: every benchmark, one JSON file (bench/results/latest.json) and a table
 bench: system-deps-test $(VENV)/.installed-dev
 	$(PY) bench/run_all.py --update-readme
 
 clean:
-	rm -rf output .eduscrape .pytest_cache build *.egg-info
+	rm -rf output .eduscrape .pytest_cache .mypy_cache docs/api build *.egg-info

@@ -28,6 +28,7 @@ class SpiderArgumentError(ValueError):
 
 
 def whole_number(value: str) -> int:
+    """*value* as an int >= 0 (spider argument type)."""
     number = int(str(value).strip())
     if number < 0:
         raise ValueError("must be 0 or more")
@@ -35,6 +36,7 @@ def whole_number(value: str) -> int:
 
 
 def boolean(value: str | bool) -> bool:
+    """*value* as a bool (true/false, yes/no, on/off, 1/0; spider argument type)."""
     text = str(value).strip().lower()
     if text in ("1", "true", "yes", "on"):
         return True

@@ -25,6 +25,7 @@ def read_page(path: str) -> str:
 def repair_json(
     old: str, new: str, *, xpath: str | None, css: str | None, algorithm: str = "clustered"
 ) -> dict[str, Any]:
+    """Repair *xpath* (or *css*) from the *old* page on the *new* one; the result as a dict."""
     result = repair(read_page(old), read_page(new), xpath=xpath, css=css, algorithm=algorithm)
     return result.to_dict()
 
@@ -39,4 +40,5 @@ def learn_wrapper(
 
 
 def dumps(data: Any) -> str:
+    """*data* as indented JSON, non-ASCII kept."""
     return json.dumps(data, indent=2, ensure_ascii=False)

@@ -153,6 +153,7 @@ def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> floa
 
 
 def label_similarity(tg: TreeGram, el: Any, attr: str | None, tokens: frozenset[str]) -> float:
+    """0..1: same tag, shared id/class tokens and same attribute as the tree-gram's node."""
     tag = 1.0 if el.tag == tg.tag else 0.0
     jac = _jaccard(frozenset(tg.tokens), tokens)
     same_attr = 1.0 if attr == tg.attr else 0.0
@@ -160,6 +161,7 @@ def label_similarity(tg: TreeGram, el: Any, attr: str | None, tokens: frozenset[
 
 
 def ancestor_similarity(tg: TreeGram, el: Any) -> float:
+    """0..1: how well *el*'s ancestors (tags and tokens) match the tree-gram's."""
     new = ancestors_of(el)
     old = tg.ancestors
     if not old and not new:

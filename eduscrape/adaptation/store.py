@@ -28,6 +28,8 @@ _VERSION_FIELDS = ("xpath", "treegram", "updated_at", "reason")
 
 
 class Writer(Protocol):
+    """Anything that takes upserts (the storage writer, or a stand-in)."""
+
     def put(self, target: WriteTarget, document: dict[str, Any]) -> None: ...
 
 

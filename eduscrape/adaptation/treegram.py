@@ -53,10 +53,12 @@ def context(el: Any) -> Tree:
 
 
 def tree_to_obj(tree: Tree) -> Any:
+    """A :class:`Tree` as JSON-ready nested lists (a leaf is its label)."""
     return [tree.label, [tree_to_obj(c) for c in tree.children]] if tree.children else tree.label
 
 
 def obj_to_tree(obj: Any) -> Tree:
+    """The :class:`Tree` of :func:`tree_to_obj`'s output."""
     if isinstance(obj, str):
         return Tree(obj)
     return Tree(obj[0], [obj_to_tree(c) for c in obj[1]])
@@ -102,6 +104,7 @@ class TreeGram:
 
 
 def ancestors_of(el: Any) -> list[tuple[str, list[str]]]:
+    """Tag and label tokens of *el*'s nearest ancestors, below ``<html>``."""
     out: list[tuple[str, list[str]]] = []
     for anc in el.iterancestors():
         if len(out) >= ANCESTOR_LEVELS or anc.tag in ("html",):

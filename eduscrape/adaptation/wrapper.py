@@ -47,6 +47,8 @@ class WrapperError(ValueError):
 
 @dataclass
 class FieldSpec:
+    """One field of a record: its selector, cardinality, value type and regex."""
+
     name: str
     xpath: str
     required: bool = False
@@ -79,6 +81,8 @@ class FieldSpec:
 
 @dataclass
 class PatternSpec:
+    """A record pattern: its selector (None: the page), fields and how many records."""
+
     name: str
     xpath: str | None  # None: the page itself is the (single) record
     fields: list[FieldSpec]
@@ -97,6 +101,8 @@ class PatternSpec:
 
 @dataclass
 class Wrapper:
+    """A site's wrapper: record patterns, links to follow and the repair settings."""
+
     site: str
     patterns: list[PatternSpec]
     follow: list[str] = field(default_factory=list)
@@ -242,6 +248,8 @@ def gram_key(pattern: str, field_name: str | None) -> str:
 
 @dataclass
 class RepairEvent:
+    """What happened to one broken selector: repaired, unrepaired, and why."""
+
     pattern: str
     field: str | None
     old_xpath: str | None
@@ -254,6 +262,8 @@ class RepairEvent:
 
 @dataclass
 class PageResult:
+    """A page's records, repairs, learned tree-grams and still-broken fields."""
+
     records: list[dict[str, Any]] = field(default_factory=list)
     repairs: list[RepairEvent] = field(default_factory=list)
     learned: dict[str, TreeGram] = field(default_factory=dict)

@@ -97,6 +97,7 @@ def same_value(field: str, predicted: Any, gold: Any) -> bool:
 
 
 def load_gold(path: str | Path) -> list[dict[str, Any]]:
+    """The rows of a JSON-lines gold file."""
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
@@ -175,6 +176,7 @@ def predict_all(
     rows: Iterable[dict[str, Any]],
     extract: Callable[..., dict[str, Any]],
 ) -> dict[str, dict[str, Any]]:
+    """*extract*'s fields for each row (title, body, posting date), by row id."""
     return {row["id"]: extract(row["title"], row["body"], row["posted"]) for row in rows}
 
 

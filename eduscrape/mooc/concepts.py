@@ -46,6 +46,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Concept:
+    """A concept of a video and its score."""
+
     name: str
     score: float  # higher is better; comparable only within one video
 

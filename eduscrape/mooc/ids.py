@@ -74,8 +74,10 @@ def split_concept_id(cid: str) -> tuple[str, str]:
 
 
 def teacher_id(name: str) -> str:
+    """MOOCCube's teacher id (``T_<name>``)."""
     return "T_" + _norm(name)
 
 
 def school_id(key: str) -> str:
+    """MOOCCube's school id (``S_<key>``)."""
     return "S_" + _norm(key)

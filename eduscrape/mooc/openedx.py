@@ -26,6 +26,8 @@ _WS = re.compile(r"\s+")
 
 @dataclass
 class VideoBlock:
+    """An Open edX video block: id, title, video sources and transcript URLs."""
+
     usage_id: str
     title: str = ""
     youtube_ids: list[str] = field(default_factory=list)

@@ -31,6 +31,8 @@ class SubtitleError(ValueError):
 
 @dataclass
 class Subtitles:
+    """Parsed cues: start and end times (seconds) and text, aligned lists."""
+
     start: list[float] = field(default_factory=list)
     end: list[float] = field(default_factory=list)
     text: list[str] = field(default_factory=list)

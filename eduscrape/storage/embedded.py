@@ -45,6 +45,8 @@ _PR_SET_PDEATHSIG = 1
 
 @dataclass
 class ServerInfo:
+    """A running embedded server: process, address, data folder, start time."""
+
     pid: int
     host: str
     port: int
@@ -77,6 +79,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 def ping(uri: str, timeout_ms: int = 1000) -> bool:
+    """True when a MongoDB answers at *uri* within *timeout_ms*."""
     client: MongoClient[dict] = MongoClient(
         uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
     )

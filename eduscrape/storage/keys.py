@@ -14,6 +14,7 @@ _ESCAPES = (("%", "%25"), (".", "%2E"), ("\x00", "%00"))
 
 
 def escape_key(key: str) -> str:
+    """A field name MongoDB accepts (``%``, ``.``, NUL and a leading ``$`` escaped, reversibly)."""
     for raw, escaped in _ESCAPES:
         key = key.replace(raw, escaped)
     if key.startswith("$"):
@@ -22,6 +23,7 @@ def escape_key(key: str) -> str:
 
 
 def unescape_key(key: str) -> str:
+    """The original field name of :func:`escape_key`'s output."""
     if key.startswith("%24"):
         key = "$" + key[3:]
     for raw, escaped in reversed(_ESCAPES):

@@ -35,6 +35,8 @@ _JSON_OPTIONS = json_util.JSONOptions(json_mode=json_util.JSONMode.CANONICAL, tz
 
 @dataclass
 class SpooledWrite:
+    """A write MongoDB did not take: collection, key, document and the error."""
+
     collection: str
     key: dict[str, Any]
     document: dict[str, Any]

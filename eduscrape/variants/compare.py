@@ -26,6 +26,8 @@ _NO_TAG_DIFF = "Markup differs: 0 effective tag(s) only on the left, 0 only on t
 
 @dataclass
 class Comparison:
+    """The comparison of a page pair: consistency, inconsistency types and differences."""
+
     left_url: str | None
     right_url: str | None
     consistent: bool = True

@@ -158,6 +158,8 @@ def page_signals(body: bytes | str, last_modified: str | None = None) -> PageSig
 
 @dataclass
 class OutdatedAssessment:
+    """How likely a translation is outdated (0..1), with the reasons and signals."""
+
     score: float  # 0..1, higher = more likely outdated
     reasons: list[str] = field(default_factory=list)
     signals: dict[str, float] = field(default_factory=dict)

@@ -231,6 +231,7 @@ def detect_language(page: PageStructure) -> str | None:
 
 
 def base_lang(code: str | None) -> str | None:
+    """The primary language subtag of *code* (``pt-BR`` -> ``pt``), or None."""
     if not code:
         return None
     m = _LANG_CODE.match(code.lower())

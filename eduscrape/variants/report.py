@@ -85,6 +85,7 @@ def build_report(session: dict[str, Any], sets: list[dict[str, Any]]) -> dict[st
 
 
 def render_json(report: dict[str, Any]) -> str:
+    """The report as indented JSON."""
     return json.dumps(report, indent=2, ensure_ascii=False, default=str)
 
 

@@ -33,15 +33,18 @@ def latest_session(db: Any, pair_id: str | None = None) -> dict[str, Any] | None
 
 
 def get_session(db: Any, session: str) -> dict[str, Any] | None:
+    """The stored session document, or None."""
     doc = db[SESSIONS].find_one({"session": session})
     return _clean(doc) if doc else None
 
 
 def session_sets(db: Any, session: str) -> list[dict[str, Any]]:
+    """The page sets of a session, in walk order."""
     docs = [_clean(d) for d in db[SETS].find({"session": session})]
     docs.sort(key=lambda d: (d.get("order", 0), d.get("variant", 0)))
     return docs
 
 
 def page_states(db: Any, pair_id: str) -> dict[str, dict[str, Any]]:
+    """The last known state of each page of a site pair, by page."""
     return {d["page"]: _clean(d) for d in db[PAGES].find({"pair_id": pair_id}) if d.get("page")}

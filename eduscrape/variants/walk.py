@@ -52,6 +52,7 @@ def _now() -> str:
 
 
 def new_session_id() -> str:
+    """A new session id: UTC time stamp and a random suffix."""
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 

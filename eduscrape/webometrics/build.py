@@ -26,6 +26,8 @@ from eduscrape.webometrics.table import IndicatorTable
 
 @dataclass
 class WebometricsResult:
+    """A ranking with its method, inputs, warnings and provenance."""
+
     method: Method
     ranking: Ranking
     table: IndicatorTable | None = None
@@ -120,6 +122,7 @@ def build(
     crawl: CrawlData | None = None,
     only: Sequence[str] = (),
 ) -> WebometricsResult:
+    """Rank the sites of an indicator *table* and/or a *crawl* by *method*."""
     if table is None and crawl is None:
         raise WebometricsError("nothing to rank: give --indicators FILE.csv or crawl first")
     resolved = resolve(method, table.columns if table else [], CRAWL_SOURCES)

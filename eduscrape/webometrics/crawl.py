@@ -47,6 +47,8 @@ CRAWL_SOURCES: list[str] = [
 
 @dataclass
 class InstitutionCrawl:
+    """What the crawl found for one institution: sites, hosts, pages, rich files, errors."""
+
     name: str
     sites: set[str] = field(default_factory=set)
     hosts: set[str] = field(default_factory=set)
@@ -105,6 +107,8 @@ class InstitutionCrawl:
 
 @dataclass
 class Edge:
+    """Links from one institution to another: linking pages, hosts and distinct links."""
+
     pages: set[str] = field(default_factory=set)  # distinct linking pages
     hosts: set[str] = field(default_factory=set)  # distinct linking hosts
     pairs: set[tuple[str, str]] = field(default_factory=set)  # distinct (page, target) links
@@ -116,6 +120,8 @@ class Edge:
 
 @dataclass
 class CrawlData:
+    """A webometrics crawl: institutions, the links between them and skipped counts."""
+
     institutions: dict[str, InstitutionCrawl]
     edges: dict[tuple[str, str], Edge]
     group: str

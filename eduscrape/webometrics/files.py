@@ -40,6 +40,7 @@ _OOXML_PARTS = (("word/", "doc"), ("ppt/", "ppt"), ("xl/", "xls"))
 
 
 def type_from_content_type(content_type: str | None) -> str | None:
+    """The rich-file family of a Content-Type header, or None."""
     return CONTENT_TYPES.get((content_type or "").split(";")[0].strip().lower())
 
 

@@ -59,6 +59,7 @@ def _split_port(netloc: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=65536)
 def registered_domain(netloc: str) -> str:
+    """The registered domain of *netloc* (Public Suffix List), port kept; IPs as given."""
     host, port = _split_port(netloc)
     try:
         ipaddress.ip_address(host.strip("[]"))
@@ -74,6 +75,7 @@ def registered_domain(netloc: str) -> str:
 
 
 def group_key(netloc: str, group: str) -> str:
+    """The site *netloc* counts for under *group* (host, www or domain)."""
     if group == "host":
         return netloc
     if group == "www":

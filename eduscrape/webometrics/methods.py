@@ -36,6 +36,8 @@ _INDICATOR_KEYS = {"weight", "sources", "normalize", "description"}
 
 @dataclass(frozen=True)
 class Indicator:
+    """A weighted indicator of a method: its sources and normalisation."""
+
     name: str
     weight: float
     sources: tuple[str, ...]
@@ -45,6 +47,8 @@ class Indicator:
 
 @dataclass
 class Method:
+    """A ranking method: weighted indicators, normalisation and provenance."""
+
     name: str
     indicators: dict[str, Indicator]
     normalize: str = "max"
@@ -82,6 +86,7 @@ class Method:
 
 
 def presets() -> list[str]:
+    """Names of the bundled method presets."""
     folder = resources.files(__package__) / "presets"
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
@@ -104,6 +109,7 @@ def load_method(spec: str) -> Method:
 
 
 def parse_method(text: str, origin: str = "method", default_name: str = "method") -> Method:
+    """The :class:`Method` of a YAML definition; a clear error when it is invalid."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -185,6 +191,7 @@ def looks_like_result(column: str) -> bool:
 
 
 def is_pattern(source: str) -> bool:
+    """True when *source* is a glob pattern over column names."""
     return any(ch in source for ch in "*?[")
 
 

@@ -42,7 +42,8 @@ def co_inlinks(data: CrawlData, names: Sequence[str]) -> dict[str, dict[str, int
 
 def to_graph(
     data: CrawlData, names: Sequence[str], node_attrs: Mapping[str, Mapping[str, Any]] | None = None
-) -> nx.DiGraph[str]:
+) -> nx.DiGraph:
+    """The interlinking network of *names* as a directed graph (link counts on edges)."""
     graph: nx.DiGraph[str] = nx.DiGraph(name="interlinking")
     for name in names:
         attrs: dict[str, Any] = {"label": name}
@@ -60,6 +61,7 @@ def to_graph(
 
 
 def write_graphml(graph: nx.DiGraph, path: str | Path) -> None:
+    """Write *graph* as GraphML."""
     nx.write_graphml(graph, str(path))
 
 

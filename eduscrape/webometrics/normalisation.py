@@ -41,6 +41,7 @@ NORMALISATIONS: dict[str, Callable[[Mapping[str, float]], dict[str, float]]] = {
 
 
 def normalise(values: Mapping[str, float], how: str) -> dict[str, float]:
+    """*values* normalised by *how* (max, log, rank or none)."""
     try:
         return NORMALISATIONS[how](values)
     except KeyError:

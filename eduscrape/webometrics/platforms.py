@@ -51,6 +51,7 @@ _DOI = re.compile(r"^/?(10\.\d{4,9}/\S+)$")
 
 
 def platform_of(url: str) -> str | None:
+    """The scholarly or altmetric platform *url* points to (``doi``, ``youtube``...), or None."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
     if _SCHOLAR.search(host):
         return "scholar"

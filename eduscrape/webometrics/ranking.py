@@ -22,6 +22,8 @@ from eduscrape.webometrics.normalisation import competition_ranks, normalise, ti
 
 @dataclass
 class RankedSite:
+    """A site's rank, score and indicator values (raw and normalised)."""
+
     site: str
     rank: int
     score: float
@@ -46,6 +48,8 @@ class RankedSite:
 
 @dataclass
 class Ranking:
+    """The ranked sites of a resolved method, best first."""
+
     resolved: ResolvedMethod
     sites: list[RankedSite]
 

@@ -18,6 +18,8 @@ from eduscrape.webometrics.build import WebometricsResult
 
 @dataclass
 class Recommendation:
+    """Where a site loses score on an indicator, against the leader and median."""
+
     site: str
     indicator: str
     value: float
@@ -31,6 +33,7 @@ class Recommendation:
 
 
 def recommendations(result: WebometricsResult) -> list[Recommendation]:
+    """What each site could improve, largest score loss first."""
     method = result.method
     sites = result.ranking.sites
     if len(sites) < 2:

@@ -103,6 +103,7 @@ def _network(result: WebometricsResult) -> dict[str, Any] | None:
 
 
 def to_html(result: WebometricsResult, title: str = "Webometrics") -> str:
+    """The ranking as a self-contained HTML report."""
     return _ENV.get_template("report.html.j2").render(
         title=title,
         result=result,

@@ -66,6 +66,7 @@ class IndicatorTable:
 
 
 def parse_number(text: str, delimiter: str = ",", column: str = "", site: str = "") -> float:
+    """A table cell as a float (thousands separators, decimal commas); a clear error else."""
     raw = (text or "").strip().replace("\u00a0", "").replace(" ", "")
     if delimiter == ";" and _DECIMAL_COMMA.match(raw):
         raw = raw.replace(",", ".")
@@ -83,6 +84,7 @@ def parse_number(text: str, delimiter: str = ",", column: str = "", site: str = 
 
 
 def read_table(path: str | Path, missing: str = "error") -> IndicatorTable:
+    """The indicator table of a CSV file."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -94,6 +96,7 @@ def read_table(path: str | Path, missing: str = "error") -> IndicatorTable:
 
 
 def parse_table(text: str, name: str = "table", missing: str = "error") -> IndicatorTable:
+    """The indicator table of CSV text (delimiter guessed from the header)."""
     if missing not in ("error", "zero"):
         raise WebometricsError(f"missing cells: 'error' or 'zero', not {missing!r}")
     lines = [line for line in text.splitlines() if line.strip()]
