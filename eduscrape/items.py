@@ -151,6 +151,7 @@ class HousingAdItem:
         "url",
         "post_id",
         "status",
+        "broken",
         "posted",
         "title",
         *(f"fields.{name}" for name in HOUSING_FACTS),
@@ -171,6 +172,10 @@ class HousingAdItem:
     fields: dict[str, Any] = field(default_factory=dict)
     field_sources: dict[str, str] = field(default_factory=dict)
     fetched_at: str | None = None
+    # Page parts the spider's selectors did not find, and why ({"title": "..."}):
+    # the page's markup changed (a redesign), not the ad. Empty when the page parsed.
+    broken: dict[str, str] = field(default_factory=dict)
+    page_path: str | None = None  # such a page, kept for inspection
 
 
 # --- MOOC repository (MOOCCube-compatible; issue 6) ---------------------------------

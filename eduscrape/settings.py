@@ -73,6 +73,10 @@ SPIDER_CONTRACTS = {
     "eduscrape.contracts.WrapperContract": 10,
 }
 
+# `scrapy crawl` fails (exit 1) when more than this share of the pages a spider parsed
+# were broken: their selectors found nothing (a site redesign; see eduscrape/spiders/_broken.py).
+EDUSCRAPE_BROKEN_PAGES_MAX_SHARE = 0.5
+
 # -a max_pages=N: at most N pages requested from each site, in every spider.
 SPIDER_MIDDLEWARES = {
     "eduscrape.middlewares.budget.PageBudgetMiddleware": 30,

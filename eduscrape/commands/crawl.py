@@ -28,6 +28,7 @@ from scrapy.crawler import Crawler
 
 from eduscrape._logging import redact
 from eduscrape.middlewares.guards import FAILURE_STAT
+from eduscrape.spiders._broken import broken_share
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,11 @@ def failure_of(stats: dict[str, Any], settings: Any) -> str | None:
         return str(reason)
     if stats.get("eduscrape/start_errors"):
         return f"{stats['eduscrape/start_errors']} start error(s)"
+    broken, parsed = broken_share(stats)
+    if parsed and broken / parsed > settings.getfloat("EDUSCRAPE_BROKEN_PAGES_MAX_SHARE"):
+        return (
+            f"{broken} of {parsed} pages broken: their selectors found nothing (see the WARNINGs)"
+        )
     items = stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0)
     if items or not settings.getbool("EDUSCRAPE_FAIL_WITHOUT_ITEMS"):
         return None

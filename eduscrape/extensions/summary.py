@@ -45,6 +45,7 @@ def summary_rows(stats: dict[str, Any]) -> list[tuple[str, str]]:
         ("items", stats.get("item_scraped_count", 0)),
         ("dropped", stats.get("item_dropped_count", 0)),
         ("errors", errors),
+        ("broken pages", stats.get("eduscrape/pages/broken", 0)),
         ("stored in MongoDB", stats.get("mongo/written", 0)),
         ("spooled", stats.get("mongo/spooled", 0)),
         ("replayed", stats.get("mongo/replayed", 0)),

@@ -30,6 +30,7 @@ from eduscrape.housing.craigslist import (
 )
 from eduscrape.items import HousingAdItem
 from eduscrape.spiders._base import EduscrapeSpider
+from eduscrape.spiders._broken import record_broken_page
 
 
 class AdsSpider(EduscrapeSpider):
@@ -134,6 +135,14 @@ class AdsSpider(EduscrapeSpider):
             status = "deleted"
         stats.inc_value("ads/postings")
         stats.inc_value(f"ads/status/{status}")
+        broken: dict[str, str] = {}
+        if status == "empty" and page.title is None:
+            # Neither title nor body: the posting markup is not what the selectors know.
+            broken = {
+                "title": "no #titletextonly on the page",
+                "body": "no #postingbody on the page",
+            }
+        page_path = record_broken_page(self.crawler, response, broken)
         yield HousingAdItem(
             url=page.url or response.url,
             post_id=page.post_id,
@@ -145,4 +154,6 @@ class AdsSpider(EduscrapeSpider):
             language=language,
             attributes=page.attributes,
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            broken=broken,
+            page_path=page_path,
         )

@@ -1,0 +1,56 @@
+"""Pages whose selectors found nothing: never silent.
+
+A spider calls :func:`record_broken_page` for every page it parses, with the
+fields its selectors could not find (and why). Broken pages get a WARNING naming
+the URL and the fields, per-field stats, and a copy of the page for inspection;
+``scrapy crawl`` exits non-zero when more than ``EDUSCRAPE_BROKEN_PAGES_MAX_SHARE``
+of the parsed pages are broken (a redesign, not a bad page).
+
+Stats: ``eduscrape/pages/parsed``, ``eduscrape/pages/broken``,
+``eduscrape/broken/<spider>/<field>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+def record_broken_page(crawler: Any, response: Response, broken: dict[str, str]) -> str | None:
+    """Count a parsed page; when *broken* names fields, warn, count them and keep the page.
+
+    Returns the kept page's path (None when nothing is broken or it could not be saved).
+    """
+    stats = crawler.stats
+    stats.inc_value("eduscrape/pages/parsed")
+    if not broken:
+        return None
+    name = crawler.spider.name if crawler.spider else "spider"
+    stats.inc_value("eduscrape/pages/broken")
+    for field in broken:
+        stats.inc_value(f"eduscrape/broken/{name}/{field}")
+    logger.warning(
+        "Broken page %s: %s",
+        response.url,
+        "; ".join(f"{field}: {why}" for field, why in broken.items()),
+    )
+    folder = Path(crawler.settings.get("WRAPPER_BROKEN_DIR") or "broken-pages") / name
+    path = folder / f"{hashlib.sha1(response.url.encode()).hexdigest()[:16]}.html"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(response.body)
+    except OSError as exc:
+        logger.warning("Could not keep the broken page %s: %s", response.url, exc)
+        return None
+    return str(path)
+
+
+def broken_share(stats: dict[str, Any]) -> tuple[int, int]:
+    """(broken pages, parsed pages) of a finished crawl."""
+    return int(stats.get("eduscrape/pages/broken", 0)), int(stats.get("eduscrape/pages/parsed", 0))
