@@ -7,6 +7,9 @@ import re
 
 from _support import crawl_env, scrapy_command
 
+# Checks, not crawls: no crawl report in the project's output/reports/.
+_NO_REPORT = ("-s", "EDUSCRAPE_REPORT=False")
+
 _OPENEDX = "/mooc/edx/courses/course-v1:Demo+PHY101x+2026_T1/about"
 
 
@@ -18,7 +21,7 @@ def _env(demo_url: str | None) -> dict[str, str]:
 
 
 def test_scrapy_check_runs_every_contract(demo_url: str) -> None:
-    done = scrapy_command("check", env=_env(demo_url), timeout=180)
+    done = scrapy_command("check", *_NO_REPORT, env=_env(demo_url), timeout=180)
     out = done.stdout + done.stderr
     ran = re.search(r"Ran (\d+) contracts", out)
     assert done.returncode == 0, out[-3000:]
@@ -27,7 +30,7 @@ def test_scrapy_check_runs_every_contract(demo_url: str) -> None:
 
 
 def test_scrapy_check_without_demo_url_fails_clearly() -> None:
-    done = scrapy_command("check", "ads", env=_env(None), timeout=120)
+    done = scrapy_command("check", "ads", *_NO_REPORT, env=_env(None), timeout=120)
     out = done.stdout + done.stderr
     assert done.returncode != 0
     assert "EDUSCRAPE_DEMO_URL is not set" in out
@@ -35,7 +38,7 @@ def test_scrapy_check_without_demo_url_fails_clearly() -> None:
 
 def test_a_broken_page_fails_its_contract(demo_url: str) -> None:
     # The ads listing contract wants requests: a page without postings must fail it.
-    done = scrapy_command("check", "ads", env=_env(demo_url + "/nowhere"), timeout=120)
+    done = scrapy_command("check", "ads", *_NO_REPORT, env=_env(demo_url + "/nowhere"), timeout=120)
     out = done.stdout + done.stderr
     assert done.returncode != 0
     assert "FAILED" in out
@@ -43,7 +46,14 @@ def test_a_broken_page_fails_its_contract(demo_url: str) -> None:
 
 def _parse(demo_url: str, spider: str, url: str, *extra: str) -> str:
     done = scrapy_command(
-        "parse", f"--spider={spider}", "--nolog", *extra, url, env=_env(None), timeout=120
+        "parse",
+        f"--spider={spider}",
+        "--nolog",
+        *_NO_REPORT,
+        *extra,
+        url,
+        env=_env(None),
+        timeout=120,
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     return done.stdout
@@ -74,9 +84,13 @@ def test_scrapy_parse_openedx(demo_url: str) -> None:
     assert "'entity': 'video'" in out
 
 
-def test_scrapy_parse_wrapper_and_variants(demo_url: str) -> None:
+def test_scrapy_parse_wrapper_and_variants(demo_url: str, tmp_path) -> None:
     out = _parse(
-        demo_url, "wrapper", f"{demo_url}/news/v1/", "-a", "wrapper=news-demo", "--depth", "2"
+        demo_url,
+        "wrapper",
+        f"{demo_url}/news/v1/",
+        *("-a", "wrapper=news-demo", "--depth", "2"),
+        *("-s", f"WRAPPER_BROKEN_DIR={tmp_path}"),  # the demo's broken page is kept there
     )
     assert "'pattern': 'article'" in out
     left, right = f"{demo_url}/university/en/index.html", f"{demo_url}/university/es/index.html"

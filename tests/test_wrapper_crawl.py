@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import http.server
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import pytest
 from _support import scrapy_command
 from pymongo import MongoClient
 
@@ -173,3 +177,68 @@ def test_keep_original_treegrams_setting(
     finally:
         client.close()
     assert doc["reason"] == "learned" and doc["history"] == [] and "post-title" in doc["xpath"]
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Serves /robots.txt (disallowing /private/) and two article pages; records requests."""
+
+    seen: ClassVar[list[tuple[str, str]]] = []
+    pages: ClassVar[dict[str, str]] = {
+        "/robots.txt": "User-agent: *\nDisallow: /private/\n",
+        "/old.html": "<html><body><div class='post'><h1 class='post-title'>Robotics team "
+        "wins</h1><span class='author-name'>Maria Okafor</span></div></body></html>",
+        "/new.html": "<html><body><article class='story'><h1 class='story__headline'>Robotics "
+        "team wins</h1><p><span class='story__author'>Maria Okafor</span></p></article>"
+        "</body></html>",
+    }
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.seen.append((self.path, self.headers.get("User-Agent", "")))
+        body = self.pages.get(self.path) or self.pages["/old.html"]  # /private/ too
+        ctype = "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8"
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body.encode())))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+
+@pytest.fixture
+def recorder() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    _Recorder.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_repair_and_learn_fetch_urls_through_scrapy(recorder: str, tmp_path: Path) -> None:
+    # Scrapy's settings apply: the user agent is the project's, robots.txt is obeyed.
+    ua = ["-s", "USER_AGENT=eduscrape-test-agent/1.0", "-s", "ROBOTSTXT_OBEY=True"]
+    old, new = f"{recorder}/old.html", f"{recorder}/new.html"
+    proc = scrapy_command("repair", old, new, "--css", "h1.post-title", *ua, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["status"] == "repaired" and out["values"] == ["Robotics team wins"]
+    assert ("/robots.txt", "eduscrape-test-agent/1.0") in _Recorder.seen
+    assert ("/old.html", "eduscrape-test-agent/1.0") in _Recorder.seen
+    assert ("/new.html", "eduscrape-test-agent/1.0") in _Recorder.seen
+    # A file and a URL mix; a file:// URL is a file.
+    page = tmp_path / "old.html"
+    page.write_text(_Recorder.pages["/old.html"])
+    proc = scrapy_command("repair", page.as_uri(), new, "--css", "h1.post-title", *ua)
+    assert proc.returncode == 0, proc.stderr
+    proc = scrapy_command("learn-wrapper", "news-demo", old, *ua, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "article/author" in json.loads(proc.stdout)["treegrams"]
+    # robots.txt forbids /private/: not fetched, one clear line, exit 2.
+    _Recorder.seen.clear()
+    proc = scrapy_command("learn-wrapper", "news-demo", f"{recorder}/private/a.html", *ua)
+    assert proc.returncode == 2
+    assert "cannot fetch" in proc.stderr and "robots.txt" in proc.stderr
+    assert not any(path.startswith("/private/") for path, _ in _Recorder.seen)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,30 +13,49 @@ from eduscrape.adaptation.treegram import TreeGram
 from eduscrape.adaptation.wrapper import Wrapper, evaluate, find_wrapper
 
 
-def read_page(path: str) -> str:
-    """A local file, or an http(s) URL fetched with the standard library."""
+def read_page(path: str, fetched: Mapping[str, str] | None = None) -> str:
+    """A page's text: *fetched* (URL -> text, the commands fetch URLs through Scrapy)
+    for http(s) URLs, else a local file (a ``file://`` URL or a path)."""
     if path.startswith(("http://", "https://")):
-        from urllib.request import urlopen
+        if fetched is None or path not in fetched:
+            raise ValueError(f"{path}: URLs are fetched by the scrapy command, not here")
+        return fetched[path]
+    if path.startswith("file://"):
+        from urllib.parse import unquote, urlsplit
 
-        with urlopen(path, timeout=30) as resp:
-            return resp.read().decode("utf-8", "replace")
+        path = unquote(urlsplit(path).path)
     return Path(path).read_bytes().decode("utf-8", "replace")
 
 
 def repair_json(
-    old: str, new: str, *, xpath: str | None, css: str | None, algorithm: str = "clustered"
+    old: str,
+    new: str,
+    *,
+    xpath: str | None,
+    css: str | None,
+    algorithm: str = "clustered",
+    fetched: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Repair *xpath* (or *css*) from the *old* page on the *new* one; the result as a dict."""
-    result = repair(read_page(old), read_page(new), xpath=xpath, css=css, algorithm=algorithm)
+    result = repair(
+        read_page(old, fetched),
+        read_page(new, fetched),
+        xpath=xpath,
+        css=css,
+        algorithm=algorithm,
+    )
     return result.to_dict()
 
 
 def learn_wrapper(
-    wrapper_path: str, page: str, wrappers_dir: str | None = None
+    wrapper_path: str,
+    page: str,
+    wrappers_dir: str | None = None,
+    fetched: Mapping[str, str] | None = None,
 ) -> tuple[Wrapper, dict[str, TreeGram]]:
     """Tree-grams of a wrapper's fields on one page (``{key: tree-gram}``)."""
     wrapper = Wrapper.load(find_wrapper(wrapper_path, wrappers_dir))
-    result = evaluate(wrapper, parse_html(read_page(page)), {}, Repairer())
+    result = evaluate(wrapper, parse_html(read_page(page, fetched)), {}, Repairer())
     return wrapper, result.learned
 
 

@@ -1,6 +1,7 @@
 """``scrapy learn-wrapper WRAPPER PAGE [--store]``: learn a wrapper's tree-grams from a page.
 
-Prints the tree-grams as JSON; ``--store`` also saves them in MongoDB
+PAGE is a file or an http(s) URL (fetched through Scrapy: settings, user agent,
+robots.txt and proxies apply). Prints the tree-grams as JSON; ``--store`` also saves them in MongoDB
 (``WRAPPER_TREEGRAM_COLLECTION``, keyed by the wrapper's site and field).
 """
 
@@ -13,6 +14,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from eduscrape.adaptation.cli import dumps, learn_wrapper
+from eduscrape.commands._fetch import fetch_pages
 
 
 class Command(ScrapyCommand):
@@ -34,7 +36,11 @@ class Command(ScrapyCommand):
             raise UsageError("expected WRAPPER and PAGE")
         assert self.settings is not None
         try:
-            wrapper, grams = learn_wrapper(args[0], args[1], self.settings.get("WRAPPERS_DIR"))
+            # A URL goes through Scrapy: settings, user agent, robots.txt and proxies apply.
+            fetched = fetch_pages(self.crawler_process, args[1:])
+            wrapper, grams = learn_wrapper(
+                args[0], args[1], self.settings.get("WRAPPERS_DIR"), fetched
+            )
         except (OSError, ValueError) as exc:
             print(f"learn-wrapper: {exc}", file=sys.stderr)
             self.exitcode = 2

@@ -1,6 +1,7 @@
 """``scrapy repair OLD_PAGE NEW_PAGE --xpath X | --css C``: repair a selector, print JSON.
 
-Pages are files or http(s) URLs. Output: ``status`` (intact, repaired,
+Pages are files or http(s) URLs (fetched through Scrapy: the project's settings, user
+agent, robots.txt and proxies apply). Output: ``status`` (intact, repaired,
 unrepaired), ``xpath``, ``similarity``, ``values``, ``reason``, ``detail``.
 """
 
@@ -14,6 +15,7 @@ from scrapy.exceptions import UsageError
 
 from eduscrape.adaptation.cli import dumps, repair_json
 from eduscrape.adaptation.selectors import SelectorError, compile_selector
+from eduscrape.commands._fetch import fetch_pages
 
 
 class Command(ScrapyCommand):
@@ -48,8 +50,15 @@ class Command(ScrapyCommand):
             self.exitcode = 2
             return
         try:
+            # URLs go through Scrapy: settings, user agent, robots.txt and proxies apply.
+            fetched = fetch_pages(self.crawler_process, args)
             out = repair_json(
-                args[0], args[1], xpath=opts.xpath, css=opts.css, algorithm=opts.algorithm
+                args[0],
+                args[1],
+                xpath=opts.xpath,
+                css=opts.css,
+                algorithm=opts.algorithm,
+                fetched=fetched,
             )
         except (OSError, ValueError) as exc:
             print(f"repair: {exc}", file=sys.stderr)
