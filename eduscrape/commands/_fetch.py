@@ -15,6 +15,7 @@ from scrapy.http import Response, TextResponse
 
 
 def is_url(path: str) -> bool:
+    """True for an http(s) URL (fetched through Scrapy); anything else is a file."""
     return path.startswith(("http://", "https://"))
 
 
