@@ -8,7 +8,7 @@ unlike a direct download. Nothing is stored and no crawl report is written.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -23,7 +23,7 @@ class PageFetchSpider(scrapy.Spider):
     """Requests each URL once; keeps the text of each page, or why it has none."""
 
     name = "eduscrape-fetch"
-    custom_settings: ClassVar[dict[str, Any]] = {
+    custom_settings: dict[str, Any] = {
         # A tool fetching pages, not a crawl: no database, report, summary or progress line.
         "MONGO_ENABLED": False,
         "EDUSCRAPE_REPORT": False,
