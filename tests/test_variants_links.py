@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from eduscrape.variants import Criteria, VariantMapper, compare_pages, reduce_page
-from eduscrape.variants.links import LinkKeyer, base_language, is_text_value, localized_site
+from eduscrape.variants.links import (
+    LinkKeyer,
+    base_language,
+    is_text_value,
+    localized_site,
+    same_document,
+)
 
 EN_FR = LinkKeyer(["en", "fr"])
 
@@ -112,3 +118,11 @@ def test_an_article_of_a_per_language_host_is_the_localized_counterpart() -> Non
     assert a != b and localized_site(a, b)
     assert not localized_site(a, keyer.key("https://fr.wiktionary.org/wiki/x"))
     assert not localized_site(keyer.key("https://x.org/a"), keyer.key("https://x.org/b"))
+
+
+def test_a_page_of_the_variant_and_its_published_copy_elsewhere_are_one_document() -> None:
+    assert same_document("~/mod/a.html", "//httpd.apache.org/docs/trunk/mod/a.html")
+    assert same_document("//httpd.apache.org/docs/trunk/mod/a.html", "~/mod/a.html")
+    assert not same_document("~/mod/a.html", "//x.org/mod/b.html")
+    assert not same_document("~/mod/", "//x.org/mod/")
+    assert not same_document("~/a.html", "~/a.html")

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from eduscrape.variants.links import localized_site
+from eduscrape.variants.links import localized_site, same_document
 from eduscrape.variants.pairing import VariantMapper
 from eduscrape.variants.structure import PageStructure
 from eduscrape.variants.translation import lost_section_links, new_phrase_kinds
@@ -112,8 +112,8 @@ def compare_pages(
             for i, j in pairs:
                 only_left[lk[i]] -= 1
                 only_right[rk[j]] -= 1
-                if localized_site(lk[i], rk[j]):
-                    continue  # the article in the variant's language (fr.wikipedia.org)
+                if localized_site(lk[i], rk[j]) or same_document(lk[i], rk[j]):
+                    continue  # the article in the variant's language, the published copy
                 result.retargeted_links.append(
                     {
                         "text": lanchors[i].text,

@@ -251,6 +251,19 @@ def localized_site(key_a: str, key_b: str) -> bool:
     return key_a[2:].split("/", 1)[0] == key_b[2:].split("/", 1)[0]
 
 
+def same_document(key_a: str, key_b: str) -> bool:
+    """A page of the variant (``~/mod/a.html``) and the same path published on another host
+    (``//httpd.apache.org/docs/trunk/mod/a.html.fr``): a translation without that page links
+    the site's published one."""
+    if key_a.startswith("~/") == key_b.startswith("~/"):
+        return False
+    local, other = (key_a, key_b) if key_a.startswith("~/") else (key_b, key_a)
+    path = local[2:].split("#", 1)[0]
+    if "." not in path.rsplit("/", 1)[-1]:
+        return False  # a folder or the root: too little to call it the same document
+    return other.startswith("//") and other.split("#", 1)[0].split("?", 1)[0].endswith("/" + path)
+
+
 def _port(parts: SplitResult) -> int | None:
     try:
         return parts.port
