@@ -13,6 +13,7 @@ The contracts (``SPIDER_CONTRACTS`` in eduscrape/settings.py), next to Scrapy's
 - ``@course {JSON}`` / ``@video {JSON}``: a :class:`~eduscrape.items.MoocCourseItem` /
   :class:`~eduscrape.items.MoocVideoItem` in ``cb_kwargs`` (``course`` / ``video``), the
   callback's item from the page before, built from these fields (placeholders for the rest).
+- ``@rendered SELECTOR``: render the page in Chromium until SELECTOR matches.
 - ``@roots /LEFT /RIGHT``: the variants spider's sites (demo paths), its ``-a left/right``.
 - ``@wrapper NAME``: the wrapper spider's wrapper (``-a wrapper=NAME``).
 """
@@ -92,6 +93,24 @@ class VideoContract(Contract):
             **_json_object(self),
         }
         return _with_cb_kwargs(args, video=MoocVideoItem(**fields))
+
+
+class RenderedContract(Contract):
+    """``@rendered SELECTOR``: the page is rendered in Chromium (scrapy-playwright) until
+    SELECTOR matches, as the spider's own request for it does."""
+
+    name = "rendered"
+
+    def adjust_request_args(self, args: dict[str, Any]) -> dict[str, Any]:
+        from scrapy_playwright.page import PageMethod
+
+        wait = PageMethod("wait_for_selector", " ".join(self.args))
+        args["meta"] = {
+            **(args.get("meta") or {}),
+            "playwright": True,
+            "playwright_page_methods": [wait],
+        }
+        return args
 
 
 class _SpiderContract(Contract):

@@ -69,6 +69,7 @@ SPIDER_CONTRACTS = {
     "eduscrape.contracts.DemoContract": 10,
     "eduscrape.contracts.CourseContract": 10,
     "eduscrape.contracts.VideoContract": 10,
+    "eduscrape.contracts.RenderedContract": 10,
     "eduscrape.contracts.RootsContract": 10,
     "eduscrape.contracts.WrapperContract": 10,
 }

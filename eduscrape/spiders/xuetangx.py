@@ -180,6 +180,13 @@ class XuetangxSpider(MoocSpider):
             yield self._list_request(page + 1)
 
     def parse_catalogue(self, response: Response) -> Iterator[Any]:
+        """The catalogue page, rendered in Chromium: a chapters request per course card.
+
+        @demo /mooc/xuetangx/catalogue
+        @rendered a.course-card, .catalogue-empty
+        @returns items 0 0
+        @returns requests 3
+        """
         cards = response.css("a.course-card")
         self.crawler.stats.inc_value("mooc/xuetangx/catalogue_cards", len(cards))
         for card in cards:
