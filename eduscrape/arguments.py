@@ -72,11 +72,13 @@ class Argument:
 
     @property
     def type_name(self) -> str:
+        """What the argument expects, for messages and the README table."""
         if self.choices:
             return " / ".join(self.choices)
         return _TYPE_NAMES.get(self.type, getattr(self.type, "__name__", "text"))
 
     def convert(self, spider: str, raw: Any) -> Any:
+        """*raw* converted and checked; :class:`SpiderArgumentError` naming *spider* else."""
         try:
             value = self.type(raw)
         except (TypeError, ValueError) as exc:

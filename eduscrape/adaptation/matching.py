@@ -30,6 +30,7 @@ class Tree:
     children: list[Tree] = field(default_factory=list)
 
     def size(self) -> int:
+        """Number of nodes, this one included."""
         return 1 + sum(child.size() for child in self.children)
 
     @classmethod

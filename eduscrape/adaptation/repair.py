@@ -60,6 +60,7 @@ class RepairResult:
     detail: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-ready dict."""
         return asdict(self)
 
 
@@ -255,6 +256,7 @@ class Repairer:
         return 0.4 * cand.ls + 0.2 * anc + 0.2 * sub + 0.2 * ctx
 
     def rank(self, tg: TreeGram, root: Any) -> list[_Cand]:
+        """The candidate nodes of *root*, most similar to the tree-gram first."""
         cands = self._candidates(tg, root)
         for c in cands:
             c.ts = text_similarity(tg.value, c.value, tg.kind)

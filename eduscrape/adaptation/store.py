@@ -30,7 +30,8 @@ _VERSION_FIELDS = ("xpath", "treegram", "updated_at", "reason")
 class Writer(Protocol):
     """Anything that takes upserts (the storage writer, or a stand-in)."""
 
-    def put(self, target: WriteTarget, document: dict[str, Any]) -> None: ...
+    def put(self, target: WriteTarget, document: dict[str, Any]) -> None:
+        """Queue an upsert of *document* into *target*."""
 
 
 def _document(
@@ -59,13 +60,16 @@ class MemoryStore:
         self.docs: dict[str, dict[str, Any]] = {}
 
     def load(self, site: str) -> dict[str, TreeGram]:
+        """The tree-grams of *site*, by key."""
         return {d["key"]: d["treegram"] for d in self.docs.values() if d["site"] == site}
 
     def save(self, site: str, key: str, tg: TreeGram, reason: str = "learned") -> None:
+        """Store *tg* under *key* as a new version (*reason*: learned, repaired...)."""
         _id = f"{site}|{key}"
         self.docs[_id] = _document(site, key, tg, tg, reason, self.docs.get(_id))
 
     def close(self) -> None:
+        """Nothing to release."""
         pass
 
 
@@ -79,6 +83,7 @@ class MongoStore:
         self._versions: dict[str, dict[str, Any]] = {}  # last known document per _id
 
     def load(self, site: str) -> dict[str, TreeGram]:
+        """The tree-grams of *site*, by key."""
         out = {}
         for doc in self.coll.find({"site": site}):
             doc = unescape_keys(doc)
@@ -90,6 +95,7 @@ class MongoStore:
         return out
 
     def save(self, site: str, key: str, tg: TreeGram, reason: str = "learned") -> None:
+        """Store *tg* under *key* as a new version (*reason*: learned, repaired...)."""
         _id = f"{site}|{key}"
         doc = _document(site, key, tg, tg.to_dict(), reason, self._versions.get(_id))
         self._versions[_id] = doc

@@ -85,21 +85,26 @@ class TreeGram:
 
     @property
     def value(self) -> str:
+        """The first value seen at the node (empty if none)."""
         return self.values[0] if self.values else ""
 
     def to_dict(self) -> dict[str, Any]:
+        """The tree-gram as a JSON-ready dict."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TreeGram:
+        """The tree-gram of :meth:`to_dict`'s output (unknown keys ignored)."""
         data = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         data["ancestors"] = [(t, list(toks)) for t, toks in data.get("ancestors", [])]
         return cls(**data)
 
     def subtree_tree(self) -> Tree:
+        """The node's own subtree as a :class:`Tree`."""
         return obj_to_tree(self.subtree)
 
     def context_tree(self) -> Tree:
+        """The node's parent and siblings (see :func:`context`) as a :class:`Tree`."""
         return obj_to_tree(self.context)
 
 

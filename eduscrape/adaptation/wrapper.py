@@ -90,6 +90,7 @@ class PatternSpec:
     max: int | None = None
 
     def violations(self, n: int) -> list[str]:
+        """What is wrong with finding *n* records (empty: within min/max)."""
         if self.xpath is None:
             return []
         if n < max(1, self.min):
@@ -111,10 +112,12 @@ class Wrapper:
     url_regex: str | None = None
 
     def applies_to(self, url: str) -> bool:
+        """True when *url* matches the wrapper's ``url_regex`` (or it has none)."""
         return not self.url_regex or re.search(self.url_regex, url) is not None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Wrapper:
+        """The wrapper of a parsed definition; :class:`WrapperError` when it is invalid."""
         if not isinstance(data, dict) or not data.get("site"):
             raise WrapperError("a wrapper needs a 'site' name")
         patterns = []
@@ -157,6 +160,7 @@ class Wrapper:
 
     @classmethod
     def load(cls, path: str | Path) -> Wrapper:
+        """The wrapper of a YAML or JSON file; :class:`WrapperError` when it is invalid."""
         path = Path(path)
         try:
             text = path.read_text("utf-8")
@@ -175,6 +179,7 @@ class Wrapper:
             ) from None
 
     def to_dict(self) -> dict[str, Any]:
+        """The wrapper's definition, as :meth:`from_dict` reads it."""
         return {
             "site": self.site,
             "algorithm": self.algorithm,
@@ -272,6 +277,7 @@ class PageResult:
 
     @property
     def repaired(self) -> list[RepairEvent]:
+        """The repairs that succeeded."""
         return [r for r in self.repairs if r.status == "repaired"]
 
 

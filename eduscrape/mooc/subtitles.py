@@ -42,6 +42,7 @@ class Subtitles:
         return len(self.text)
 
     def add(self, start: float, end: float, text: str) -> None:
+        """Append a cue (text cleaned); an empty or negative-time cue is counted as skipped."""
         text = _clean(text)
         if not text or start < 0:
             self.skipped += 1
@@ -52,10 +53,12 @@ class Subtitles:
 
     @property
     def joined(self) -> str:
+        """All cue texts, space-joined."""
         return " ".join(self.text)
 
     @property
     def duration(self) -> float:
+        """End time of the last cue, in seconds."""
         return self.end[-1] if self.end else 0.0
 
 

@@ -38,6 +38,7 @@ class WebometricsResult:
     measured: dict[str, dict[str, float]] = field(default_factory=dict)  # site -> every crawl.*
 
     def provenance(self) -> dict[str, Any]:
+        """Where the ranking comes from: method (and its hash), inputs, time."""
         info: dict[str, Any] = {
             "created_at": self.created_at,
             "method": self.method.name,
@@ -79,6 +80,7 @@ class WebometricsResult:
         }  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
+        """The whole result as a JSON-ready dict."""
         return {
             "method": {**self.method.as_dict(), "resolved_sources": self.ranking.resolved.sources},
             "sites": [

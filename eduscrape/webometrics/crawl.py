@@ -74,6 +74,7 @@ class InstitutionCrawl:
         return ranked[:n] if n > 0 else []
 
     def sources(self, exclude_top_referrers: int = 0) -> dict[str, float]:
+        """The crawl's source values of this institution, by source name."""
         excluded = set(self.top_referrers(exclude_top_referrers))
         linking = {k: v for k, v in self.inlinks_from.items() if k not in excluded and v}
         inlinks = sum(len(v) for v in linking.values())
@@ -115,6 +116,7 @@ class Edge:
 
     @property
     def links(self) -> int:
+        """Number of distinct (page, target) links."""
         return len(self.pairs)
 
 
@@ -136,6 +138,7 @@ class CrawlData:
         return name if name in self.institutions else None
 
     def sources(self, name: str, exclude_top_referrers: int = 0) -> dict[str, float]:
+        """The crawl's source values of institution *name*, by source name."""
         return self.institutions[name].sources(exclude_top_referrers)
 
 

@@ -59,13 +59,16 @@ class Method:
 
     @property
     def total_weight(self) -> float:
+        """Sum of the indicator weights."""
         return sum(i.weight for i in self.indicators.values())
 
     @property
     def needs_crawl(self) -> bool:
+        """True when an indicator reads a ``crawl.*`` source."""
         return any(s.startswith("crawl.") for i in self.indicators.values() for s in i.sources)
 
     def definition(self) -> dict[str, Any]:
+        """What the method computes (hashed for provenance): normalisation and indicators."""
         return {
             "normalize": self.normalize,
             "exclude_top_referrers": self.exclude_top_referrers,
@@ -76,6 +79,7 @@ class Method:
         }
 
     def as_dict(self) -> dict[str, Any]:
+        """The method as a JSON-ready dict, name and provenance included."""
         return {
             "name": self.name,
             "origin": self.origin,
@@ -204,6 +208,7 @@ class ResolvedMethod:
 
     @property
     def crawl_sources(self) -> set[str]:
+        """The ``crawl.*`` sources the method reads."""
         return {s for cols in self.sources.values() for s in cols if s.startswith("crawl.")}
 
 

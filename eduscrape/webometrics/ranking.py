@@ -34,6 +34,7 @@ class RankedSite:
     flags: list[str] = field(default_factory=list)  # e.g. "truncated"
 
     def as_dict(self) -> dict[str, Any]:
+        """The ranked site as a JSON-ready dict."""
         return {
             "site": self.site,
             "rank": self.rank,
@@ -54,6 +55,7 @@ class Ranking:
     sites: list[RankedSite]
 
     def by_site(self) -> dict[str, RankedSite]:
+        """The ranked sites by site name."""
         return {s.site: s for s in self.sites}
 
 

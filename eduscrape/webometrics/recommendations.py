@@ -29,6 +29,7 @@ class Recommendation:
     advice: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
+        """The recommendation as a JSON-ready dict."""
         return self.__dict__.copy()
 
 
