@@ -60,8 +60,11 @@ def _parse(demo_url: str, spider: str, url: str, *extra: str) -> str:
 
 
 def test_scrapy_parse_site(demo_url: str) -> None:
-    out = _parse(demo_url, "site", f"{demo_url}/university/en/index.html")
+    out = _parse(demo_url, "site", f"{demo_url}/university/en/index.html", "--depth", "2")
     assert "'title': 'Welcome - Riverbend University'" in out
+    # The page's host is the site: its links are followed, the external one is not.
+    assert f"'url': '{demo_url}/university/en/about.html'" in out
+    assert "'url': 'https://www.example.org" not in out
 
 
 def test_scrapy_parse_ads(demo_url: str) -> None:

@@ -152,8 +152,14 @@ class SiteSpider(EduscrapeSpider):
 
         @demo /university/en/index.html
         @returns items 1 1
+        @returns requests 5
         @scrapes url site status title content_type outlinks
         """
+        if not self.roots:  # scrapy parse / check: the first page's host is the site
+            netloc = netloc_of(response.url)
+            self.roots.append((netloc, netloc, "/"))
+            self.start_of.setdefault(netloc, response.url)
+            self._claim(response.url)
         ctype = (response.headers.get("Content-Type") or b"").decode("latin-1").split(";")[
             0
         ].strip() or None
