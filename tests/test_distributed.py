@@ -231,6 +231,48 @@ def test_killed_worker_pages_are_still_crawled(
     assert len(pages.distinct("url")) == N_PAGES
 
 
+def test_restarted_worker_takes_back_a_killed_workers_leases_at_once(
+    tmp_path: Path, redis_url: str, mongo_uri: str, mongo_db: Any, bench_web: DemoServer
+) -> None:
+    """kill -9 of the only worker, then a new one: one WARNING, the dead worker's leases
+    back at once (not after the 60 s lease), every page once in MongoDB."""
+    start = f"{bench_web.base_url}{PAGE_PREFIX}0.html"
+    run = f"t{uuid.uuid4().hex[:8]}"
+    first = start_worker(
+        tmp_path, "first", start, redis_url, mongo_uri, mongo_db.name, **keys_for(run)
+    )
+    deadline = time.monotonic() + 60
+    while sum(page_hits(bench_web).values()) < 200:
+        assert time.monotonic() < deadline, first.log.read_text()[-3000:]
+        assert first.proc.poll() is None, first.log.read_text()[-3000:]
+        time.sleep(0.02)
+    os.kill(first.proc.pid, signal.SIGKILL)
+    first.proc.wait(10)
+    server = redis.Redis.from_url(redis_url)
+    held = server.zcard(f"{run}:site:requests:leases")
+
+    second = start_worker(
+        tmp_path, "second", start, redis_url, mongo_uri, mongo_db.name, **keys_for(run)
+    )
+    assert wait(second, 50) == 0, second.log.read_text()[-3000:]  # < the 60 s lease
+    log = second.log.read_text()
+    unclean = [x for x in log.splitlines() if "stopped without closing" in x]
+    assert any("WARNING" in x and "leased request(s) are back in the queue" in x for x in unclean)
+    stats = second.stats()
+    assert stats["finish_reason"] == "finished"
+    assert stats["redis/unclean_workers"] == 1
+    assert stats["redis/lease_requeued_unclean"] == held > 0
+    pages = mongo_db["pages"]
+    print(
+        f"\nkilled worker, restarted: {held} leases given back at once, "
+        f"{stats.get('mongo/journal_recovered', 0)} items from the journal, "
+        f"{pages.count_documents({})} stored / {N_PAGES}, {len(pages.distinct('url'))} distinct"
+    )
+    assert pages.count_documents({}) == N_PAGES
+    assert len(pages.distinct("url")) == N_PAGES
+    assert not server.hgetall(f"{run}:site:requests:workers")  # the second one closed cleanly
+
+
 def test_start_urls_pushed_to_redis(
     tmp_path: Path, redis_url: str, mongo_uri: str, mongo_db: Any, bench_web: DemoServer
 ) -> None:

@@ -113,6 +113,9 @@ class LeasedPriorityQueue(Base):
         self._reclaim = server.register_script(_RECLAIM)
         #: Requests re-queued from expired leases by this worker's pops.
         self.requeued = 0
+        #: This worker's id, part of its lease tokens (``score|owner|random``), so the
+        #: leases of a worker known to be dead can be given back at once.
+        self.owner = ""
 
     def __len__(self) -> int:
         return self.server.zcard(self.key)
@@ -133,7 +136,10 @@ class LeasedPriorityQueue(Base):
         # No blocking pop: it would stall Scrapy's reactor.
         result = self._pop(
             keys=[self.key, self.leases_key, self.leased_key],
-            args=[self.lease, uuid.uuid4().hex],
+            args=[
+                self.lease,
+                f"{self.owner}|{uuid.uuid4().hex}" if self.owner else uuid.uuid4().hex,
+            ],
         )
         self.requeued += int(result[0])
         if len(result) < 3:
@@ -176,6 +182,23 @@ class LeasedPriorityQueue(Base):
             pipe.zadd(self.leases_key, {token: 0}, xx=True)
         pipe.execute()
         return self.reclaim()
+
+    def release_owner(self, owner: str) -> int:
+        """Give back every lease of the worker *owner* (known dead); returns how many."""
+        marker = f"|{owner}|"
+        tokens = [
+            t.decode() if isinstance(t, bytes) else t
+            for t in self.server.zrange(self.leases_key, 0, -1)
+        ]
+        mine = [t for t in tokens if marker in t]
+        if not mine:
+            return 0
+        pipe = self.server.pipeline(transaction=True)
+        for token in mine:
+            pipe.zadd(self.leases_key, {token: 0}, xx=True)
+        pipe.execute()
+        self.reclaim()
+        return len(mine)
 
     def clear(self) -> None:
         self.server.delete(self.key, self.leases_key, self.leased_key)

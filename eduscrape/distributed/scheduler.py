@@ -33,6 +33,7 @@ from twisted.internet.task import LoopingCall
 from eduscrape.config import from_settings
 from eduscrape.distributed.addon import RedisConfig
 from eduscrape.distributed.queue import LEASE_META_KEY
+from eduscrape.distributed.workers import WorkerRegistry, new_worker_id
 from eduscrape.storage.service import StorageService, items_persisted
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class RedisScheduler(_RedisScheduler):
     def open(self, spider: Any) -> None:
         super().open(spider)
         if self._leased_queue:
+            self._register_worker()
             self._loop = create_looping_call(self._tick)
             self._loop.start(min(1.0, max(0.1, self.queue.lease / 6)), now=False)
 
@@ -114,6 +116,7 @@ class RedisScheduler(_RedisScheduler):
             # Requests taken but not processed (shutdown, CLOSESPIDER_*): back to the queue now.
             self.queue.release(self._held)
             self._held.clear()
+            self.workers.unregister(self.worker)  # a clean stop
             if self.stats is not None:
                 self.stats.set_value("redis/lease_requeued", self.queue.requeued)
         # Other workers may still be crawling: the shared queue and fingerprints are
@@ -158,6 +161,31 @@ class RedisScheduler(_RedisScheduler):
 
     # -- leases ------------------------------------------------------------------
 
+    def _register_worker(self) -> None:
+        """Give back at once the leases of workers that stopped without closing (one
+        WARNING each), then register this one (see :mod:`eduscrape.distributed.workers`)."""
+        self.worker = new_worker_id()
+        self.queue.owner = self.worker
+        self.workers = WorkerRegistry(self.server, self.queue.key, self.queue.lease)
+        for worker, info in self.workers.dead(exclude=self.worker):
+            requeued = self.queue.release_owner(worker)
+            self.workers.forget(worker)
+            if self.stats is not None:
+                self.stats.inc_value("redis/unclean_workers")
+                self.stats.inc_value("redis/lease_requeued_unclean", requeued)
+            logger.warning(
+                "Worker %s (pid %s on %s, started %s) of this crawl stopped without closing "
+                "(killed?): its %d leased request(s) are back in the queue now; the items it "
+                "had accepted are stored from its journal when a crawl starts again on %s",
+                worker,
+                info.get("pid", "?"),
+                info.get("host", "?"),
+                info.get("started", "?"),
+                requeued,
+                info.get("host", "its machine"),
+            )
+        self.workers.register(self.worker)
+
     @property
     def _leased_queue(self) -> bool:
         return hasattr(getattr(self, "queue", None), "ack")
@@ -183,9 +211,11 @@ class RedisScheduler(_RedisScheduler):
         try:
             self._commit_acks(final)
             now = time.monotonic()
-            if self._held and (final or now - self._last_renew >= self.queue.lease / 3):
+            if final or now - self._last_renew >= self.queue.lease / 3:
                 self._last_renew = now
-                self.queue.renew(self._held)
+                if self._held:
+                    self.queue.renew(self._held)
+                self.workers.beat(self.worker)
             if not final and self.has_pending_requests():
                 self._schedule_poll()
         except Exception:  # Redis hiccup: the next tick retries; leases cover the gap
