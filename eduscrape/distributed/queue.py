@@ -87,6 +87,16 @@ return requeued
 )
 
 
+# KEYS: queue, fingerprints. ARGV: score, encoded request, fingerprint. Marking a
+# request seen and queueing it is one step: a worker killed between the two would
+# leave a URL seen by every worker and queued by none (never crawled).
+_PUSH_NEW = """
+if redis.call('SADD', KEYS[2], ARGV[3]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+return 1
+"""
+
+
 class LeasedPriorityQueue(Base):
     """Priority queue whose pops are leases until acknowledged.
 
@@ -111,6 +121,7 @@ class LeasedPriorityQueue(Base):
         self._pop = server.register_script(_POP)
         self._renew = server.register_script(_RENEW)
         self._reclaim = server.register_script(_RECLAIM)
+        self._push_new = server.register_script(_PUSH_NEW)
         #: Requests re-queued from expired leases by this worker's pops.
         self.requeued = 0
         #: This worker's id, part of its lease tokens (``score|owner|random``), so the
@@ -130,6 +141,15 @@ class LeasedPriorityQueue(Base):
         request.meta.pop(LEASE_META_KEY, None)
         self.server.execute_command(
             "ZADD", self.key, -request.priority, self._encode_request(request)
+        )
+
+    def push_new(self, request: Any, seen_key: str, fingerprint: str) -> bool:
+        """Add *fingerprint* to the set *seen_key* and queue *request*, atomically, unless
+        the fingerprint was there already; returns whether the request was queued."""
+        request.meta.pop(LEASE_META_KEY, None)
+        data = self._encode_request(request)
+        return bool(
+            self._push_new(keys=[self.key, seen_key], args=[-request.priority, data, fingerprint])
         )
 
     def pop(self, timeout: float = 0) -> Any:

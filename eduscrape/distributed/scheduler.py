@@ -129,17 +129,32 @@ class RedisScheduler(_RedisScheduler):
         # dropped as a duplicate) here, so the old lease's work is done.
         token = request.meta.pop(LEASE_META_KEY, None)
         try:
-            if not request.dont_filter and self.df.request_seen(request):
+            if not request.dont_filter and self._seen_or_queue(request):
                 self.df.log(request, self.spider)
                 return False
+            if request.dont_filter or not self._atomic_push:
+                self.queue.push(request)
             # (scrapy-redis passes spider= to the stats, deprecated in Scrapy 2.13+)
             if self.stats is not None:
                 self.stats.inc_value("scheduler/enqueued/redis")
-            self.queue.push(request)
             return True
         finally:
             if token:
                 self._mark_done(token)
+
+    @property
+    def _atomic_push(self) -> bool:
+        return hasattr(self.queue, "push_new") and isinstance(self.df, RFPDupeFilter)
+
+    def _seen_or_queue(self, request: Request) -> bool:
+        """True if *request* was seen; else it is marked seen (and, with the leased
+        queue, queued in the same atomic step)."""
+        if not self._atomic_push:
+            return bool(self.df.request_seen(request))
+        fingerprint = self.df.request_fingerprint(request)
+        if self.df.server.sismember(self.df.key, fingerprint):  # most links: no encoding
+            return True
+        return not self.queue.push_new(request, self.df.key, fingerprint)
 
     def next_request(self) -> Request | None:
         request = self.queue.pop(0)  # never a blocking pop on the reactor thread
