@@ -337,6 +337,7 @@ EDUSCRAPE_URL_SCHEMES = ["http", "https", "file", "data"]
 EDUSCRAPE_FAILED_FINISH_REASONS = [
     "start_error",  # start() raised or gave unusable start URLs (bad -a arguments)
     "bad_mongo_uri",  # MONGO_URI is malformed
+    "bad_mongo_setting",  # another MONGO_* setting cannot work (MONGO_JOURNAL_FSYNC)
     "memusage_exceeded",
     "closespider_errorcount",
 ]

@@ -231,3 +231,15 @@ def test_kill_9_while_mongodb_is_unreachable_loses_no_accepted_item(
     assert "stopped without closing" in text
     assert stats["finish_reason"] == "finished"
     assert _exactly_once(database.pages) == (PAGES, 0)
+
+
+def test_an_unknown_fsync_policy_stops_the_crawl_with_one_line(
+    tmp_path: Path, demo_url: str, mongo_uri: str, database: Any
+) -> None:
+    crawl = Crawl(tmp_path, demo_url, database.name, pages=5)
+    returncode, text, stats = crawl.run(mongo_uri, {"MONGO_JOURNAL_FSYNC": "sometimes"})
+    assert returncode == 1, text[-3000:]
+    assert stats["finish_reason"] == "bad_mongo_setting"
+    assert text.strip().splitlines()[-1].startswith("crawl site failed (bad_mongo_setting)")
+    assert "MONGO_JOURNAL_FSYNC must be one of batch, always, off" in text
+    assert "Traceback" not in text

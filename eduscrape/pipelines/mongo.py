@@ -24,6 +24,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 
 from eduscrape.config import from_settings, setting
 from eduscrape.pipelines._targets import document_for, target_for, targets_of
+from eduscrape.storage.connect import BadStorageSetting
 from eduscrape.storage.service import StorageService, storage_enabled
 from eduscrape.storage.uri import BadMongoURI
 
@@ -64,6 +65,12 @@ class MongoPipeline:
             logger.error("%s", exc)
             self.stats.set_value("mongo/error", "bad_uri")
             raise CloseSpider("bad_mongo_uri") from None
+        try:
+            self.storage.config.check()
+        except BadStorageSetting as exc:
+            logger.error("%s", exc)
+            self.stats.set_value("mongo/error", "bad_setting")
+            raise CloseSpider("bad_mongo_setting") from None
 
     async def _start(self) -> None:
         await self.storage.started()

@@ -21,10 +21,14 @@ from typing import Any
 
 from eduscrape.config import from_settings, setting
 from eduscrape.storage.embedded import EmbeddedMongo
-from eduscrape.storage.journal import Journal
+from eduscrape.storage.journal import FSYNC_POLICIES, Journal
 from eduscrape.storage.spool import Spool
 from eduscrape.storage.uri import BadMongoURI, validate_uri
 from eduscrape.storage.writer import MongoWriter, mongo_client
+
+
+class BadStorageSetting(ValueError):
+    """A ``MONGO_*`` setting with a value that cannot work."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,15 @@ class StorageConfig:
         if self.profile:
             return validate_uri(profile_uri(str(self.profile)))
         return validate_uri(self.uri) if self.uri else None
+
+    def check(self) -> None:
+        """Raise :class:`BadStorageSetting` for a setting that cannot work (before anything
+        starts: the crawl stops with one line, not with an error on every item)."""
+        if self.journal and self.journal_fsync not in FSYNC_POLICIES:
+            raise BadStorageSetting(
+                f"MONGO_JOURNAL_FSYNC must be one of {', '.join(FSYNC_POLICIES)}, "
+                f"not {self.journal_fsync!r}"
+            )
 
     def journal_directory(self) -> Path:
         """``MONGO_JOURNAL_DIR``, else ``journal/`` next to the spool."""
