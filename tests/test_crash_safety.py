@@ -243,3 +243,27 @@ def test_an_unknown_fsync_policy_stops_the_crawl_with_one_line(
     assert text.strip().splitlines()[-1].startswith("crawl site failed (bad_mongo_setting)")
     assert "MONGO_JOURNAL_FSYNC must be one of batch, always, off" in text
     assert "Traceback" not in text
+
+
+def test_graceful_stop_then_resume_keeps_scrapys_own_resume(
+    tmp_path: Path, demo_url: str, mongo_uri: str, database: Any
+) -> None:
+    """Ctrl-C (one SIGINT) saves Scrapy's queue: no warning, nothing re-crawled twice."""
+    crawl = Crawl(tmp_path, demo_url, database.name)
+    proc, log = crawl.start(mongo_uri, SLOW)
+    deadline = time.monotonic() + 40
+    while database.pages.count_documents({}) < 60:
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(40) == 0, log.read_text()[-3000:]
+    first = json.loads((tmp_path / "stats1.json").read_text())
+    assert first["finish_reason"] == "shutdown"
+    assert not (crawl.jobdir / "eduscrape-running.json").exists()
+
+    returncode, text, stats = crawl.run(mongo_uri, FAST)
+    assert returncode == 0, text[-3000:]
+    assert "stopped without closing" not in text
+    # Scrapy's resume: the second run fetches only what the first had not.
+    assert first["item_scraped_count"] + stats["item_scraped_count"] < PAGES + 20
+    assert _exactly_once(database.pages) == (PAGES, 0)
