@@ -136,6 +136,24 @@ def _crawl_numbers(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _session_of(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return next((i for i in items if "visits" in i), {})
+
+
+def crawl_outdated_ranking(
+    labels: dict[str, Any], sets: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """The crawl's own ``outdated`` scores ranked against the manual's marks (pages in both)."""
+    both = [
+        rel
+        for rel, info in labels["pages"].items()
+        if info.get("left") and info.get("right") and (sets.get(rel) or {}).get("outdated")
+    ]
+    outdated = {rel for rel in both if labels["pages"][rel].get("outdated")}
+    ranked = sorted(((rel, sets[rel]["outdated"]) for rel in both), key=lambda kv: -kv[1]["score"])
+    return ranking_quality(ranked, outdated, OUTDATED_THRESHOLD)
+
+
 def naive_criteria() -> Criteria:
     """Every tag, every link, fragments kept, no translation tolerance."""
     return Criteria(
@@ -381,6 +399,8 @@ def run() -> dict[str, Any]:
                 server.server_close()
             entry = {"default_criteria": score_real(labels, by_page(result["items"]))}
             entry["crawl"] = _crawl_numbers(result)
+            entry["outdated_crawl"] = crawl_outdated_ranking(labels, by_page(result["items"]))
+            entry["conventions_crawl"] = len(_session_of(result["items"]).get("conventions") or [])
             # Offline, same comparison code: a naive criteria set, and the defaults
             # without the translations' own "may be outdated" notice (div.outofdate).
             entry["naive_criteria_offline"] = score_real(

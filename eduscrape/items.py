@@ -389,6 +389,12 @@ class VariantSetItem:
     tracking: str | None = None
     recompared: bool = True
     compared_at: str | None = None
+    # How likely the variant is an outdated translation (eduscrape.variants.outdated:
+    # score 0..1, reasons, signals); None when a page of the pair is missing.
+    outdated: dict[str, Any] | None = None
+    # Site conventions that explain differences of this set, or that it breaks
+    # ("broken: ..."), learned from the whole session (eduscrape.variants.conventions).
+    conventions: list[str] = field(default_factory=list)
 
     @classmethod
     def from_comparison(
@@ -452,6 +458,10 @@ class VariantSessionItem:
     resolved: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)  # broken links, errors, skips
+    # Learned from the whole session (eduscrape.variants.conventions.session_fields),
+    # each entry with the index of the variant it was learned on.
+    conventions: list[dict[str, Any]] = field(default_factory=list)
+    equivalences: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -472,5 +482,8 @@ class VariantPageItem:
     # The reduced page (PageStructure.to_dict) as JSON text: one string to store,
     # not thousands of list elements for the item adapters to walk.
     structure: str = ""
+    # Freshness signals (eduscrape.variants.outdated.PageSignals.to_dict) as JSON text,
+    # so a page answering 304 next time still counts in the outdated score.
+    signals: str = ""
     session: str | None = None
     fetched_at: str | None = None

@@ -232,6 +232,8 @@ def test_tracking_and_bad_input(run_spider, tricky_pair, mongo_uri, tmp_path) ->
     recompared = {k for k, v in _sets(third.items).items() if v["recompared"]}
     assert {"~/a.html", "~/b.html"} <= recompared
     assert "~/" not in recompared
+    # en/a.html answered 304: its freshness signals come from the stored page state.
+    assert _sets(third.items)["~/a.html"]["outdated"]["score"] is not None
 
     # Drop the link to gone.html (404 in es) from both home pages: that set is gone, resolved.
     home = (root / "en/index.html").read_text().replace('<a href="gone.html">G</a>', "")
@@ -313,3 +315,75 @@ def test_position_pairing_without_url_rule(run_spider, serve_folder, tmp_path) -
     # The root pair's links are compared through the position pairing too.
     assert sets["~/home.html"]["consistent"], sets["~/home.html"]["summary"]
     assert result.stat("variants/position_pairs") == 2
+
+
+# -- site conventions and outdated translations, learned by the crawl ----------------------
+
+EN_ACCOUNT = "https://twitter.com/RiverbendU"
+ES_ACCOUNT = "https://twitter.com/RiverbendUniversidad"
+NOTICE = "Esta traducción puede estar desactualizada; consulte el original."
+
+
+@pytest.fixture
+def localized_pair(tmp_path: Path, serve_folder) -> str:
+    """en/es pair: every Spanish page links the Spanish account where the English page
+    links the English one, except ``keeps.html`` (old target kept); ``notice.html``'s
+    translation says it may be outdated."""
+    root = tmp_path / "localized"
+    write = _writer(root)
+    en = "<p>" + "The faculty publishes its course catalogue every spring for all. " * 3 + "</p>"
+    es = (
+        "<p>" + "La facultad publica su catálogo de cursos cada primavera para todos. " * 3 + "</p>"
+    )
+    names = ["a.html", "b.html", "c.html", "d.html", "keeps.html", "notice.html"]
+    nav = "<ul>" + "".join(f'<li><a href="{n}">{n}</a></li>' for n in names) + "</ul>"
+
+    def follow(account: str) -> str:
+        return f'<p><a href="{account}">Twitter</a></p>'
+
+    write("en/index.html", "en", en + nav + follow(EN_ACCOUNT))
+    write("es/index.html", "es", es + nav + follow(ES_ACCOUNT))
+    for name in names:
+        write(f"en/{name}", "en", en + follow(EN_ACCOUNT))
+        es_account = EN_ACCOUNT if name == "keeps.html" else ES_ACCOUNT
+        notice = f"<p><span>{NOTICE}</span></p>" if name == "notice.html" else ""
+        write(f"es/{name}", "es", es + notice + follow(es_account))
+    return serve_folder(root)
+
+
+def test_site_convention_reported_once_and_broken_page_flagged(run_spider, localized_pair) -> None:
+    base = localized_pair
+    result = run_spider(
+        "variants", args={"left": f"{base}/en/index.html", "right": f"{base}/es/index.html"}
+    )
+    sets = _sets(result.items)
+    assert len(sets) == 7
+    conventions = _session(result.items)["conventions"]
+    assert len(conventions) == 1
+    convention = conventions[0]
+    assert convention["kind"] == "retarget" and convention["variant"] == 1
+    assert "RiverbendU" in convention["left"] and "RiverbendUniversidad" in convention["right"]
+    assert convention["pages"] == 6 and convention["kept"] == 1
+    # Only the page that keeps the old account is an inconsistency.
+    flagged = sorted(key for key, s in sets.items() if not s["consistent"])
+    assert flagged == ["~/keeps.html"]
+    keeps = sets["~/keeps.html"]
+    assert keeps["type1"] and any(c.startswith("broken:") for c in keeps["conventions"])
+    assert any("convention" in m for m in keeps["missing_links"])
+    # The others are explained by the convention, and say so.
+    assert sets["~/a.html"]["conventions"] and not sets["~/a.html"]["retargeted_links"]
+    assert _session(result.items)["counts"].get("inconsistent") == 1
+
+
+def test_outdated_notice_scores_high_in_crawl(run_spider, localized_pair) -> None:
+    base = localized_pair
+    result = run_spider(
+        "variants", args={"left": f"{base}/en/index.html", "right": f"{base}/es/index.html"}
+    )
+    sets = _sets(result.items)
+    notice = sets["~/notice.html"]["outdated"]
+    assert notice["score"] >= 0.9 and "notice" in notice["signals"]
+    assert NOTICE in " ".join(notice["reasons"])
+    # The up-to-date translations stay low.
+    for key in ("~/a.html", "~/b.html", "~/c.html", "~/d.html"):
+        assert sets[key]["outdated"]["score"] < 0.5, sets[key]["outdated"]

@@ -155,6 +155,33 @@ def test_three_variants_one_item_per_compared_variant() -> None:
     assert session.visits[1]["result"] == ["consistent", "nonstructural"]
 
 
+def test_each_variant_learns_its_own_conventions() -> None:
+    """es and fr each link their own account: one convention per variant, no inconsistency."""
+    names = ["a.html", "b.html", "c.html", "d.html"]
+    nav = "<ul>" + "".join(f'<li><a href="{n}">{n}</a></li>' for n in names) + "</ul>"
+    accounts = {
+        lang: f'<p><a href="https://social.test/uni-{lang}x">@</a></p>'
+        for lang in ("en", "es", "fr")
+    }
+    text = {"en": EN_TEXT, "es": ES_TEXT, "fr": ES_TEXT}
+    pages = {}
+    for lang in ("en", "es", "fr"):
+        pages[f"{HOST}/{lang}/index.html"] = html(lang, text[lang] + nav + accounts[lang])
+        for name in names:
+            pages[f"{HOST}/{lang}/{name}"] = html(lang, text[lang] + accounts[lang])
+    roots = [f"{HOST}/en/index.html", f"{HOST}/es/index.html", f"{HOST}/fr/index.html"]
+    sets, _, session, _ = walk(roots, MemoryFetch(pages))
+    assert len(sets) == 10
+    assert all(item.consistent for item in sets.values()), [
+        item.summary for item in sets.values() if not item.consistent
+    ]
+    learned = {(c["variant"], c["right"]) for c in session.conventions}
+    assert learned == {(1, "//social.test/uni-esx"), (2, "//social.test/uni-frx")}, (
+        session.conventions
+    )
+    assert all(c["pages"] == 5 for c in session.conventions)
+
+
 def test_fetch_failures_and_no_response_are_recorded_not_raised() -> None:
     nav = '<p><a href="loop.html">L</a> <a href="void.html">V</a> <a href="b.html">B</a></p>'
     pages: dict[str, Any] = {

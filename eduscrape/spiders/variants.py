@@ -58,6 +58,8 @@ class VariantsConfig:
     min_similarity: float = setting("VARIANTS_MIN_SIMILARITY")
     max_sets: int = setting("VARIANTS_MAX_SETS")
     concurrent_sets: int = setting("VARIANTS_CONCURRENT_SETS")
+    convention_min_pages: int = setting("VARIANTS_CONVENTION_MIN_PAGES")
+    convention_min_share: float = setting("VARIANTS_CONVENTION_MIN_SHARE")
 
     def walk_config(self, **overrides: Any) -> WalkConfig:
         criteria = Criteria(
@@ -79,6 +81,8 @@ class VariantsConfig:
             "min_similarity": self.min_similarity,
             "max_sets": self.max_sets,
             "concurrent_sets": max(1, self.concurrent_sets),
+            "convention_min_pages": self.convention_min_pages,
+            "convention_min_share": self.convention_min_share,
         }
         return WalkConfig(**{**values, **overrides})
 

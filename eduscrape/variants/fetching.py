@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from eduscrape.variants.outdated import PageSignals, page_signals
 from eduscrape.variants.structure import (
     PAGE_URL,
     Criteria,
@@ -72,6 +73,7 @@ class Fetched:
     digest: str | None = None
     not_modified: bool = False
     changed: bool = True
+    signals: PageSignals | None = None  # freshness (notice, dates, sections): outdated.py
 
 
 class PageFetcher:
@@ -126,6 +128,8 @@ class PageFetcher:
             got.digest = state.get("content_hash")
             got.etag = got.etag or state.get("etag")
             got.last_modified = got.last_modified or state.get("last_modified")
+            if state.get("signals"):
+                got.signals = PageSignals.from_dict(json.loads(state["signals"]))
             got.not_modified, got.changed = True, False
             return got
         if download.status >= 400:
@@ -140,6 +144,7 @@ class PageFetcher:
         got.digest = content_hash(download.body)
         got.page = reduce_page(download.body, download.url, self.criteria)
         got.page.url = normalize_url(got.url, PAGE_URL)
+        got.signals = page_signals(download.body, download.last_modified)
         if got.page.truncated:
             stats.inc_value("variants/truncated")
         if state and state.get("content_hash") == got.digest:

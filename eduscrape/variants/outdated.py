@@ -79,6 +79,15 @@ class PageSignals:
             "headings": self.headings,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PageSignals:
+        return cls(
+            notice=data.get("notice") or "",
+            modified=data.get("modified"),
+            section_ids=frozenset(data.get("section_ids") or ()),
+            headings=int(data.get("headings") or 0),
+        )
+
 
 def _iso(text: str) -> str | None:
     text = text.strip()

@@ -4,9 +4,12 @@ Breadth-first over *sets of related nodes* (one page per variant, paired by
 hreflang links, the URL rule detected from the roots, or link position), one
 batch of sets at a time, inside each variant's site; a history of set keys stops
 link cycles. Each set is compared (:func:`~eduscrape.variants.compare_pages`) and
-the walk yields a :class:`~eduscrape.items.VariantSetItem` per set and compared
-variant, a :class:`~eduscrape.items.VariantPageItem` per page (tracking state) and
-one :class:`~eduscrape.items.VariantSessionItem` (traversal log) at the end.
+the walk yields a :class:`~eduscrape.items.VariantPageItem` per page (tracking
+state) as it goes; once every pair is seen, a :class:`~eduscrape.items.VariantSetItem`
+per set and compared variant, revised by the site conventions learned from the
+whole session (:mod:`~eduscrape.variants.conventions`) and scored for being an
+outdated translation (:mod:`~eduscrape.variants.outdated`); and last one
+:class:`~eduscrape.items.VariantSessionItem` (traversal log, conventions).
 
     walk = VariantWalk(["https://x.org/en/", "https://x.org/es/"], fetch, WalkConfig())
     async for item in walk.run():
@@ -31,8 +34,10 @@ from typing import Any
 
 from eduscrape.items import VariantPageItem, VariantSessionItem, VariantSetItem
 from eduscrape.variants.compare import Comparison, compare_pages, missing_counterpart
+from eduscrape.variants.conventions import ConventionLearner, session_fields
 from eduscrape.variants.fetching import Counts, Fetch, Fetched, PageFetcher, Stats
 from eduscrape.variants.kinds import KINDS, STRUCTURAL_KINDS, kinds_of
+from eduscrape.variants.outdated import PageSignals, outdated_score
 from eduscrape.variants.pairing import VariantMapper, base_lang, detect_language, verify_pair
 from eduscrape.variants.structure import (
     PAGE_URL,
@@ -44,6 +49,10 @@ from eduscrape.variants.tracking import tracking_status
 
 # A set waiting in the walk: key, URL per variant, how paired, position fallbacks.
 Entry = tuple[str, dict[int, str], str, dict[int, str]]
+# A compared set and its pages' freshness signals (reference, variant), when both are known.
+Compared = tuple[VariantSetItem, tuple[PageSignals, PageSignals] | None]
+# A set held until the walk ends: its traversal-log entry and one Compared per variant.
+Held = tuple[dict[str, Any], list[Compared]]
 Item = VariantSetItem | VariantPageItem | VariantSessionItem
 
 
@@ -74,6 +83,8 @@ class WalkConfig:
     concurrent_sets: int = 2
     track: bool = False  # conditional requests, reuse the results of unchanged sets
     skipped_extensions: tuple[str, ...] = ()  # not fetched (".pdf", ...)
+    convention_min_pages: int = 3  # site conventions (eduscrape.variants.conventions)
+    convention_min_share: float = 0.8
 
 
 @dataclass
@@ -117,6 +128,12 @@ class VariantWalk:
             skipped_extensions=config.skipped_extensions,
         )
         self.langs: list[str | None] = []
+        # One learner per compared variant: a French and a Spanish site each have their
+        # own accounts, and a convention's share counts the pages of its variant only.
+        self.learners = {
+            i: ConventionLearner(config.convention_min_pages, config.convention_min_share)
+            for i in range(1, len(self.roots))
+        }
 
     # -- the walk -------------------------------------------------------------------
 
@@ -138,6 +155,10 @@ class VariantWalk:
         history = {root_key}
         max_sets = self.config.max_sets
         order = 0
+        # Set items are held until the walk ends: site conventions are learned from every
+        # page pair, then revise each set. An item is a few KB (links, summary, diff), so
+        # sessions of thousands of sets stay at some tens of MB; pages are not held.
+        held: list[Held] = []
         while queue and (not max_sets or order < max_sets):
             take = min(
                 self.config.concurrent_sets,
@@ -149,9 +170,14 @@ class VariantWalk:
             for (key, _urls, how, fallback), fetched in zip(sets, fetched_sets, strict=True):
                 fetched, how = await self._pair(key, fetched, fallback, how)
                 order += 1
-                for item in self._visit(session, order, key, fetched, how):
+                for item in self._visit(session, order, key, fetched, how, held):
                     yield item
                 self._enqueue(fetched, history, queue)
+        for visit, items in held:
+            for item in self._finish(session, visit, items):
+                yield item
+        for field_name, values in self._learned().items():
+            setattr(session, field_name, values)
         if queue:
             self.stats.set_value("variants/unvisited_sets", len(queue))
         elif self.config.track:
@@ -195,9 +221,16 @@ class VariantWalk:
         )
 
     def _visit(
-        self, session: VariantSessionItem, order: int, key: str, fetched: list[Fetched], how: str
+        self,
+        session: VariantSessionItem,
+        order: int,
+        key: str,
+        fetched: list[Fetched],
+        how: str,
+        held: list[Held],
     ) -> list[Item]:
-        """Compare one set: its items, and its entry in the traversal log."""
+        """Compare one set: its page items now; its set items, and its entry in the
+        traversal log, into *held* (finished by :meth:`_finish` once conventions are known)."""
         visit: dict[str, Any] = {
             "order": order,
             "key": key,
@@ -216,25 +249,52 @@ class VariantWalk:
             self.stats.inc_value("variants/broken_sets")
             visit["result"] = "no page in any variant: " + problem["problem"]
             return []
-        items: list[Item] = []
-        results = []
+        results: list[Compared] = []
         for i in range(1, len(fetched)):
-            item = self._compare(key, order, fetched[0], fetched[i], i, how)
-            results.append(item)
+            ref, other = fetched[0], fetched[i]
+            signals = None
+            if ref.signals is not None and other.signals is not None:
+                signals = (ref.signals, other.signals)
+            results.append((self._compare(key, order, ref, other, i, how), signals))
+        held.append((visit, results))
+        return [
+            self._page_item(f, i)
+            for i, f in enumerate(fetched)
+            if f.page is not None and f.status is not None and (f.changed or not f.not_modified)
+        ]
+
+    def _finish(
+        self, session: VariantSessionItem, visit: dict[str, Any], items: list[Compared]
+    ) -> list[VariantSetItem]:
+        """A held set, revised by the session's conventions, scored, tracked and counted."""
+        out = []
+        for item, signals in items:
+            if item.recompared:  # a result reused from the previous session stands as it was
+                learner = self.learners[item.variant]
+                item = VariantSetItem(**learner.apply(item.set_key, asdict(item)))
+                if signals is not None and not item.missing_counterpart:
+                    # After the conventions: a localized link is no sign of an old page.
+                    item.outdated = outdated_score(*signals, item).to_dict()
+                if self.config.track:
+                    prev = self.previous.sets.get((item.set_key, item.variant))
+                    item.tracking = tracking_status(prev, item.consistent, item.doubtful)
             self._count(session, item)
-            items.append(item)
+            out.append(item)
         visit["result"] = [
             "consistent"
             if it.consistent
             else ",".join(kinds_of(it, (*STRUCTURAL_KINDS, "doubtful")))
-            for it in results
+            for it in out
         ]
-        items.extend(
-            self._page_item(f, i)
-            for i, f in enumerate(fetched)
-            if f.page is not None and f.status is not None and (f.changed or not f.not_modified)
-        )
-        return items
+        return out
+
+    def _learned(self) -> dict[str, list[dict[str, Any]]]:
+        """The session's conventions and equivalences, each with its variant."""
+        out: dict[str, list[dict[str, Any]]] = {"conventions": [], "equivalences": []}
+        for variant, learner in self.learners.items():
+            for name, values in session_fields(learner).items():
+                out[name].extend({**value, "variant": variant} for value in values)
+        return out
 
     def _page_item(self, f: Fetched, variant: int) -> VariantPageItem:
         assert f.page is not None and f.status is not None
@@ -247,6 +307,7 @@ class VariantWalk:
             last_modified=f.last_modified,
             content_hash=f.digest,
             structure=json.dumps(f.page.to_dict(), ensure_ascii=False),
+            signals=json.dumps(f.signals.to_dict(), ensure_ascii=False) if f.signals else "",
             session=self.session,
             fetched_at=_now(),
         )
@@ -414,12 +475,11 @@ class VariantWalk:
                 result.summary = [f"Doubtful pair, not compared: {reason}."]
             else:
                 result = compare_pages(ref.page, other.page, self.mapper, variant)
+                self.learners[variant].observe(key, result, ref.page, other.page, self.mapper)
             result.similarity = sim
         item = VariantSetItem.from_comparison(
             result, doubtful=doubtful, doubt_reason=reason, **context
         )
-        if self.config.track:
-            item.tracking = tracking_status(prev, item.consistent, item.doubtful)
         return item
 
     def _count(self, session: VariantSessionItem, item: VariantSetItem) -> None:
