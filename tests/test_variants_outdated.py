@@ -66,3 +66,14 @@ def test_score_combines_signals_and_ranks() -> None:
     quality = ranking_quality(ranked, {"noticed", "older"}, threshold=0.5)
     assert quality["precision"] == 1.0 and quality["recall"] == 1.0
     assert quality["average_precision"] == 1.0
+
+
+def test_notice_and_date_note_in_capitals_and_signals_round_trip() -> None:
+    page = page_signals(
+        _page(
+            "<div><p>THIS TRANSLATION MAY BE OUT OF DATE.</p></div><p>LAST UPDATED: 2023-01-09</p>"
+        )
+    )
+    assert page.notice == "THIS TRANSLATION MAY BE OUT OF DATE."
+    assert page.modified == "2023-01-09"
+    assert PageSignals.from_dict(page.to_dict()) == page
