@@ -42,11 +42,12 @@ class PageItem:
         "depth",
         "outlinks",
         "fetched_at",
+        "error",
     )
 
     url: str
     site: str
-    status: int
+    status: int  # 0 when the fetch failed (see error)
     title: str | None = None
     content_type: str | None = None
     size_bytes: int = 0
@@ -58,6 +59,9 @@ class PageItem:
     rich_type: str | None = None
     scholarly: list[str] = field(default_factory=list)
     dois: list[str] = field(default_factory=list)
+    # Why the fetch failed (no response): "redirect loop", "timeout", "truncated download",
+    # "connection refused", ...; None when a response came (whatever its status).
+    error: str | None = None
 
 
 @dataclass

@@ -50,6 +50,7 @@ def test_csv_feed_has_item_columns_and_json_cells(run_spider, demo_url, CAMPUS) 
     assert len(rows) == CAMPUS_PAGES
     assert list(rows[0]) == [
         "url", "site", "status", "title", "content_type", "size_bytes", "depth", "outlinks", "fetched_at",
+        "error",
     ]  # fmt: skip
     home = next(r for r in rows if r["url"].endswith("/campus/"))
     assert f"{demo_url}/campus/about.html" in json.loads(home["outlinks"])

@@ -38,6 +38,41 @@ from eduscrape.webometrics.identity import netloc_of, registered_domain
 from eduscrape.webometrics.scholarly import scholarly_metadata
 
 
+def fetch_failure(failure: Any) -> str | None:
+    """A short reason for a fetch that got no response (None: refused by robots.txt)."""
+    from scrapy.exceptions import IgnoreRequest
+    from twisted.internet.error import (
+        ConnectionRefusedError,
+        DNSLookupError,
+        TCPTimedOutError,
+        TimeoutError,
+    )
+    from twisted.web._newclient import ResponseFailed
+
+    exc = failure.value
+    if isinstance(exc, IgnoreRequest):
+        message = str(exc).lower()
+        if "robots.txt" in message:
+            return None
+        if "redirect" in message:
+            return "redirect loop"
+        return f"ignored: {str(exc)[:80]}"
+    # Scrapy 2.19 raises its own DownloadTimeoutError; older versions Twisted's.
+    if isinstance(exc, (TimeoutError, TCPTimedOutError)) or "Timeout" in type(exc).__name__:
+        return "timeout"
+    if "DataLoss" in type(exc).__name__:  # Scrapy 2.19's ResponseDataLossError
+        return "truncated download"
+    if isinstance(exc, ResponseFailed):
+        if any("DataLoss" in type(r.value).__name__ for r in getattr(exc, "reasons", [])):
+            return "truncated download"
+        return "connection lost"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, DNSLookupError):
+        return "DNS lookup failed"
+    return type(exc).__name__
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -103,11 +138,13 @@ class SiteSpider(EduscrapeSpider):
         self.seen: set[str] = set()
         self.started_at = _now()
         self.reported = False
+        self.pending_failures: list[PageItem] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         if spider.proxy:
             # Every request, robots.txt included, goes through the proxy (before HttpProxyMiddleware).
             middlewares = crawler.settings.getdict("DOWNLOADER_MIDDLEWARES")
@@ -116,7 +153,26 @@ class SiteSpider(EduscrapeSpider):
         return spider
 
     def _request(self, url: str, depth: int) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse, cb_kwargs={"depth": depth})
+        return scrapy.Request(
+            url, callback=self.parse, errback=self.failed, cb_kwargs={"depth": depth}
+        )
+
+    def failed(self, failure: Any) -> Iterator[Any]:
+        """A fetch that got no response is a page of the site too: recorded with why."""
+        request = failure.request
+        reason = fetch_failure(failure)
+        if reason is None:  # robots.txt forbids it: not fetched, not an error of the site
+            self.crawler.stats.inc_value("site/not_fetched/robots_txt")
+            return
+        self.crawler.stats.inc_value(f"site/fetch_failed/{reason}")
+        yield PageItem(
+            url=request.url,
+            site=self.site_of(request.url) or netloc_of(request.url),
+            status=0,
+            depth=request.cb_kwargs.get("depth", 0),
+            fetched_at=_now(),
+            error=reason,
+        )
 
     def _claim(self, url: str) -> bool:
         """Schedule *url* unless seen, out of scope or over its site's page cap."""
@@ -195,7 +251,28 @@ class SiteSpider(EduscrapeSpider):
             if self._claim(url):
                 yield self._request(url, depth + 1)
 
+    def request_dropped(self, request: scrapy.Request) -> None:
+        """A redirect back into its own chain is dropped by the duplicate filter: a loop."""
+        chain = request.meta.get("redirect_urls") or []
+        if chain and request.url in chain and request.callback == self.parse:
+            self.crawler.stats.inc_value("site/fetch_failed/redirect loop")
+            self.pending_failures.append(
+                PageItem(
+                    url=chain[0],
+                    site=self.site_of(chain[0]) or netloc_of(chain[0]),
+                    status=0,
+                    depth=request.cb_kwargs.get("depth", 0),
+                    fetched_at=_now(),
+                    error="redirect loop",
+                )
+            )
+
     def spider_idle(self) -> None:
+        if self.pending_failures:  # recorded outside a callback: yielded from one
+            self.crawler.engine.crawl(
+                scrapy.Request("data:,", callback=self._failures, dont_filter=True)
+            )
+            raise DontCloseSpider
         # Once, when the crawl is done: a data: request whose callback yields the records.
         # Only a capped crawl can be cut short, so only a capped crawl reports.
         if self.reported or not self.max_pages:
@@ -205,6 +282,10 @@ class SiteSpider(EduscrapeSpider):
             scrapy.Request("data:,", callback=self._crawl_records, dont_filter=True)
         )
         raise DontCloseSpider
+
+    def _failures(self, response: Response) -> Iterator[PageItem]:
+        pending, self.pending_failures = self.pending_failures, []
+        yield from pending
 
     def _crawl_records(self, response: Response) -> Iterator[SiteCrawlItem]:
         finished = _now()

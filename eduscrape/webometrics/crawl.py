@@ -27,7 +27,7 @@ from eduscrape.webometrics.platforms import ALTMETRIC, PLATFORMS, SCHOLARLY, doi
 
 CRAWL_SOURCES: list[str] = [
     "crawl.pages",  # distinct canonical HTML pages answering 2xx
-    "crawl.errors",  # fetched URLs answering >= 400
+    "crawl.errors",  # URLs answering >= 400, or failing (redirect loop, timeout, truncated)
     "crawl.broken_links",  # distinct internal link targets answering >= 400
     "crawl.rich_files",  # every rich file (content-verified)
     *(f"crawl.rich.{t}" for t in RICH_TYPES),
@@ -182,7 +182,7 @@ def measure_crawl(
         canonical = page.get("canonical_url")
         key = page_key(canonical if canonical and institutions.of_url(canonical) == name else url)
         status = int(page.get("status") or 0)
-        if status >= 400:
+        if status >= 400 or page.get("error"):  # an error answer, or no answer at all
             inst.errors.add(key)
             continue
         kind = (
