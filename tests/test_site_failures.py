@@ -85,6 +85,7 @@ def test_failed_fetches_are_page_items_and_webometrics_errors(
     assert pages["slow"]["error"] == "timeout"
     assert pages["truncated"]["error"] == "truncated download"
     assert result.stat("site/fetch_failed/timeout") == 1
+    assert result.stat("eduscrape/failed_fetch_items") == 3
     [institution] = measure_crawl(result.items).institutions.values()
     # loop, slow, truncated (no answer) and missing (404)
     assert institution.sources()["crawl.errors"] == 4

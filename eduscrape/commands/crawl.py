@@ -65,7 +65,12 @@ def failure_of(stats: dict[str, Any], settings: Any) -> str | None:
         return (
             f"{broken} of {parsed} pages broken: their selectors found nothing (see the WARNINGs)"
         )
-    items = stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0)
+    # Items that only record a failed fetch (the site spider's) are not data.
+    items = (
+        stats.get("item_scraped_count", 0)
+        + stats.get("item_dropped_count", 0)
+        - stats.get("eduscrape/failed_fetch_items", 0)
+    )
     if items or not settings.getbool("EDUSCRAPE_FAIL_WITHOUT_ITEMS"):
         return None
     errors = sum(stats.get(k, 0) for k in _ERROR_STATS)

@@ -37,6 +37,8 @@ from eduscrape.webometrics.files import sniff_rich_type
 from eduscrape.webometrics.identity import netloc_of, registered_domain
 from eduscrape.webometrics.scholarly import scholarly_metadata
 
+FAILED_FETCH_ITEMS = "eduscrape/failed_fetch_items"
+
 
 def fetch_failure(failure: Any) -> str | None:
     """A short reason for a fetch that got no response (None: refused by robots.txt)."""
@@ -66,9 +68,10 @@ def fetch_failure(failure: Any) -> str | None:
         if any("DataLoss" in type(r.value).__name__ for r in getattr(exc, "reasons", [])):
             return "truncated download"
         return "connection lost"
-    if isinstance(exc, ConnectionRefusedError):
+    name = type(exc).__name__  # Scrapy 2.19 wraps Twisted's errors in its own
+    if isinstance(exc, ConnectionRefusedError) or "ConnectionRefused" in name:
         return "connection refused"
-    if isinstance(exc, DNSLookupError):
+    if isinstance(exc, DNSLookupError) or "DNSLookup" in name:
         return "DNS lookup failed"
     return type(exc).__name__
 
@@ -165,6 +168,8 @@ class SiteSpider(EduscrapeSpider):
             self.crawler.stats.inc_value("site/not_fetched/robots_txt")
             return
         self.crawler.stats.inc_value(f"site/fetch_failed/{reason}")
+        # A record of a failure, not a page: a crawl of only these still failed.
+        self.crawler.stats.inc_value(FAILED_FETCH_ITEMS)
         yield PageItem(
             url=request.url,
             site=self.site_of(request.url) or netloc_of(request.url),
@@ -256,6 +261,7 @@ class SiteSpider(EduscrapeSpider):
         chain = request.meta.get("redirect_urls") or []
         if chain and request.url in chain and request.callback == self.parse:
             self.crawler.stats.inc_value("site/fetch_failed/redirect loop")
+            self.crawler.stats.inc_value(FAILED_FETCH_ITEMS)
             self.pending_failures.append(
                 PageItem(
                     url=chain[0],
