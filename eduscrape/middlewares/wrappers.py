@@ -14,7 +14,6 @@ spider parses the page, and the spider gets the outcome from
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Request, Response
 
+from eduscrape._pages import keep_page
 from eduscrape.adaptation import Repairer
 from eduscrape.adaptation.store import MemoryStore, MongoStore
 from eduscrape.adaptation.treegram import TreeGram
@@ -214,7 +214,7 @@ class WrapperMiddleware:
                 self.pending.append(response.url)
             self.stats.inc_value("wrapper/broken_pages")
             self.stats.inc_value("wrapper/broken_fields", len(result.broken))
-            page_path = self._keep_page(site, response)
+            page_path = keep_page(Path(self.config.broken_dir) / site, response)
         # request.meta is response.meta once the response reaches the spider.
         request.meta[_META_KEY] = WrapperResult(
             site=site,
@@ -233,15 +233,3 @@ class WrapperMiddleware:
             self.stats.inc_value("wrapper/retried_pages")
             logger.info("Re-fetching %s with the repaired wrapper", url)
             engine.crawl(Request(url, dont_filter=True, meta={"wrapper_retry": True}))
-
-    def _keep_page(self, site: str, response: Response) -> str | None:
-        """Save a page with broken fields for inspection; returns its path."""
-        digest = hashlib.sha1(response.url.encode()).hexdigest()[:16]
-        path = Path(self.config.broken_dir) / site / f"{digest}.html"
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(response.body)
-        except OSError as exc:
-            logger.warning("Could not keep page %s: %s", response.url, exc)
-            return None
-        return str(path)

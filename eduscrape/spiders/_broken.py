@@ -12,12 +12,14 @@ Stats: ``eduscrape/pages/parsed``, ``eduscrape/pages/broken``,
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 from typing import Any
 
 from scrapy.http import Response
+
+from eduscrape._pages import keep_page
+from eduscrape.config import default
 
 logger = logging.getLogger(__name__)
 
@@ -40,15 +42,11 @@ def record_broken_page(crawler: Any, response: Response, broken: dict[str, str])
         response.url,
         "; ".join(f"{field}: {why}" for field, why in broken.items()),
     )
-    folder = Path(crawler.settings.get("WRAPPER_BROKEN_DIR") or "broken-pages") / name
-    path = folder / f"{hashlib.sha1(response.url.encode()).hexdigest()[:16]}.html"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(response.body)
-    except OSError as exc:
-        logger.warning("Could not keep the broken page %s: %s", response.url, exc)
-        return None
-    return str(path)
+    # The default lives in eduscrape/settings.py (also for a project that only enables this).
+    folder = (
+        Path(crawler.settings.get("WRAPPER_BROKEN_DIR") or default("WRAPPER_BROKEN_DIR")) / name
+    )
+    return keep_page(folder, response)
 
 
 def broken_share(stats: dict[str, Any]) -> tuple[int, int]:
