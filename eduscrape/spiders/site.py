@@ -111,7 +111,6 @@ class SiteSpider(EduscrapeSpider):
         super().__init__(*args, **kwargs)
         urls = list(self.start_url or [])
         scope = self.scope
-        self.start_urls_list = urls
         self.proxy = self.proxy or None
         # One (site id, netloc or domain, path prefix) per start URL; the longest prefix wins.
         self.roots: list[tuple[str, str, str]] = []
@@ -194,7 +193,7 @@ class SiteSpider(EduscrapeSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         self.check_arguments()
-        for url in self.start_urls_list:
+        for url in self.start_url or []:
             if self._claim(url):
                 yield self._request(url, 0)
 

@@ -142,8 +142,6 @@ class VariantsSpider(EduscrapeSpider):
         roots = list(self.variants or [])
         if not roots and self.left and self.right:
             roots = [self.left, self.right]
-        self.max_sets_arg = self.max_sets
-        self.rule_arg = self.rule
         self.session = new_session_id()
         self.set_roots(roots)
 
@@ -154,7 +152,7 @@ class VariantsSpider(EduscrapeSpider):
 
     def walk_config(self) -> WalkConfig:
         """``VARIANTS_*`` settings, overridden by the ``-a`` arguments given."""
-        given = {"rule": self.rule_arg, "max_sets": self.max_sets_arg}
+        given = {"rule": self.rule, "max_sets": self.max_sets}
         return from_settings(VariantsConfig, self.crawler.settings).walk_config(
             track=self.track,
             skipped_extensions=_SKIP_EXT,
