@@ -26,6 +26,12 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 SITES_DIR = Path(__file__).parent / "sites"
+# Redesigned copies of demo sites: name -> (site, redesign level, seed). Their HTML pages
+# are the site's pages passed through eduscrape.demo.redesign (links point into the copy),
+# so a crawl of the copy shows the spiders' wrappers being repaired.
+REDESIGNED_SITES: dict[str, tuple[str, str, int]] = {
+    "classifieds-v2": ("classifieds", "renamed", 0),
+}
 
 
 @dataclass
@@ -88,11 +94,12 @@ class DemoServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
     def sites(self) -> list[str]:
-        return sorted(
+        found = {
             p.name
             for p in self.sites_dir.iterdir()
             if p.is_dir() and not p.name.startswith(("_", "."))
-        )
+        }
+        return sorted(found | {n for n, (base, _, _) in REDESIGNED_SITES.items() if base in found})
 
     def app(self, site: str) -> ModuleType | None:
         with self._apps_lock:
@@ -142,11 +149,38 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             base_url=self.server.base_url,
         )
+        if site in REDESIGNED_SITES:
+            return self._send(self._redesigned(request), head)
         app = self.server.app(site)
         response = app.handle(request) if app is not None and hasattr(app, "handle") else None
         if response is None:
             response = self._static(request)
         self._send(response, head)
+
+    def _redesigned(self, request: DemoRequest) -> DemoResponse:
+        """A page of a redesigned copy: the original page, through the redesign."""
+        from eduscrape.demo.redesign import redesign_classifieds_page
+
+        copy_name = request.site
+        base, level, seed = REDESIGNED_SITES[copy_name]
+        etag_asked = request.headers.pop("if-none-match", None)
+        request.headers.pop("if-modified-since", None)  # the copy has its own validators
+        request.site = base
+        response = self._static(request)
+        if response.status == 301:
+            location = response.headers.get("Location", "")
+            response.headers["Location"] = location.replace(f"/{base}/", f"/{copy_name}/", 1)
+            return response
+        if response.status != 200 or not response.content_type.startswith("text/html"):
+            return response
+        raw = response.body if isinstance(response.body, bytes) else response.body.encode()
+        text = raw.decode("utf-8").replace(f"/{base}/", f"/{copy_name}/")
+        body = redesign_classifieds_page(text, level, seed).encode("utf-8")
+        etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+        headers = {"ETag": etag}
+        if etag_asked == etag:
+            return DemoResponse(304, b"", "", headers)
+        return DemoResponse(200, body, response.content_type, headers)
 
     def _index(self) -> DemoResponse:
         items = "".join(
