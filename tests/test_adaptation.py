@@ -326,3 +326,102 @@ def test_wrapper_bottom_up_field_failure_repairs_the_record_first() -> None:
     assert record_repairs and "unrepairable" in record_repairs[0].reason
     assert res.records[-1]["fields"]["title"] == "The engine that weaves algebra"
     assert res.records[-1]["broken"] == []
+
+
+# -- head values, silent drift, lead images (issue 14, point 4) --------------------------
+
+# A redesign of a news page: the byline date and the picture's <img> are gone from the
+# body; the same date and picture are in the head's standard meta tags (other time zone,
+# other crop). Content invented, markup shaped like real captures (meta ``value``).
+HEAD_OLD = """<html><head><title>Harbour ferries | Gazette</title>
+<meta name="og:title" value="Harbour ferries go electric after a decade of trials">
+<meta name="og:image" value="https://cdn.example.org/photos/a81f3c22b9/4:3/w_640/ferry-dock.jpg">
+</head><body><div class="story"><h1 class="story-title">Harbour ferries go electric</h1>
+<div class="byline"><a class="by" href="/people/jo">Jo Marsh</a> |
+<span class="stamp">14 Mar 2025 at 09:40 ET</span></div>
+<figure class="lead"><img class="lead-img"
+ src="https://cdn.example.org/photos/a81f3c22b9/1:1/w_320/ferry-dock.jpg"></figure>
+<div class="text"><p>The first electric ferry crossed the harbour on Monday.</p></div>
+</div></body></html>"""
+
+HEAD_NEW = """<html><head><title>Harbour ferries go electric | Gazette</title>
+<meta name="og:title" value="Harbour ferries go electric after a decade of trials">
+<meta name="article:published_time" value="2025-03-14T13:40:00+00:00">
+<meta name="article:modified_time" value="2025-03-15T08:05:12+00:00">
+<meta name="og:image" value="https://cdn.example.org/photos/a81f3c22b9/16:9/w_1280/ferry-dock.jpg">
+<meta name="twitter:image"
+ value="https://cdn.example.org/photos/a81f3c22b9/16:9/w_1280/ferry-dock.jpg?via=tw">
+</head><body><main><article><header><h1 class="hdl">Harbour ferries go electric</h1>
+<p class="meta"><span class="who">Jo Marsh</span> <span class="when">March 14, 2025</span></p>
+</header><div class="rich"><p>The first electric ferry crossed the harbour on Monday.</p>
+<img class="inline" src="https://cdn.example.org/photos/77c0d1e4aa/1:1/w_320/crew.jpg"></div>
+<aside><ul><li><a class="related-title" href="/x">Tram line opens</a></li></ul></aside>
+</article></main></body></html>"""
+
+
+def test_date_moves_to_head_meta_in_another_time_zone() -> None:
+    # Old: a byline text date; new: the body shows only the day, the head has the
+    # canonical published time (same day, same minutes, UTC instead of ET).
+    res = repair(HEAD_OLD, HEAD_NEW, css="span.stamp")
+    assert res.status == "repaired", res
+    assert res.values == ["2025-03-14T13:40:00+00:00"]
+    assert res.xpath == "//meta[@name='article:published_time']/@value"
+    assert res.detail["by"] == "role" and res.detail["in_head"]
+    # The modified time (another day) is never taken for the published one, and a date
+    # that no standard place confirms is not guessed.
+    other_day = HEAD_NEW.replace("2025-03-14T13:40", "2025-03-16T13:40")
+    other_day = other_day.replace("March 14, 2025", "March 16, 2025")
+    assert repair(HEAD_OLD, other_day, css="span.stamp").status == "unrepaired"
+
+
+def test_date_with_another_clock_time_is_another_event() -> None:
+    # Same day but the only candidates disagree on the minutes: an update, not the datum.
+    new = HEAD_NEW.replace("13:40:00", "15:12:00").replace("March 14, 2025", "")
+    assert repair(HEAD_OLD, new, css="span.stamp").status == "unrepaired"
+
+
+def test_lead_image_moves_to_og_image() -> None:
+    # The same picture (same id and file stem) in another crop: og:image is canonical;
+    # the other body picture shares no identity token and is never taken.
+    res = repair(HEAD_OLD, HEAD_NEW, css="img.lead-img::attr(src)")
+    assert res.status == "repaired", res
+    assert res.values == ["https://cdn.example.org/photos/a81f3c22b9/16:9/w_1280/ferry-dock.jpg"]
+    assert res.xpath == "//meta[@name='og:image']/@value"
+    no_meta = HEAD_NEW.replace('name="og:image"', 'name="x"').replace("twitter:image", "y")
+    assert repair(HEAD_OLD, no_meta, css="img.lead-img::attr(src)").status == "unrepaired"
+
+
+def test_head_meta_author_found_in_the_byline() -> None:
+    old = HEAD_OLD.replace("</head>", '<meta name="author" value="Jo Marsh"></head>')
+    new = HEAD_NEW.replace("</head>", '<meta name="twitter:creator" value="@jomarsh"></head>')
+    res = repair(old, new, xpath="//meta[@name='author']/@value")
+    assert res.status == "repaired" and res.values == ["Jo Marsh"], res
+    assert "who" in res.xpath
+
+
+def test_silent_drift_head_title_shortened_headline_in_h1() -> None:
+    # og:title still matches but now holds a short social title; the full headline,
+    # with its accent restored, is the page's <h1>: silent drift, repaired to the h1.
+    old = HEAD_OLD.replace("after a decade of trials", "after a decade of Cafe trials")
+    new = HEAD_NEW.replace(
+        '<h1 class="hdl">Harbour ferries go electric</h1>',
+        '<h1 class="hdl">Harbour ferries go electric after a decade of Café trials</h1>',
+    ).replace("Harbour ferries go electric after a decade of trials", "Ferries go electric")
+    res = repair(old, new, xpath="//meta[@name='og:title']/@value")
+    assert res.status == "repaired", res
+    assert res.values == ["Harbour ferries go electric after a decade of Café trials"]
+    assert res.reason.startswith("silent drift") and "hdl" in res.xpath
+
+
+def test_unchanged_place_on_another_article_stays_intact() -> None:
+    # Another article of the same template whose "related" card carries the title the
+    # tree-gram was learned on: the selector is intact, the card is not a drift target.
+    old = HEAD_OLD.replace("after a decade of trials", "for good")
+    new = old.replace("Harbour ferries go electric for good", "Tram line opens for good")
+    new = new.replace("Harbour ferries go electric", "Tram line opens").replace(
+        '<div class="text">',
+        '<ul class="related"><li><a class="title">Harbour ferries go electric for good</a>'
+        '</li></ul><div class="text">',
+    )
+    res = repair(old, new, xpath="//meta[@name='og:title']/@value")
+    assert res.status == "intact" and res.values == ["Tram line opens for good"], res

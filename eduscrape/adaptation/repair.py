@@ -6,14 +6,24 @@ Search the new DOM for the node most similar to the tree-gram: every element
 (value similarity + label similarity) ranks all candidates; the best few get the
 structural score (ancestors, clustered/simple/bigram tree matching of the
 subtree and of the sibling context). The best candidate is kept only above a
-threshold and clearly ahead of a different-valued runner-up; otherwise the
-repairer abstains. A robust selector is then generated (id/class/name anchored
-before absolute paths) and checked on the new page.
+threshold and clearly ahead of a different-valued runner-up (the best node that
+carries the old value, if a look-alike outranks it). A date or picture that changed
+format (time zone, crop) is looked for in the places that name its role
+(``article:published_time``, ``og:image``, ``<time datetime>``: see ``_roles``), the
+canonical one first; then the structurally most similar node of the same value kind.
+Otherwise the repairer abstains. A robust selector is then generated (id/class/name
+anchored before absolute paths) and checked on the new page.
+
+A selector that still matches is intact when its node keeps the old value, or keeps
+its place while the value changed (another page of the template), unless a node of
+the same role now carries the old value (silent drift: ``og:title`` shortened, the
+headline in ``<h1>``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -34,6 +44,13 @@ from eduscrape.adaptation._dom import (
     squash,
     value_kind,
     value_of,
+)
+from eduscrape.adaptation._roles import (
+    gram_role,
+    image_identity,
+    kind_fits,
+    role_nodes,
+    roles_of_tokens,
 )
 from eduscrape.adaptation.matching import tree_similarity
 from eduscrape.adaptation.selectors import SelectorError, compile_selector
@@ -144,7 +161,11 @@ def text_similarity(old: str, new: str, kind: str) -> float:
 
 @lru_cache(maxsize=1024)
 def _fold(text: str) -> str:
-    return text.translate(_QUOTES).lower()
+    # Accents folded too: a redesign may restore (or drop) "Céline" vs "Celine".
+    text = text.translate(_QUOTES).lower()
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
@@ -174,13 +195,64 @@ def ancestor_similarity(tg: TreeGram, el: Any) -> float:
     return total / n
 
 
+_CLOCK = re.compile(r"(?:T|\s)(\d\d?):(\d\d)")
+
+
+def _clock_tier(old: str, new: str) -> int:
+    """2: both carry a clock time with the same minutes; 1: one has no clock; 0: differ."""
+    co, cn = _CLOCK.search(old), _CLOCK.search(new)
+    if not co or not cn:
+        return 1
+    return 2 if co.group(2) == cn.group(2) else 0
+
+
+def _meta_has_role(el: Any, role: str | None) -> bool:
+    """Meta tags all look alike (siblings of one shape): structure cannot tell them
+    apart, only their names can."""
+    return role is not None and role in roles_of_tokens(label_tokens(el))
+
+
+# Lists and page chrome: a "related articles" card may carry the title of the page a
+# tree-gram was learned on; it is never the datum of the page being checked.
+_CHROME = frozenset({"a", "li", "aside", "nav", "footer"})
+
+
+def _in_chrome(el: Any) -> bool:
+    if el.tag in ("meta", "time", "link"):
+        return False
+    return el.tag in _CHROME or any(a.tag in _CHROME for a in el.iterancestors())
+
+
+_WORD = re.compile(r"\w{4,}")
+
+
+def _words_present(old: str, root: Any) -> bool:
+    """Cheap test: the old value's three longest words occur in the page (text or meta)."""
+    words = sorted({w.lower() for w in _WORD.findall(old) if w.isascii()}, key=len)[-3:]
+    if not words:
+        return False
+    text = str(root.xpath("string()")).lower()
+    metas = " ".join(v for v in root.xpath("//meta/@content|//meta/@value")).lower()
+    return all(w in text or w in metas for w in words)
+
+
+def role_of(tg: TreeGram) -> str | None:
+    """The tree-gram's role (title, author, published, image...), or None if unclear."""
+    if "role" in tg.extra:
+        return tg.extra["role"] or None
+    return gram_role(tg.tag, tg.attr, tg.tokens, tg.kind, tg.value)
+
+
 class Repairer:
     """The engine: check a selector against its tree-gram, repair when needed.
 
     ``threshold``: minimum combined similarity to accept a repair;
     ``algorithm``: tree matching ("clustered", "simple", "bigram");
     ``drift_threshold``: a selector that still matches is reported intact when its
-    node's similarity to the tree-gram is at least this (else silent drift).
+    node's similarity to the tree-gram is at least this (else silent drift);
+    ``drift_gain``: a selector whose node kept its place but not its value has drifted
+    when a node of the same role (see :mod:`._roles`) carries the old value at least
+    this much more similarly.
     """
 
     def __init__(
@@ -193,7 +265,9 @@ class Repairer:
         structure_threshold: float = 0.8,
         margin: float = 0.05,
         top_k: int = 12,
+        drift_gain: float = 0.3,
     ) -> None:
+        self.drift_gain = drift_gain
         self.intact_structure = intact_structure
         self.structure_threshold = structure_threshold
         self.threshold = threshold
@@ -217,9 +291,10 @@ class Repairer:
         # for elements whose text can fit (containers of the whole page are skipped).
         lengths: dict[Any, int] = {}
         for el in reversed(nodes):
-            total = len(el.text or "") if isinstance(el.tag, str) else 0
+            # Stripped pieces: template indentation must not push a short value out.
+            total = len((el.text or "").strip()) if isinstance(el.tag, str) else 0
             for child in el:
-                total += lengths.get(child, 0) + len(child.tail or "")
+                total += lengths.get(child, 0) + len((child.tail or "").strip())
             lengths[el] = total
         for el in nodes:
             tag = el.tag
@@ -313,9 +388,25 @@ class Repairer:
             return self.repair(tg, root, multiple=multiple)
         first = next(r for r in results if value_of(r))  # the node behind values[0]
         cur = self.score_node(tg, first)
-        if cur is not None and (cur.ts >= 0.85 or cur.ss >= self.intact_structure):
-            return RepairResult("intact", xpath, round(cur.score, 4), values)
         drift = "silent drift: the selector hits a node that no longer resembles its tree-gram"
+        if cur is not None and cur.ts >= 0.85:
+            return RepairResult("intact", xpath, round(cur.score, 4), values)
+        if cur is not None and cur.ss >= self.intact_structure:
+            # Same place, another value: usually another page of the template (intact).
+            # Drift only when the old datum now sits in another node of the same role
+            # (og:title shortened, the headline moved to <h1>); a cheap word test first.
+            moved = self._moved_datum(tg, root, cur) if _words_present(tg.value, root) else None
+            if moved is None:
+                return RepairResult("intact", xpath, round(cur.score, 4), values)
+            moved_xpath = make_xpath(root, moved.el, moved.attr, multiple=multiple)
+            if moved_xpath is not None:
+                vals = [v for v in (value_of(r) for r in select(root, moved_xpath)) if v]
+                detail = {"ts": round(moved.ts, 4), "tag": str(moved.el.tag), "attr": moved.attr}
+                detail |= {"in_head": in_head(moved.el), "by": "role"}
+                return RepairResult(
+                    "repaired", moved_xpath, round(moved.ts, 4), vals, drift, detail
+                )
+            return RepairResult("intact", xpath, round(cur.score, 4), values)
         rep = self.repair(tg, root, multiple=multiple)
         cur_score = cur.score if cur is not None else 0.0
         if rep.status == "repaired" and (rep.similarity or 0) > cur_score + self.margin:
@@ -339,7 +430,18 @@ class Repairer:
         best: _Cand | None = ranked[0]
         similarity, why = ranked[0].score, "value and structure"
         if not self._accept_value(tg, ranked[0], ranked):
-            best, similarity, why = self._by_structure(tg, ranked)
+            # The old value may sit lower, behind a look-alike of another datum
+            # (a Twitter handle for a byline): the best node that carries it.
+            gate = self._gate(tg)
+            carrier = next((c for c in ranked[1:] if c.ts >= gate), None)
+            if carrier is not None and self._accept_value(tg, carrier, ranked):
+                best, similarity = carrier, carrier.score
+            else:
+                found = self._by_role(tg, root)
+                if found is not None:
+                    best, similarity, why = found, found.score, "role"
+                else:
+                    best, similarity, why = self._by_structure(tg, ranked)
         detail = {
             "ts": round(ranked[0].ts if best is None else best.ts, 4),
             "ss": round(ranked[0].ss if best is None else best.ss, 4),
@@ -352,39 +454,134 @@ class Repairer:
             return RepairResult(
                 "unrepaired", None, round(similarity, 4), [], "below threshold or ambiguous", detail
             )
+        best = self._tightest(tg, best, ranked)
         xpath = make_xpath(root, best.el, best.attr, multiple=multiple)
         if xpath is None:
             return RepairResult("unrepaired", None, round(similarity, 4), [], "no selector", detail)
         values = [v for v in (value_of(r) for r in select(root, xpath)) if v]
         return RepairResult("repaired", xpath, round(similarity, 4), values, "", detail)
 
+    def _tightest(self, tg: TreeGram, best: _Cand, ranked: list[_Cand]) -> _Cand:
+        """Of nested nodes carrying the same datum, the one closest to the old value
+        ("Ada Lovelace" rather than "by Ada Lovelace" around it)."""
+        if best.attr is not None:
+            return best
+        closer = [
+            c
+            for c in ranked
+            if c.attr is None
+            and c.ts > best.ts + 0.05
+            and c.ts >= self._gate(tg)
+            and _nested(c.el, best.el)
+        ]
+        return max(closer, key=lambda c: c.ts) if closer else best
+
+    @staticmethod
+    def _gate(tg: TreeGram) -> float:
+        """Value similarity that counts as "the old value found"."""
+        return {"date": 0.9, "url": 0.9, "long": 0.8}.get(tg.kind, 0.85)
+
     def _same_datum(self, tg: TreeGram, a: _Cand, b: _Cand) -> bool:
         if a.value == b.value or text_similarity(a.value, b.value, tg.kind) >= 0.9:
             return True
         # A container of the other (or a part of it) that also carries the old text:
-        # the same datum with more or less page chrome, not a rival.
-        return tg.kind == "long" and b.attr is None and a.attr is None and _nested(a.el, b.el)
+        # the same datum with more or less page chrome ("By Ada Lovelace, CNN" around
+        # "Ada Lovelace"), not a rival.
+        if b.attr is not None or a.attr is not None or not _nested(a.el, b.el):
+            return False
+        if tg.kind == "long":
+            return True
+        fa, fb = _fold(a.value), _fold(b.value)
+        return min(len(fa), len(fb)) >= 3 and (fa in fb or fb in fa)
 
     def _accept_value(self, tg: TreeGram, best: _Cand, ranked: list[_Cand]) -> bool:
         """The old value (or its reformatting) found, in a node that is not ambiguous."""
-        if best.score < self.threshold:
+        if best.score < self.threshold or best.ts < self._gate(tg):
             return False
-        gate = {"date": 0.9, "url": 0.9, "long": 0.8}.get(tg.kind, 0.85)
-        if best.ts < gate:
-            return False
-        for other in ranked[1:]:
+        # Rivals ranked above ``best`` do not carry the old value (see repair()).
+        below = next(i for i, c in enumerate(ranked) if c is best) + 1
+        for other in ranked[below:]:
             if self._same_datum(tg, best, other):
                 continue  # same datum in another node (or a wrapper of it): no ambiguity
             return best.score - other.score >= self.margin
         return True
+
+    def _by_role(self, tg: TreeGram, root: Any) -> _Cand | None:
+        """The old date or picture, reformatted (another time zone, crop or size), in a
+        place that names its role (``article:published_time``, ``og:image``,
+        ``<time datetime>``): the canonical equivalent first. None if absent or if
+        equally canonical places disagree."""
+        role = role_of(tg)
+        if role not in ("published", "modified", "image"):
+            return None
+        if role == "image":
+            ident = image_identity(tg.value)
+            if not ident:
+                return None
+            fits = [n for n in role_nodes(root, role) if ident & image_identity(n.value)]
+        else:
+            day = parse_date(tg.value)
+            fits = [n for n in role_nodes(root, role) if day and parse_date(n.value) == day]
+            # Same minutes (hours may shift with the time zone) before a bare date; a
+            # clock that disagrees is another event of that day (an update, a live post).
+            tiers = [_clock_tier(tg.value, n.value) for n in fits]
+            best_tier = max(tiers, default=0)
+            if best_tier == 0:
+                return None
+            fits = [n for n, t in zip(fits, tiers, strict=True) if t == best_tier]
+        if not fits:
+            return None
+        top = min(n.rank for n in fits)
+        group = [n for n in fits if n.rank == top]
+        first = group[0]
+        kind = "url" if role == "image" else "date"
+        if any(text_similarity(first.value, n.value, kind) < 0.9 for n in group[1:]):
+            return None  # e.g. two published_time metas that disagree: abstain
+        c = _Cand(first.el, first.attr, first.value)
+        c.ts = text_similarity(tg.value, c.value, tg.kind)
+        c.ls = label_similarity(tg, c.el, c.attr, label_tokens(c.el))
+        c.ss = self._structure(tg, c)
+        c.score = max(c.ts, self.threshold)
+        return c
+
+    def _moved_datum(self, tg: TreeGram, root: Any, cur: _Cand) -> _Cand | None:
+        """The one node of the tree-gram's role that now carries the old value, when
+        the selector's node (``cur``) no longer does."""
+        role = role_of(tg)
+        if role is None:
+            return None
+        gate = self._gate(tg)
+        found: list[_Cand] = []
+        for n in role_nodes(root, role):
+            if n.el is cur.el or _in_chrome(n.el):
+                continue
+            ts = text_similarity(tg.value, n.value, tg.kind)
+            if ts >= gate and ts >= cur.ts + self.drift_gain:
+                c = _Cand(n.el, n.attr, n.value, ts=ts)
+                found.append(c)
+        if not found:
+            return None
+        found.sort(key=lambda c: c.ts, reverse=True)
+        if any(not self._same_datum(tg, found[0], c) for c in found[1:]):
+            return None
+        return found[0]
 
     def _by_structure(self, tg: TreeGram, ranked: list[_Cand]) -> tuple[_Cand | None, float, str]:
         """Content changed (another page of the template): the structurally most
         similar node, if it is similar enough and clearly ahead of the next one."""
         # Only values of the same kind: a name is not replaced by a URL or a date.
         kinds = {"date": {"date"}, "url": {"url"}}.get(tg.kind, {"short", "long"})
+        role = role_of(tg)
         by_ss = sorted(
-            (c for c in ranked if value_kind(c.value) in kinds), key=lambda c: c.ss, reverse=True
+            (
+                c
+                for c in ranked
+                if value_kind(c.value) in kinds
+                and (role is None or kind_fits(role, c.value))
+                and (c.el.tag != "meta" or _meta_has_role(c.el, role))
+            ),
+            key=lambda c: c.ss,
+            reverse=True,
         )
         if not by_ss:
             return None, ranked[0].score, "abstained"
