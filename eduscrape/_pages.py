@@ -11,9 +11,9 @@ from scrapy.http import Response
 logger = logging.getLogger(__name__)
 
 
-def keep_page(folder: str | Path, response: Response) -> str | None:
+def keep_page(folder: str | Path, response: Response, suffix: str = ".html") -> str | None:
     """Save *response*'s body under *folder* (named by a hash of its URL); its path, or None."""
-    path = Path(folder) / f"{hashlib.sha1(response.url.encode()).hexdigest()[:16]}.html"
+    path = Path(folder) / f"{hashlib.sha1(response.url.encode()).hexdigest()[:16]}{suffix}"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(response.body)

@@ -208,6 +208,7 @@ MOOC_CSV_FIELDS: tuple[str, ...] = (
     "field",
     "about",
     "transcript_error",
+    "broken",
     "url",
 )
 
@@ -245,6 +246,10 @@ class MoocCourseItem(_MoocEntity):
     platform: str = ""
     url: str | None = None
     meta: dict[str, Any] = dataclasses.field(default_factory=dict)  # number, term, department...
+    # Parts of the pages or API replies that did not read as expected ({field path: why}):
+    # the platform changed, not the course. Empty when everything parsed.
+    broken: dict[str, str] = dataclasses.field(default_factory=dict)
+    page_path: str | None = None  # the last such page or reply, kept for inspection
     entity: str = dataclasses.field(default="course", init=False)
 
 
@@ -269,6 +274,8 @@ class MoocVideoItem(_MoocEntity):
     transcript_error: str | None = None  # why there are no subtitles, when there are none
     sources: list[str] = dataclasses.field(default_factory=list)  # video files / YouTube URLs
     url: str | None = None
+    broken: dict[str, str] = dataclasses.field(default_factory=dict)  # as MoocCourseItem's
+    page_path: str | None = None
     entity: str = dataclasses.field(default="video", init=False)
 
 

@@ -63,7 +63,8 @@ def failure_of(stats: dict[str, Any], settings: Any) -> str | None:
     broken, parsed = broken_share(stats)
     if parsed and broken / parsed > settings.getfloat("EDUSCRAPE_BROKEN_PAGES_MAX_SHARE"):
         return (
-            f"{broken} of {parsed} pages broken: their selectors found nothing (see the WARNINGs)"
+            f"{broken} of {parsed} pages broken: their selectors or expected keys found nothing"
+            " (see the WARNINGs)"
         )
     # Items that only record a failed fetch (the site spider's) are not data.
     items = (

@@ -3,15 +3,18 @@ bad input recorded in stats instead of raised, the MOOC spider middlewares enabl
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Response
 
-from eduscrape.items import MOOC_ITEM_TYPES, MoocVideoItem
+from eduscrape.items import MOOC_ITEM_TYPES, MoocCourseItem, MoocVideoItem
+from eduscrape.mooc.schema import EDX_TRANSCRIPT, Shape, as_broken, check
 from eduscrape.mooc.subtitles import SubtitleError, parse_subtitles
 from eduscrape.spiders._base import EduscrapeSpider
+from eduscrape.spiders._broken import record_broken_page
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +33,38 @@ class MoocSpider(EduscrapeSpider):
             "eduscrape.middlewares.mooc.ConceptsMiddleware": 550,
         },
     }
+
+    def check_reply(
+        self, response: Response, shape: Shape, value: Any, path: str = ""
+    ) -> tuple[dict[str, str], str | None]:
+        """Check a JSON reply (*value*, read from *response*) against its declared *shape*.
+
+        Every checked reply is a parsed page; one that drifted is a broken page (WARNING
+        naming the URL and field paths, per-field stats, the reply kept): its problems
+        ``{path: why}`` and the kept reply's path go to the items it feeds (:meth:`flag`).
+        """
+        broken = as_broken(check(shape, value, path))
+        return broken, record_broken_page(self.crawler, response, broken)
+
+    def check_json(
+        self, response: Response, shape: Shape
+    ) -> tuple[Any, dict[str, str], str | None]:
+        """:meth:`check_reply` on *response*'s JSON (a body that is not JSON is broken)."""
+        try:
+            value = json.loads(response.body)
+        except ValueError:
+            broken = {"reply": "not JSON"}
+            return None, broken, record_broken_page(self.crawler, response, broken)
+        return value, *self.check_reply(response, shape, value)
+
+    @staticmethod
+    def flag(
+        item: MoocCourseItem | MoocVideoItem, broken: dict[str, str], page_path: str | None
+    ) -> None:
+        """Mark *item* as built from a reply that drifted (no-op when *broken* is empty)."""
+        if broken:
+            item.broken.update(broken)
+            item.page_path = page_path or item.page_path
 
     def parse_transcript(self, data: str | bytes, hint: str, video: MoocVideoItem) -> bool:
         """Fill *video* from transcript *data*; False (and a recorded reason) when unusable."""
@@ -110,6 +145,8 @@ class MoocSpider(EduscrapeSpider):
         @scrapes text start end transcript_url
         """
         video.transcript_url = response.url
+        if response.body.lstrip()[:1] == b"{":  # edX transcript JSON (others are files)
+            self.flag(video, *self.check_json(response, EDX_TRANSCRIPT)[1:])
         if self.parse_transcript(response.body, hint, video) or not fallbacks:
             yield self.finish_video(video)
             return

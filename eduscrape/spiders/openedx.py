@@ -1,13 +1,16 @@
 """``openedx``: an Open edX course (edX, XuetangX's LMS) into MOOCCube records.
 
     scrapy crawl openedx -a start_url=https://lms.example.org/courses/course-v1:X+Y+Z/about[,URL...]
-        [-a courseware_url=...] [-a language=en] [-a school=...]
+        [-a courseware_url=...] [-a blocks_api=true] [-a language=en] [-a school=...]
 
 The about page gives name, description, staff and organization; the courseware
 page and every sequence it links (``/courseware/<chapter>/<sequence>/``), in
 page order, give the video blocks (``data-metadata`` JSON or the older
-``data-*`` attributes). Each video's transcript is fetched from its translation
-handler as edX ``{start, end, text}`` JSON (milliseconds).
+``data-*`` attributes); with ``-a blocks_api=true`` the LMS's Course Blocks API
+gives them instead (:mod:`eduscrape.mooc.openedx_blocks`). Each video's
+transcript is fetched from its translation handler as edX ``{start, end, text}``
+JSON (milliseconds). JSON replies that drifted from their declared shape
+(:mod:`eduscrape.mooc.schema`) flag the items they feed (``broken``).
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from urllib.parse import urljoin
 import scrapy
 from scrapy.http import Response
 
-from eduscrape.arguments import Argument, url_list
+from eduscrape.arguments import Argument, boolean, url_list
 from eduscrape.items import MoocCourseItem, MoocVideoItem
 from eduscrape.mooc.ids import course_id, video_id
 from eduscrape.mooc.openedx import VideoBlock, course_key_from_url, parse_about, parse_courseware
+from eduscrape.mooc.openedx_blocks import ApiVideoBlock, blocks_url, video_blocks
 from eduscrape.mooc.records import course_records
+from eduscrape.mooc.schema import EDX_BLOCKS, within
 from eduscrape.spiders._mooc import MoocSpider
 
 
@@ -40,12 +45,19 @@ class OpenEdxSpider(MoocSpider):
             "courseware_url",
             "the courseware page when it is not the about page's courseware link",
         ),
+        Argument(
+            "blocks_api",
+            "read the videos from the LMS's Course Blocks API instead of the courseware pages",
+            type=boolean,
+            default=False,
+        ),
         Argument("language", "transcript language wanted (empty: the course's own)", default=""),
         Argument("school", "the school (empty: from the course key)", default=""),
         Argument("field", "the courses' field (MOOCCube's concept field)", default="General"),
     )
     start_url: list[str]
     courseware_url: str | None
+    blocks_api: bool
     language: str
     school: str
     field: str
@@ -90,6 +102,15 @@ class OpenEdxSpider(MoocSpider):
             url=response.url,
             meta={"course_key": key},
         )
+        if self.blocks_api:
+            yield scrapy.Request(
+                blocks_url(response.url, key),
+                callback=self.parse_blocks,
+                errback=self.failed_courseware,
+                headers={"Accept": "application/json"},
+                cb_kwargs={"course": course},
+            )
+            return
         courseware = (
             self.courseware_url
             or response.css("a[href*='/courseware']::attr(href)").get()
@@ -101,6 +122,26 @@ class OpenEdxSpider(MoocSpider):
             errback=self.failed_courseware,
             cb_kwargs={"course": course},
         )
+
+    def parse_blocks(self, response: Response, course: MoocCourseItem) -> Iterator[Any]:
+        """The Course Blocks API reply: the course's video blocks, then as _course_done.
+
+        A reply that drifted from :data:`~eduscrape.mooc.schema.EDX_BLOCKS` flags the
+        course (every problem) and each video (its block's problems).
+
+        @demo /mooc/edx/api/courses/v1/blocks/?course_id=course-v1:Demo%2BPHY101x%2B2026_T1
+        @course {"url": "http://demo.invalid/mooc/edx/courses/course-v1:Demo+PHY101x+2026_T1/about"}
+        @returns items 1
+        @returns requests 4 4
+        """
+        reply, broken, page_path = self.check_json(response, EDX_BLOCKS)
+        self.flag(course, broken, page_path)
+        blocks = video_blocks(reply)
+        for block in blocks:
+            block.broken = within(broken, f"blocks[{block.usage_id}]")
+            block.page_path = page_path
+        self.blocks[course.id] = {0: list(blocks)}
+        yield from self._course_done(course)
 
     def failed_courseware(self, failure: Any) -> Iterator[Any]:
         """No courseware (enrolment needed, removed): the course is kept, without videos."""
@@ -190,6 +231,9 @@ class OpenEdxSpider(MoocSpider):
             )
             for order, block in enumerate(ordered, 1)
         ]
+        for block, video in zip(ordered, videos, strict=True):
+            if isinstance(block, ApiVideoBlock):  # drift in its part of the blocks API reply
+                self.flag(video, block.broken, block.page_path)
         course.video_order = [v.id for v in videos]
         course.video_name = [v.name for v in videos]
         course.chapter = [v.chapter for v in videos]

@@ -28,11 +28,24 @@ from eduscrape.arguments import MAX_PAGES, Argument
 from eduscrape.items import MoocCourseItem, MoocVideoItem
 from eduscrape.mooc.ids import course_id, video_id
 from eduscrape.mooc.records import course_records
+from eduscrape.mooc.schema import (
+    XUETANGX_CHAPTERS,
+    XUETANGX_LEAF_INFO,
+    XUETANGX_PRODUCT_LIST,
+    XUETANGX_SUBTITLES,
+    Shape,
+    within,
+)
 from eduscrape.playwright import PLAYWRIGHT_SETTINGS
 from eduscrape.spiders._mooc import MoocSpider
 
 _API = "/api/v1/lms"
 _CARD_LINK = re.compile(r"/course/([^/?#]+)/(\d+)")
+
+
+def _records(value: Any) -> list[dict[str, Any]]:
+    """The objects of a list of records (anything else: none; the check reports it)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _first(obj: dict[str, Any], *keys: str, default: Any = None) -> Any:
@@ -127,24 +140,28 @@ class XuetangxSpider(MoocSpider):
 
     # -- API replies ---------------------------------------------------------------
 
-    def _json(self, response: Response, what: str) -> Any:
-        """The reply's ``data`` (or the whole object), or None after recording why."""
+    def _json(
+        self, response: Response, what: str, shape: Shape
+    ) -> tuple[Any, dict[str, str], str | None]:
+        """The reply's ``data`` (or the whole object), or None after recording why; and
+        where the reply drifted from its declared *shape* (``{path: why}``, kept reply)."""
         stats = self.crawler.stats
         if response.status >= 400:
             stats.inc_value(f"mooc/xuetangx/http_{response.status}")
             self.logger.warning("%s: HTTP %s at %s", what, response.status, response.url)
-            return None
+            return None, {}, None
         try:
             obj = json.loads(response.text)
         except ValueError:
             stats.inc_value("mooc/xuetangx/bad_json")
             self.logger.warning("%s: reply is not JSON (%s)", what, response.url)
-            return None
+            return None, {}, None
         if isinstance(obj, dict) and obj.get("success") is False:
             stats.inc_value("mooc/xuetangx/api_errors")
             self.logger.warning("%s: API error %r", what, str(obj.get("msg", ""))[:200])
-            return None
-        return obj.get("data", obj) if isinstance(obj, dict) else obj
+            return None, {}, None
+        broken, page_path = self.check_reply(response, shape, obj)
+        return (obj.get("data", obj) if isinstance(obj, dict) else obj), broken, page_path
 
     def api_failed(self, failure: Any) -> Iterator[Any]:
         self.crawler.stats.inc_value("mooc/xuetangx/request_failed")
@@ -171,11 +188,14 @@ class XuetangxSpider(MoocSpider):
         @returns items 0 0
         @returns requests 2
         """
-        data = self._json(response, "course list")
+        data, broken, page_path = self._json(response, "course list", XUETANGX_PRODUCT_LIST)
         products = (data or {}).get("product_list") or [] if isinstance(data, dict) else []
-        for product in products:
+        if not isinstance(products, list):  # drifted (recorded): no courses to read
+            products = []
+        for index, product in enumerate(products):
             if isinstance(product, dict):
-                yield from self._course(product)
+                part = within(broken, f"data.product_list[{index}]")
+                yield from self._course(product, part, page_path)
         if products:
             yield self._list_request(page + 1)
 
@@ -209,15 +229,23 @@ class XuetangxSpider(MoocSpider):
             # Teacher "about": the card shows the job title.
             yield self._chapters_request(course, dict(staff))
 
-    def _course(self, product: dict[str, Any]) -> Iterator[Any]:
-        """A course of the API's product list: its chapters request."""
+    def _course(
+        self, product: dict[str, Any], broken: dict[str, str], page_path: str | None
+    ) -> Iterator[Any]:
+        """A course of the API's product list: its chapters request. *broken*: where the
+        product drifted from its declared shape (the course item is flagged)."""
         cid = _first(product, "classroom_id", "cid", "course_id")
         sign = _first(product, "sign", "course_sign", default="")
-        if cid is None:
+        if cid is None:  # recorded as a broken reply (WARNING, stats, kept)
             self.crawler.stats.inc_value("mooc/xuetangx/product_without_id")
             return
         org = product.get("org") or {}
-        staff = [t for t in product.get("teacher") or [] if isinstance(t, dict) and t.get("name")]
+        teachers = product.get("teacher")
+        staff = [
+            t
+            for t in (teachers if isinstance(teachers, list) else [])
+            if isinstance(t, dict) and t.get("name")
+        ]
         course = self._course_item(
             cid=cid,
             sign=sign,
@@ -226,6 +254,7 @@ class XuetangxSpider(MoocSpider):
             teachers=[str(t["name"]).strip() for t in staff],
             school=org.get("name") if isinstance(org, dict) else str(org),
         )
+        self.flag(course, broken, page_path)
         # Teacher "about": the platform's short profile, else the job title.
         about = {
             str(t["name"]).strip(): str(t.get("about") or t.get("job_title") or "").strip()
@@ -270,22 +299,26 @@ class XuetangxSpider(MoocSpider):
         @returns items 3
         @returns requests 2
         """
-        data = self._json(response, f"chapters of {course.id}")
+        data, broken, page_path = self._json(
+            response, f"chapters of {course.id}", XUETANGX_CHAPTERS
+        )
         if data is None:
             course.meta["error"] = f"chapters: HTTP {response.status}"
+        self.flag(course, broken, page_path)
         chapters = (data or {}).get("course_chapter") or [] if isinstance(data, dict) else []
         videos: list[tuple[MoocVideoItem, Any]] = []
         cid, sign = course.meta["cid"], course.meta["sign"]
-        for c_index, chapter in enumerate(chapters, 1):
-            sections = chapter.get("section_leaf_list") or []
+        # Parts that drifted (flagged on the course above) are skipped, not guessed at.
+        for c_index, chapter in enumerate(_records(chapters), 1):
+            sections = _records(chapter.get("section_leaf_list"))
             s_index = 0
             for section in sections:
                 # A section holds leaves; a bare leaf can also sit in the chapter.
                 leaves = section.get("leaf_list") if "leaf_list" in section else [section]
                 s_index += 1
-                for l_index, leaf in enumerate(leaves or [], 1):
-                    if leaf.get("leaf_type", 0) != 0:  # 0 = video; others are exercises...
-                        continue
+                for l_index, leaf in enumerate(_records(leaves), 1):
+                    if leaf.get("leaf_type", 0) != 0 or leaf.get("id") is None:
+                        continue  # leaf_type 0 = video; others are exercises...
                     order = len(videos) + 1
                     video = MoocVideoItem(
                         id=video_id(f"xt{cid}_{leaf['id']}"),
@@ -322,7 +355,10 @@ class XuetangxSpider(MoocSpider):
         @returns items 0 0
         @returns requests 1 1
         """
-        data = self._json(response, f"leaf info of {video.id}")
+        data, broken, page_path = self._json(
+            response, f"leaf info of {video.id}", XUETANGX_LEAF_INFO
+        )
+        self.flag(video, broken, page_path)
         media: Any = {}
         if isinstance(data, dict):
             media = (data.get("content_info") or {}).get("media") or data
@@ -331,7 +367,8 @@ class XuetangxSpider(MoocSpider):
             video.transcript_error = f"no ccid in leaf info (HTTP {response.status})"
             yield self.finish_video(video)
             return
-        video.duration = float(media.get("duration") or 0)
+        duration = media.get("duration")
+        video.duration = float(duration) if isinstance(duration, int | float) else 0.0
         video.sources = [f"ccid:{ccid}"]
         query = urlencode({"c_d": ccid, "lg": 0})
         yield self._api(
@@ -354,5 +391,6 @@ class XuetangxSpider(MoocSpider):
             self.crawler.stats.inc_value(f"mooc/xuetangx/http_{response.status}")
             video.transcript_error = f"subtitles: HTTP {response.status}"
         else:
+            self.flag(video, *self.check_json(response, XUETANGX_SUBTITLES)[1:])
             self.parse_transcript(response.body, "xuetangx.json", video)
         yield self.finish_video(video)

@@ -5,11 +5,20 @@
   video has a malformed caption file and one has none;
 - ``/mooc/edx/courses/<key>/about`` and ``/courseware/``: Open edX pages whose
   sequences embed escaped video blocks with ``data-metadata``; the transcript
-  handler answers edX JSON (ms); one transcript is missing (404);
+  handler answers edX JSON (ms); one transcript is missing (404); the same
+  course in the Course Blocks API, ``/mooc/edx/api/courses/v1/blocks/``;
 - ``/mooc/xuetangx/api/v1/lms/...``: course list (POST, 2 per page), chapters,
   leaf info (one leaf answers 429 + ``Retry-After: 1`` once), subtitle_parse
   (one reply malformed); a removed course answers 404; ``/mooc/xuetangx/catalogue``
   renders the course cards in JavaScript only.
+
+Under ``/mooc/drift/<kinds>/`` (comma-separated) the same sites answer API
+replies that drifted as platforms do (``DRIFTS``): XuetangX ``teacher-object``
+(a product's teacher list became one object), ``chapters-renamed``
+(``course_chapter`` became ``chapters``), ``leaf-type`` (leaf types became
+names), ``ccid-renamed`` (leaf info's ``ccid`` became ``cc_id``); Open edX
+blocks API ``blocks-list`` (the blocks map became a list), ``transcripts-list``
+(a video's transcripts map became a list of URLs).
 
 All content is written for this demo (``content.json``).
 """
@@ -28,6 +37,16 @@ from eduscrape.demo import DemoRequest, DemoResponse
 
 CONTENT: dict[str, Any] = json.loads((Path(__file__).parent / "content.json").read_text("utf-8"))
 _lock = threading.Lock()
+DRIFTS = frozenset(
+    {
+        "teacher-object",
+        "chapters-renamed",
+        "leaf-type",
+        "ccid-renamed",
+        "blocks-list",
+        "transcripts-list",
+    }
+)
 _rate_limited_once: set[str] = set()
 E = html.escape
 
@@ -160,9 +179,64 @@ def _ocw(path: str) -> DemoResponse | None:
 # -- Open edX-like -------------------------------------------------------------------
 
 
-def _edx(path: str) -> DemoResponse | None:
+def _edx_blocks(request: DemoRequest, drift: frozenset[str]) -> DemoResponse:
+    """The Course Blocks API (``depth=all``, video ``student_view_data``)."""
     c = CONTENT["edx"]
     key = c["key"]
+    if request.query.get("course_id", [""])[0] != key:
+        return DemoResponse.json({"error": "course not found"}, 404)
+    block = key.replace("course-v1:", "block-v1:")
+    base = f"/mooc/edx/courses/{key}/"
+    blocks: dict[str, dict[str, Any]] = {}
+
+    def add(kind: str, name: str, title: str, children: list[str]) -> str:
+        bid = f"{block}+type@{kind}+block@{name}"
+        blocks[bid] = {"id": bid, "type": kind, "display_name": title, "children": children}
+        return bid
+
+    chapters: dict[str, list[str]] = {}
+    for seq in c["sequences"]:
+        videos = []
+        for v in seq["videos"]:
+            vid = add("video", v["usage"], v["title"], [])
+            transcripts = {"en": f"{base}xblock/{vid}/handler/transcript/translation/en"}
+            blocks[vid]["student_view_data"] = {
+                "only_on_web": False,
+                "duration": None,
+                "encoded_videos": {
+                    "youtube": {
+                        "url": f"https://www.youtube.com/watch?v={v['yt']}",
+                        "file_size": 0,
+                    },
+                    "fallback": {
+                        "url": f"https://video.example.org/{v['usage']}.mp4",
+                        "file_size": 0,
+                    },
+                },
+                "transcripts": list(transcripts.values())
+                if "transcripts-list" in drift
+                else transcripts,
+            }
+            videos.append(vid)
+        unit = add("vertical", f"{seq['sequence']}_unit", seq["sequence"], videos)
+        chapters.setdefault(seq["chapter"], []).append(
+            add("sequential", seq["sequence"], seq["sequence"], [unit])
+        )
+    root = add(
+        "course", "course", c["title"], [add("chapter", ch, ch, s) for ch, s in chapters.items()]
+    )
+    # The map is unordered: the course order is the children's.
+    reply: dict[str, Any] = {"root": root, "blocks": dict(reversed(blocks.items()))}
+    if "blocks-list" in drift:  # as with return_type=list
+        reply["blocks"] = list(reply["blocks"].values())
+    return DemoResponse.json(reply)
+
+
+def _edx(request: DemoRequest, path: str, drift: frozenset[str]) -> DemoResponse | None:
+    c = CONTENT["edx"]
+    key = c["key"]
+    if path.rstrip("/") == "/edx/api/courses/v1/blocks":
+        return _edx_blocks(request, drift)
     prefix = f"/edx/courses/{key}/"
     if not path.startswith(prefix):
         return None
@@ -241,7 +315,9 @@ def _leaves(course: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-def _xuetangx(request: DemoRequest, path: str) -> DemoResponse | None:
+def _xuetangx(
+    request: DemoRequest, path: str, drift: frozenset[str] = frozenset()
+) -> DemoResponse | None:
     if not path.startswith("/xuetangx/"):
         return None
     rest = path.removeprefix("/xuetangx")
@@ -275,6 +351,9 @@ def _xuetangx(request: DemoRequest, path: str) -> DemoResponse | None:
             }
             for c in chunk
         ]
+        if "teacher-object" in drift:  # the list of teachers became one teacher object
+            for product in products:
+                product["teacher"] = (product["teacher"] or [{}])[0]
         return DemoResponse.json(
             {"success": True, "data": {"count": len(courses), "product_list": products}}
         )
@@ -304,7 +383,13 @@ def _xuetangx(request: DemoRequest, path: str) -> DemoResponse | None:
             }
             for ci, ch in enumerate(course["chapters"], 1)
         ]
-        return DemoResponse.json({"success": True, "data": {"course_chapter": chapters}})
+        if "leaf-type" in drift:  # leaf types became names
+            for chapter in chapters:
+                for section in chapter["section_leaf_list"]:
+                    for leaf in section["leaf_list"]:
+                        leaf["leaf_type"] = "video" if leaf["leaf_type"] == 0 else "exercise"
+        key = "chapters" if "chapters-renamed" in drift else "course_chapter"
+        return DemoResponse.json({"success": True, "data": {key: chapters}})
     match = re.fullmatch(r"/learn/leaf_info/(\d+)/(\d+)/?", api)
     if match:
         course = _xt_course(match[1])
@@ -327,7 +412,10 @@ def _xuetangx(request: DemoRequest, path: str) -> DemoResponse | None:
                     "id": leaf["id"],
                     "name": leaf["name"],
                     "content_info": {
-                        "media": {"ccid": leaf["ccid"], "duration": round(duration, 1)}
+                        "media": {
+                            "cc_id" if "ccid-renamed" in drift else "ccid": leaf["ccid"],
+                            "duration": round(duration, 1),
+                        }
                     },
                 },
             }
@@ -384,8 +472,18 @@ _CATALOGUE = """<h1>课程目录</h1><div id="catalogue"><p class="loading">加�
 </script>"""
 
 
+_DRIFT = re.compile(r"/drift/([\w,-]+)(/.*)")
+
+
 def handle(request: DemoRequest) -> DemoResponse | None:
     path = request.path
+    # /mooc/drift/<kinds>/...: the same sites whose JSON APIs drifted (kinds: see DRIFTS).
+    drift: frozenset[str] = frozenset()
+    match = _DRIFT.fullmatch(path)
+    if match:
+        drift, path = frozenset(match[1].split(",")), match[2]
+        if not drift <= DRIFTS:
+            return DemoResponse(404, f"unknown drift: {sorted(drift - DRIFTS)}", "text/plain")
     if path in ("/", ""):
         c = CONTENT
         return _page(
@@ -395,4 +493,4 @@ def handle(request: DemoRequest) -> DemoResponse | None:
             f"<li><a href='/mooc/edx/courses/{quote(c['edx']['key'])}/about'>{E(c['edx']['title'])}</a></li>"
             "<li><a href='/mooc/xuetangx/catalogue'>XuetangX-style catalogue</a></li></ul>",
         )
-    return _ocw(path) or _edx(path) or _xuetangx(request, path)
+    return _ocw(path) or _edx(request, path, drift) or _xuetangx(request, path, drift)
