@@ -205,6 +205,8 @@ REDIS_URL = os.environ.get("REDIS_URL") or None
 ADDONS = {
     "eduscrape.distributed.RedisAddon": 0,
     "eduscrape.middlewares.guards.GuardsAddon": 0,  # start errors, refused URL schemes
+    # Self-healing page models for every spider that declares them (see below).
+    "eduscrape.middlewares.wrappers.WrappersAddon": 0,
     # Spiders yielding several item types write one CSV file per type (eduscrape.feeds).
     "eduscrape.feeds.CsvPerItemTypeAddon": 0,
 }
@@ -226,9 +228,9 @@ EDUSCRAPE_REDIS_IDLE_TIMEOUT = 0.0
 SCHEDULER_PERSIST = False
 
 # --- Self-healing wrappers (eduscrape.middlewares.wrappers.WrapperMiddleware) ----------
-# The `wrapper` spider enables the middleware in its custom_settings; other spiders
-# add "eduscrape.middlewares.wrappers.WrapperMiddleware": 50 to DOWNLOADER_MIDDLEWARES
-# and set a `wrapper` attribute (an eduscrape.adaptation.wrapper.Wrapper).
+# Enabled for every spider (WrappersAddon in ADDONS); it acts for spiders that
+# declare page models (`page_models`, role -> wrapper name, see eduscrape/spiders/_base.py)
+# or have a `wrapper` attribute (the `wrapper` spider).
 
 # Folder of wrapper definitions (YAML/JSON) looked up by name (-a wrapper=NAME);
 # the bundled eduscrape/wrappers/ is searched after it.
@@ -251,6 +253,15 @@ WRAPPER_MAX_PAGE_BYTES = 5_000_000
 # Pages whose fields could not be repaired are fetched once more (at most this many)
 # after the wrapper is repaired on another page of the crawl.
 WRAPPER_RETRY_PAGES = 20
+# Check selectors against tree-grams and repair them (False: the declared selectors
+# only, broken fields still reported; for comparisons such as bench/bench_redesigns.py).
+WRAPPER_HEALING = True
+# Start from the tree-grams bundled with a wrapper (NAME.treegrams.json next to it), so a
+# first crawl with an empty MongoDB can repair; stored tree-grams take precedence.
+WRAPPER_BUNDLED_TREEGRAMS = True
+# An optional field or record with a tree-gram that no page of a crawl of at least this
+# many pages had gets a WARNING and a wrapper/vanished stat (a redesign not followed?).
+WRAPPER_VANISHED_MIN_PAGES = 10
 
 # --- MOOC repository (eduscrape.mooc, spiders ocw/openedx/xuetangx) -------------------
 

@@ -154,6 +154,17 @@ def test_repair_and_learn_commands(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     learned = json.loads(proc.stdout)
     assert learned["site"] == "news-demo" and "article/author" in learned["treegrams"]
+    # Re-learning a wrapper's bundled tree-grams from fresh pages (--bundle PATH).
+    bundle = tmp_path / "news-demo.treegrams.json"
+    proc = scrapy_command(
+        "learn-wrapper", "news-demo", str(new), str(old), "--bundle", str(bundle), timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    written = json.loads(bundle.read_text())
+    assert written["site"] == "news-demo" and written["learned_from"] == [str(new), str(old)]
+    assert written["treegrams"]["article/author"]["values"][0] == "Maria Okafor"
+    proc = scrapy_command("learn-wrapper", "news-demo", str(new), "--bundle", timeout=120)
+    assert proc.returncode == 2 and "no field of the wrapper extracts" in proc.stderr
 
 
 def test_keep_original_treegrams_setting(

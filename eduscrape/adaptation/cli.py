@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from eduscrape.adaptation._dom import parse_html
-from eduscrape.adaptation.repair import Repairer, repair
+from eduscrape.adaptation.bundle import learn_pages
+from eduscrape.adaptation.repair import repair
 from eduscrape.adaptation.treegram import TreeGram
-from eduscrape.adaptation.wrapper import Wrapper, evaluate, find_wrapper
+from eduscrape.adaptation.wrapper import Wrapper, find_wrapper
 
 
 def read_page(path: str, fetched: Mapping[str, str] | None = None) -> str:
@@ -49,14 +49,15 @@ def repair_json(
 
 def learn_wrapper(
     wrapper_path: str,
-    page: str,
+    page: str | list[str],
     wrappers_dir: str | None = None,
     fetched: Mapping[str, str] | None = None,
 ) -> tuple[Wrapper, dict[str, TreeGram]]:
-    """Tree-grams of a wrapper's fields on one page (``{key: tree-gram}``)."""
+    """Tree-grams of a wrapper's fields on one or more pages (``{key: tree-gram}``;
+    each key from the first page where its selector extracts a valid value)."""
     wrapper = Wrapper.load(find_wrapper(wrapper_path, wrappers_dir))
-    result = evaluate(wrapper, parse_html(read_page(page, fetched)), {}, Repairer())
-    return wrapper, result.learned
+    pages = [page] if isinstance(page, str) else page
+    return wrapper, learn_pages(wrapper, (read_page(p, fetched) for p in pages))
 
 
 def dumps(data: Any) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -330,9 +331,14 @@ class Repairer:
         ctx = tree_similarity(tg.context_tree(), context(cand.el), self.algorithm)
         return 0.4 * cand.ls + 0.2 * anc + 0.2 * sub + 0.2 * ctx
 
-    def rank(self, tg: TreeGram, root: Any) -> list[_Cand]:
-        """The candidate nodes of *root*, most similar to the tree-gram first."""
+    def rank(
+        self, tg: TreeGram, root: Any, accept: Callable[[str], bool] | None = None
+    ) -> list[_Cand]:
+        """The candidate nodes of *root*, most similar to the tree-gram first
+        (only values *accept* takes: a wrapper field's type and regex constraints)."""
         cands = self._candidates(tg, root)
+        if accept is not None:
+            cands = [c for c in cands if accept(c.value)]
         for c in cands:
             c.ts = text_similarity(tg.value, c.value, tg.kind)
             c.ls = label_similarity(tg, c.el, c.attr, label_tokens(c.el))
@@ -372,7 +378,13 @@ class Repairer:
     # -- decisions ---------------------------------------------------------------
 
     def check(
-        self, tg: TreeGram, root: Any, xpath: str | None = None, *, multiple: bool = False
+        self,
+        tg: TreeGram,
+        root: Any,
+        xpath: str | None = None,
+        *,
+        multiple: bool = False,
+        accept: Callable[[str], bool] | None = None,
     ) -> RepairResult:
         """Evaluate ``xpath`` (default: the tree-gram's) on ``root``; repair if broken or drifted.
 
@@ -385,7 +397,7 @@ class Repairer:
         results = select(root, xpath)
         values = [v for v in (value_of(r) for r in results) if v]
         if not values:
-            return self.repair(tg, root, multiple=multiple)
+            return self.repair(tg, root, multiple=multiple, accept=accept)
         first = next(r for r in results if value_of(r))  # the node behind values[0]
         cur = self.score_node(tg, first)
         drift = "silent drift: the selector hits a node that no longer resembles its tree-gram"
@@ -407,7 +419,7 @@ class Repairer:
                     "repaired", moved_xpath, round(moved.ts, 4), vals, drift, detail
                 )
             return RepairResult("intact", xpath, round(cur.score, 4), values)
-        rep = self.repair(tg, root, multiple=multiple)
+        rep = self.repair(tg, root, multiple=multiple, accept=accept)
         cur_score = cur.score if cur is not None else 0.0
         if rep.status == "repaired" and (rep.similarity or 0) > cur_score + self.margin:
             rep.reason = drift
@@ -422,9 +434,17 @@ class Repairer:
             "unrepaired", None, round(cur_score, 4), [], drift + " (abstained)", rep.detail
         )
 
-    def repair(self, tg: TreeGram, root: Any, *, multiple: bool = False) -> RepairResult:
-        """Search ``root`` for the node most similar to the tree-gram (see module doc)."""
-        ranked = self.rank(tg, root)
+    def repair(
+        self,
+        tg: TreeGram,
+        root: Any,
+        *,
+        multiple: bool = False,
+        accept: Callable[[str], bool] | None = None,
+    ) -> RepairResult:
+        """Search ``root`` for the node most similar to the tree-gram (see module doc);
+        *accept*: which values a candidate may have (None: any)."""
+        ranked = self.rank(tg, root, accept)
         if not ranked:
             return RepairResult("unrepaired", None, None, [], "no candidate")
         best: _Cand | None = ranked[0]

@@ -16,6 +16,19 @@ A wrapper (YAML or JSON) per site::
           - {name: title, css: h1, required: true}
           - {name: published, xpath: ".//time/@datetime", type: date}
           - {name: price, css: ".price", type: number, regex: "\\d"}
+          - {name: beds, css: ".beds", fallback: ["//script[@id='ld']"]}
+      - name: bubble            # a repeated part (optional: a page may have none)
+        css: p.attrgroup > span
+        optional: true
+        fields:
+          - {name: text, xpath: "."}
+
+Fields are optional unless ``required`` (or ``min`` > 0): an optional field that
+matches nothing is *absent*, unless it has a tree-gram and the page holds a node
+that resembles it (then the selector is repaired). ``fallback`` selectors are
+tried, in order, when the declared one yields nothing valid (before any repair).
+Patterns without a selector apply to the whole page; a record pattern with
+``optional: true`` may find no record (the same repair rule as optional fields).
 
 :func:`evaluate` applies it to a parsed page with the stored tree-grams: fields
 that break a constraint, match nothing, or silently drift are repaired
@@ -57,6 +70,16 @@ class FieldSpec:
     type: str | None = None  # text | number | date | url
     regex: str | None = None
     multiple: bool = False
+    fallback: list[str] = field(default_factory=list)
+
+    @property
+    def optional(self) -> bool:
+        """Whether a page may lack the field (neither ``required`` nor ``min`` > 0)."""
+        return not self.required and self.min <= 0
+
+    def accepts(self, value: str) -> bool:
+        """Whether *value* keeps the field's type and regex (a repair candidate filter)."""
+        return not self.violations([value]) if (self.type or self.regex) else True
 
     def violations(self, values: list[str]) -> list[str]:
         """Broken integrity constraints (empty list: the values are fine)."""
@@ -88,10 +111,11 @@ class PatternSpec:
     fields: list[FieldSpec]
     min: int = 0
     max: int | None = None
+    optional: bool = False  # a page may hold no record at all
 
     def violations(self, n: int) -> list[str]:
         """What is wrong with finding *n* records (empty: within min/max)."""
-        if self.xpath is None:
+        if self.xpath is None or (n == 0 and self.optional):
             return []
         if n < max(1, self.min):
             return ["matches nothing" if n == 0 else f"fewer than {self.min} records"]
@@ -110,6 +134,7 @@ class Wrapper:
     algorithm: str = "clustered"
     threshold: float = 0.6
     url_regex: str | None = None
+    source: Path | None = None  # the file it was loaded from (bundled tree-grams sit next to it)
 
     def applies_to(self, url: str) -> bool:
         """True when *url* matches the wrapper's ``url_regex`` (or it has none)."""
@@ -132,13 +157,25 @@ class Wrapper:
                     type=f.get("type"),
                     regex=_regex(f.get("regex"), f"field {f.get('name')!r}: regex"),
                     multiple=bool(f.get("multiple", False)),
+                    fallback=[
+                        _selector(
+                            _selector_spec(fb) if isinstance(fb, str) else fb,
+                            f"field {f.get('name')!r}: fallback",
+                        )
+                        for fb in f.get("fallback") or []
+                    ],
                 )
                 for f in p.get("fields") or []
             ]
             xp = _selector(p, f"pattern {p.get('name')!r}", optional=True)
             patterns.append(
                 PatternSpec(
-                    str(p.get("name", PAGE)), xp, fields, int(p.get("min", 0)), p.get("max")
+                    str(p.get("name", PAGE)),
+                    xp,
+                    fields,
+                    int(p.get("min", 0)),
+                    p.get("max"),
+                    bool(p.get("optional", False)),
                 )
             )
         if not patterns:
@@ -149,10 +186,7 @@ class Wrapper:
         return cls(
             site=str(data["site"]),
             patterns=patterns,
-            follow=[
-                _selector({"xpath": f} if f.startswith(("/", ".", "(")) else {"css": f}, "follow")
-                for f in data.get("follow") or []
-            ],
+            follow=[_selector(_selector_spec(f), "follow") for f in data.get("follow") or []],
             algorithm=algorithm,
             threshold=float(data.get("threshold", 0.6)),
             url_regex=_regex(data.get("url_regex"), "url_regex"),
@@ -170,7 +204,9 @@ class Wrapper:
 
         try:
             data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-            return cls.from_dict(data)
+            wrapper = cls.from_dict(data)
+            wrapper.source = path
+            return wrapper
         except WrapperError as exc:  # name the file: "wrappers/x.yaml: field 'title': ..."
             raise WrapperError(f"{path}: {exc}") from None
         except (ValueError, KeyError, TypeError, yaml.YAMLError) as exc:
@@ -192,6 +228,7 @@ class Wrapper:
                     "xpath": p.xpath,
                     "min": p.min,
                     "max": p.max,
+                    "optional": p.optional,
                     "fields": [f.__dict__.copy() for f in p.fields],
                 }
                 for p in self.patterns
@@ -215,6 +252,12 @@ def find_wrapper(spec: str, wrappers_dir: str | None = None) -> Path:
     raise WrapperError(
         f"no wrapper {spec!r} (a file, or a name in {wrappers_dir or 'wrappers'}/ or {BUNDLED})"
     )
+
+
+def _selector_spec(text: str) -> dict[str, str]:
+    """A selector given as a plain string: XPath when it looks like one, else CSS."""
+    xpath = text.startswith(("/", ".", "(")) or "::" in text
+    return {"xpath": text} if xpath else {"css": text}
 
 
 def _regex(pattern: Any, what: str) -> str | None:
@@ -267,12 +310,20 @@ class RepairEvent:
 
 @dataclass
 class PageResult:
-    """A page's records, repairs, learned tree-grams and still-broken fields."""
+    """A page's records, repairs, learned tree-grams and still-broken fields.
+
+    A record is ``{"pattern", "index", "fields", "broken", "node", "results"}``:
+    ``node`` is the record's element (the page root for page-wide patterns) and
+    ``results`` the raw selector results per field (elements or attribute strings),
+    for spiders that read more than a field's text.
+    """
 
     records: list[dict[str, Any]] = field(default_factory=list)
     repairs: list[RepairEvent] = field(default_factory=list)
     learned: dict[str, TreeGram] = field(default_factory=dict)
     broken: list[str] = field(default_factory=list)  # "pattern/field" still broken
+    absent: list[str] = field(default_factory=list)  # optional keys found nowhere on the page
+    fallbacks: list[str] = field(default_factory=list)  # keys answered by a fallback selector
     wrapper: Wrapper | None = None  # with repaired selectors
 
     @property
@@ -281,23 +332,51 @@ class PageResult:
         return [r for r in self.repairs if r.status == "repaired"]
 
 
+@dataclass
+class Session:
+    """What a crawl learned of a wrapper so far, shared by the pages it evaluates.
+
+    An optional field (or record pattern) that matches nothing is looked for with
+    its tree-gram only until its selector has worked on some page of the crawl (then
+    an empty match means the page lacks it), and at most ``max_absent_attempts``
+    times in a row without success (each search costs a repair).
+    """
+
+    present: set[tuple[str, str]] = field(default_factory=set)  # (key, xpath) that worked
+    relearn: set[str] = field(default_factory=set)  # keys to capture afresh when intact
+    absent_attempts: dict[str, int] = field(default_factory=dict)
+    max_absent_attempts: int = 5
+
+    def may_search(self, key: str, xpath: str | None) -> bool:
+        """Whether an empty optional *key* is worth a repair attempt."""
+        return (key, xpath or "") not in self.present and (
+            self.absent_attempts.get(key, 0) < self.max_absent_attempts
+        )
+
+
 def _values(results: list[Any]) -> list[str]:
     return [v for v in (value_of(r) for r in results) if v]
 
 
 def evaluate(
-    wrapper: Wrapper, root: Any, grams: dict[str, TreeGram], repairer: Repairer | None = None
+    wrapper: Wrapper,
+    root: Any,
+    grams: dict[str, TreeGram],
+    repairer: Repairer | None = None,
+    session: Session | None = None,
 ) -> PageResult:
     """Apply ``wrapper`` to a parsed page, repairing with ``grams`` (key: :func:`gram_key`).
 
-    Fields without a tree-gram that extract fine are learned (``result.learned``).
+    Fields without a tree-gram that extract fine are learned (``result.learned``),
+    and so are the keys of ``session.relearn`` (tree-grams to renew from this site).
     ``result.wrapper`` is a copy with the repaired selectors.
     """
     eng = repairer or Repairer(algorithm=wrapper.algorithm, threshold=wrapper.threshold)
+    session = session if session is not None else Session()
     wrapper = copy.deepcopy(wrapper)
     out = PageResult(wrapper=wrapper)
     for pattern in wrapper.patterns:
-        _evaluate_pattern(pattern, root, grams, eng, out)
+        _evaluate_pattern(pattern, root, grams, eng, out, session)
     return out
 
 
@@ -308,7 +387,10 @@ def _repair_pattern(
     eng: Repairer,
     out: PageResult,
     why: str,
+    quiet: bool = False,
 ) -> list[Any] | None:
+    """The records of a repaired record selector, or None (``quiet``: no event for a
+    failure, the pattern being optional)."""
     tg = grams.get(gram_key(pattern.name, None))
     if tg is None or pattern.xpath is None:
         return None
@@ -317,12 +399,17 @@ def _repair_pattern(
     if res.status != "repaired" or not res.xpath:
         res = _infer_record(pattern, root, grams, eng, multiple) or res
     if res.status != "repaired" or not res.xpath:
-        out.repairs.append(
-            RepairEvent(pattern.name, None, pattern.xpath, None, "unrepaired", res.similarity, why)
-        )
+        if not quiet:
+            out.repairs.append(
+                RepairEvent(
+                    pattern.name, None, pattern.xpath, None, "unrepaired", res.similarity, why
+                )
+            )
         return None
     records = [r for r in select(root, res.xpath) if not isinstance(r, str)]
-    if pattern.violations(len(records)):
+    if not records or pattern.violations(len(records)):
+        if quiet:
+            return None
         out.repairs.append(
             RepairEvent(
                 pattern.name,
@@ -387,7 +474,12 @@ def _infer_record(
 
 
 def _evaluate_pattern(
-    pattern: PatternSpec, root: Any, grams: dict[str, TreeGram], eng: Repairer, out: PageResult
+    pattern: PatternSpec,
+    root: Any,
+    grams: dict[str, TreeGram],
+    eng: Repairer,
+    out: PageResult,
+    session: Session,
 ) -> None:
     pkey = gram_key(pattern.name, None)
     if pattern.xpath is None:
@@ -401,19 +493,37 @@ def _evaluate_pattern(
                 out.broken.append(pkey)
                 return
             records = repaired
-        elif pkey not in grams and records:
-            tg = capture(pattern.xpath, records)
-            if tg:
-                out.learned[pkey] = tg
+        elif not records:  # optional pattern, no record: absent, or moved?
+            if grams.get(pkey) is not None and session.may_search(pkey, pattern.xpath):
+                repaired = _repair_pattern(
+                    pattern, root, grams, eng, out, "matches nothing", quiet=True
+                )
+                if repaired is None:
+                    session.absent_attempts[pkey] = session.absent_attempts.get(pkey, 0) + 1
+                else:
+                    records = repaired
+            if not records:
+                out.absent.append(pkey)
+                return
+        if records:
+            session.present.add((pkey, pattern.xpath or ""))
+            session.absent_attempts.pop(pkey, None)
+            if (pkey not in grams or pkey in session.relearn) and pkey not in out.learned:
+                tg = capture(pattern.xpath or "", records)
+                if tg:
+                    out.learned[pkey] = tg
     pattern_retried = False
     index = 0
     while index < len(records):
         record = records[index]
         fields: dict[str, Any] = {}
+        results: dict[str, list[Any]] = {}
         broken: list[str] = []
         retry = False
         for spec in pattern.fields:
-            value, ok = _evaluate_field(pattern, spec, record, grams, eng, out, first=index == 0)
+            value, ok, found = _evaluate_field(
+                pattern, spec, record, grams, eng, out, session, first=index == 0
+            )
             if not ok and not pattern_retried and pattern.xpath is not None and grams.get(pkey):
                 # Bottom-up: the field cannot be repaired inside this record; maybe the
                 # record pattern itself now selects the wrong element.
@@ -425,12 +535,20 @@ def _evaluate_pattern(
                     records, index, retry = repaired, 0, True
                     break
             fields[spec.name] = value
+            results[spec.name] = found
             if not ok:
                 broken.append(spec.name)
         if retry:
             continue
         out.records.append(
-            {"pattern": pattern.name, "index": index, "fields": fields, "broken": broken}
+            {
+                "pattern": pattern.name,
+                "index": index,
+                "fields": fields,
+                "broken": broken,
+                "node": record,
+                "results": results,
+            }
         )
         out.broken.extend(
             gram_key(pattern.name, b) for b in broken if gram_key(pattern.name, b) not in out.broken
@@ -445,22 +563,66 @@ def _evaluate_field(
     grams: dict[str, TreeGram],
     eng: Repairer,
     out: PageResult,
+    session: Session,
     first: bool,
-) -> tuple[Any, bool]:
+) -> tuple[Any, bool, list[Any]]:
+    """(value, whether it is fine, the selector results behind it)."""
     key = gram_key(pattern.name, spec.name)
     results = select(record, spec.xpath)
     values = _values(results)
     problems = spec.violations(values)
+    if (problems or not values) and spec.fallback:
+        for alternative in spec.fallback:
+            alt_results = select(record, alternative)
+            alt_values = _values(alt_results)
+            if alt_values and not spec.violations(alt_values):
+                if key not in out.fallbacks:
+                    out.fallbacks.append(key)
+                return _shape(spec, alt_values), True, alt_results
     tg = grams.get(key)
+    if not values and spec.optional:
+        # Absent, unless the page holds a node resembling the field's tree-gram
+        # (its markup changed): then the selector is repaired.
+        if tg is None or not session.may_search(key, spec.xpath):
+            if first:
+                out.absent.append(key)
+            return None, True, []
+        res = eng.repair(tg, record, accept=spec.accepts)
+        if res.status == "repaired" and res.xpath:
+            new_results = select(record, res.xpath)
+            new_values = _values(new_results)
+            if new_values and not spec.violations(new_values):
+                out.repairs.append(
+                    RepairEvent(
+                        pattern.name,
+                        spec.name,
+                        spec.xpath,
+                        res.xpath,
+                        "repaired",
+                        res.similarity,
+                        res.reason or "matches nothing",
+                        _descend(capture(res.xpath, new_results), tg, spec.xpath),
+                    )
+                )
+                spec.xpath = res.xpath
+                session.present.add((key, spec.xpath))
+                session.absent_attempts.pop(key, None)
+                return _shape(spec, new_values), True, new_results
+        session.absent_attempts[key] = session.absent_attempts.get(key, 0) + 1
+        if first:
+            out.absent.append(key)
+        return None, True, []
     if tg is None:
         if not problems and values and first:
             learned = capture(spec.xpath, results)
             if learned:
                 out.learned[key] = learned
-        return _shape(spec, values), not problems
+        if not problems and values:
+            session.present.add((key, spec.xpath))
+        return _shape(spec, values), not problems, results
     if problems or first:
         # Broken, or (once per page, cheap) a silent-drift check against the tree-gram.
-        res = eng.check(tg, record, spec.xpath)
+        res = eng.check(tg, record, spec.xpath, accept=spec.accepts)
         if res.status == "repaired" and res.xpath:
             new_results = select(record, res.xpath)
             new_values = _values(new_results)
@@ -479,7 +641,8 @@ def _evaluate_field(
                     )
                 )
                 spec.xpath = res.xpath
-                return _shape(spec, new_values), True
+                session.present.add((key, spec.xpath))
+                return _shape(spec, new_values), True, new_results
             problems = problems or ["repaired selector breaks the constraints"]
         elif res.status == "unrepaired" and not problems:
             problems = [res.reason or "silent drift"]
@@ -495,8 +658,15 @@ def _evaluate_field(
                     "; ".join(problems),
                 )
             )
-            return _shape(spec, values) if values and res.status != "unrepaired" else None, False
-    return _shape(spec, values), True
+            keep = values and res.status != "unrepaired"
+            return (_shape(spec, values) if keep else None), False, results if keep else []
+        if first and key in session.relearn and key not in out.learned and values:
+            renewed = capture(spec.xpath, results)
+            if renewed:
+                out.learned[key] = _descend(renewed, tg, spec.xpath) or renewed
+    if values:
+        session.present.add((key, spec.xpath))
+    return _shape(spec, values), True, results
 
 
 def _descend(new: TreeGram | None, old: TreeGram, old_xpath: str | None) -> TreeGram | None:
@@ -541,6 +711,7 @@ __all__ = [
     "PatternSpec",
     "RepairEvent",
     "RepairResult",
+    "Session",
     "Wrapper",
     "WrapperError",
     "apply_stored_selectors",

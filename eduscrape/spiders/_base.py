@@ -6,7 +6,9 @@ from typing import Any, ClassVar
 
 import scrapy
 
+from eduscrape.adaptation.wrapper import Wrapper, find_wrapper
 from eduscrape.arguments import Argument, missing_required, parse_arguments
+from eduscrape.middlewares.wrappers import WrapperResult, page_model
 
 
 class EduscrapeSpider(scrapy.Spider):
@@ -19,6 +21,12 @@ class EduscrapeSpider(scrapy.Spider):
       (:meth:`check_arguments`), so ``scrapy parse`` and ``scrapy check`` work without.
     - ``item_types``: the item classes the spider yields (MongoDB indexes, one CSV
       file per type).
+    - ``page_models``: the wrappers (role -> wrapper name, looked up in ``WRAPPERS_DIR``
+      then in the bundled ``eduscrape/wrappers/``) whose selectors the spider parses
+      with; loaded into ``wrappers`` and checked/repaired by
+      :class:`eduscrape.middlewares.wrappers.WrapperMiddleware` before each callback.
+      Requests name theirs with ``meta={"wrapper": role}``; callbacks read the outcome
+      with :func:`eduscrape.middlewares.wrappers.page_model`.
     - ``max_pages`` (when declared): enforced per site by
       :class:`eduscrape.middlewares.budget.PageBudgetMiddleware`, unless the spider
       budgets its own sites (``own_page_budget = True``).
@@ -27,6 +35,7 @@ class EduscrapeSpider(scrapy.Spider):
     arguments: ClassVar[tuple[Argument, ...]] = ()
     item_types: ClassVar[list[type]] = []
     own_page_budget: ClassVar[bool] = False
+    page_models: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         name = kwargs.pop("name", None)
@@ -36,13 +45,22 @@ class EduscrapeSpider(scrapy.Spider):
         self.argument_values = values
         for key, value in values.items():
             setattr(self, key, value)
+        self.wrappers: dict[str, Wrapper] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        for role, name in cls.page_models.items():
+            spider.wrappers[role] = Wrapper.load(
+                find_wrapper(name, crawler.settings.get("WRAPPERS_DIR"))
+            )
         if crawler.settings.getbool("EDUSCRAPE_CHECK_ARGUMENTS"):
             spider.check_arguments()
         return spider
+
+    def page(self, response: Any, role: str) -> WrapperResult:
+        """The checked (or repaired) outcome of page model *role* on *response*."""
+        return page_model(response, self.wrappers[role], role)
 
     def check_arguments(self) -> None:
         """Raise ValueError (one line) when a required argument is missing.
