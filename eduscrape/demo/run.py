@@ -178,11 +178,9 @@ def main(argv: list[str] | None = None) -> int:
             embedded.stop()
 
     table = Table(title=f"eduscrape demo — MongoDB database {database!r}")
-    for column in ("spider", "items", "errors", "time (s)", "stored", "where the data is"):
-        table.add_column(
-            column,
-            justify="right" if column in ("items", "errors", "time (s)", "stored") else "left",
-        )
+    numbers = ("items", "errors", "repaired", "broken", "time (s)", "stored")
+    for column in ("spider", *numbers, "where the data is"):
+        table.add_column(column, justify="right" if column in numbers else "left")
     failed = 0
     for r in results:
         ok = r.returncode == 0 and r.stats and not r.command_failures
@@ -198,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
             r.run.name if ok else f"[red]{r.run.name} (failed)[/]",
             str(r.stats.get("item_scraped_count", 0)),
             str(_errors(r.stats)),
+            # Selectors the self-healing page models repaired, and pages left broken.
+            str(r.stats.get("wrapper/repaired", 0)),
+            str(r.stats.get("eduscrape/pages/broken", 0) or r.stats.get("wrapper/broken_pages", 0)),
             f"{r.seconds:.1f}",
             str(r.stats.get("mongo/written", 0)),
             where,

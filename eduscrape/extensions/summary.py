@@ -46,6 +46,9 @@ def summary_rows(stats: dict[str, Any]) -> list[tuple[str, str]]:
         ("dropped", stats.get("item_dropped_count", 0)),
         ("errors", errors),
         ("broken pages", stats.get("eduscrape/pages/broken", 0)),
+        # Self-healing page models: selectors repaired / left broken in this crawl.
+        ("repaired selectors", stats.get("wrapper/repaired", 0)),
+        ("unrepaired selectors", stats.get("wrapper/unrepaired", 0)),
         ("stored in MongoDB", stats.get("mongo/written", 0)),
         ("spooled", stats.get("mongo/spooled", 0)),
         ("replayed", stats.get("mongo/replayed", 0)),
