@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 from eduscrape.adaptation._dom import node_of, parse_date, select, value_of
+from eduscrape.adaptation.joint import Pick, Target, node_position, repair_jointly, words
 from eduscrape.adaptation.repair import Repairer, RepairResult, make_xpath
 from eduscrape.adaptation.selectors import SelectorError, compile_selector
 from eduscrape.adaptation.treegram import TreeGram, capture
@@ -364,12 +365,14 @@ def evaluate(
     grams: dict[str, TreeGram],
     repairer: Repairer | None = None,
     session: Session | None = None,
+    joint: bool = True,
 ) -> PageResult:
     """Apply ``wrapper`` to a parsed page, repairing with ``grams`` (key: :func:`gram_key`).
 
     Fields without a tree-gram that extract fine are learned (``result.learned``),
     and so are the keys of ``session.relearn`` (tree-grams to renew from this site).
-    ``result.wrapper`` is a copy with the repaired selectors.
+    ``result.wrapper`` is a copy with the repaired selectors. ``joint``: repair the
+    fields that stay broken together (:mod:`eduscrape.adaptation.joint`).
     """
     eng = repairer or Repairer(algorithm=wrapper.algorithm, threshold=wrapper.threshold)
     session = session if session is not None else Session()
@@ -377,7 +380,125 @@ def evaluate(
     out = PageResult(wrapper=wrapper)
     for pattern in wrapper.patterns:
         _evaluate_pattern(pattern, root, grams, eng, out, session)
+    if joint and (out.broken or out.absent):
+        # Fields still broken: repair them together (another page's tree-grams).
+        _joint_repair(wrapper, grams, out, session)
     return out
+
+
+def _capture(xpath: str, results: list[Any]) -> TreeGram | None:
+    """Tree-gram of a selector's first result, with its position on the page
+    (the joint repair compares the order of fields)."""
+    tg = capture(xpath, results)
+    if tg is not None:
+        tg.extra["pos"] = node_position(node_of(results[0]))
+    return tg
+
+
+def _joint_targets(
+    pattern: PatternSpec,
+    record: dict[str, Any],
+    grams: dict[str, TreeGram],
+    out: PageResult,
+    session: Session,
+) -> tuple[list[Target], list[tuple[TreeGram, Any]]]:
+    """The broken (or searched-for, optional) fields of a record, and its anchors."""
+    targets, anchors = [], []
+    for spec in pattern.fields:
+        key = gram_key(pattern.name, spec.name)
+        tg = grams.get(key)
+        if tg is None:
+            continue
+        found = record["results"].get(spec.name) or []
+        if spec.name in record["broken"]:
+            current = select(record["node"], spec.xpath)
+            targets.append(
+                Target(
+                    key,
+                    tg,
+                    spec.accepts,
+                    words(spec.name),
+                    spec.optional,
+                    node_of(current[0]) if current else None,
+                )
+            )
+        elif key in out.absent and not found:
+            if (key, spec.xpath) in session.present or session.absent_attempts.get(
+                key, 0
+            ) > session.max_absent_attempts:
+                continue
+            targets.append(Target(key, tg, spec.accepts, words(spec.name), True))
+        elif found:
+            anchors.append((tg, node_of(found[0])))
+    return targets, anchors
+
+
+def _joint_repair(
+    wrapper: Wrapper, grams: dict[str, TreeGram], out: PageResult, session: Session
+) -> None:
+    """Repair the broken fields of each single-record pattern jointly
+    (:mod:`eduscrape.adaptation.joint`); successes replace their unrepaired events."""
+    for pattern in wrapper.patterns:
+        records = [r for r in out.records if r["pattern"] == pattern.name]
+        if len(records) != 1:
+            continue
+        record = records[0]
+        targets, anchors = _joint_targets(pattern, record, grams, out, session)
+        if not targets:
+            continue
+        picks = repair_jointly(record["node"], targets, anchors)
+        by_key = {t.key: t for t in targets}
+        for spec in pattern.fields:
+            key = gram_key(pattern.name, spec.name)
+            pick = picks.get(key)
+            if pick is not None:
+                _apply_pick(pattern, spec, record, pick, by_key[key], grams[key], out, session)
+
+
+def _apply_pick(
+    pattern: PatternSpec,
+    spec: FieldSpec,
+    record: dict[str, Any],
+    pick: Pick,
+    target: Target,
+    tg: TreeGram,
+    out: PageResult,
+    session: Session,
+) -> None:
+    key = gram_key(pattern.name, spec.name)
+    node = record["node"]
+    kept = pick.el is target.current and pick.attr is None
+    xpath = spec.xpath if kept else make_xpath(node, pick.el, pick.attr, multiple=spec.multiple)
+    if xpath is None:
+        return
+    results = select(node, xpath)
+    values = _values(results)
+    if not values or spec.violations(values) or node_of(results[0]) is not pick.el:
+        return  # no selector singles the node out: stay broken (or absent)
+    out.repairs = [r for r in out.repairs if gram_key(r.pattern, r.field) != key]
+    if not kept:
+        out.repairs.append(
+            RepairEvent(
+                pattern.name,
+                spec.name,
+                spec.xpath,
+                xpath,
+                "repaired",
+                pick.score,
+                f"joint repair with the page's other fields (margin {pick.margin:.2f})",
+                _descend(_capture(xpath, results), tg, spec.xpath),
+            )
+        )
+        spec.xpath = xpath
+    record["fields"][spec.name] = _shape(spec, values)
+    record["results"][spec.name] = results
+    if spec.name in record["broken"]:
+        record["broken"].remove(spec.name)
+    for keys in (out.broken, out.absent):
+        if key in keys:
+            keys.remove(key)
+    session.present.add((key, spec.xpath))
+    session.absent_attempts.pop(key, None)
 
 
 def _repair_pattern(
@@ -431,7 +552,7 @@ def _repair_pattern(
             "repaired",
             res.similarity,
             why,
-            _descend(capture(res.xpath, records), tg, pattern.xpath),
+            _descend(_capture(res.xpath, records), tg, pattern.xpath),
         )
     )
     pattern.xpath = res.xpath
@@ -509,7 +630,7 @@ def _evaluate_pattern(
             session.present.add((pkey, pattern.xpath or ""))
             session.absent_attempts.pop(pkey, None)
             if (pkey not in grams or pkey in session.relearn) and pkey not in out.learned:
-                tg = capture(pattern.xpath or "", records)
+                tg = _capture(pattern.xpath or "", records)
                 if tg:
                     out.learned[pkey] = tg
     pattern_retried = False
@@ -601,7 +722,7 @@ def _evaluate_field(
                         "repaired",
                         res.similarity,
                         res.reason or "matches nothing",
-                        _descend(capture(res.xpath, new_results), tg, spec.xpath),
+                        _descend(_capture(res.xpath, new_results), tg, spec.xpath),
                     )
                 )
                 spec.xpath = res.xpath
@@ -614,7 +735,7 @@ def _evaluate_field(
         return None, True, []
     if tg is None:
         if not problems and values and first:
-            learned = capture(spec.xpath, results)
+            learned = _capture(spec.xpath, results)
             if learned:
                 out.learned[key] = learned
         if not problems and values:
@@ -637,7 +758,7 @@ def _evaluate_field(
                         "repaired",
                         res.similarity,
                         reason,
-                        _descend(capture(res.xpath, new_results), tg, spec.xpath),
+                        _descend(_capture(res.xpath, new_results), tg, spec.xpath),
                     )
                 )
                 spec.xpath = res.xpath
@@ -661,7 +782,7 @@ def _evaluate_field(
             keep = values and res.status != "unrepaired"
             return (_shape(spec, values) if keep else None), False, results if keep else []
         if first and key in session.relearn and key not in out.learned and values:
-            renewed = capture(spec.xpath, results)
+            renewed = _capture(spec.xpath, results)
             if renewed:
                 out.learned[key] = _descend(renewed, tg, spec.xpath) or renewed
     if values:

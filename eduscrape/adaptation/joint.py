@@ -1,0 +1,584 @@
+"""Joint repair of a page model: the fields the per-field repairer left broken.
+
+The per-field :class:`~eduscrape.adaptation.repair.Repairer` finds a field by its
+old value first. Tree-grams from *other* pages of a site (bundled ones, or those
+of an earlier crawl) carry another ad's title and another course's description,
+so on a redesigned page only structure is left, and one field alone is often
+ambiguous. Several broken fields of one page, repaired together, are not:
+
+- candidates per field: nodes whose value the field's constraints accept and whose
+  value kind and length fit the tree-gram's (a title is no 3,000-character body);
+- a score per (field, node) from label tokens with compound splitting
+  (``titletextonly`` ~ ``title text only`` ~ ``posting-title__text``, rare tokens of
+  the page weigh more), the field's name, tag, ancestor path, subtree and sibling
+  shape, value shape (``$1,450`` ~ ``$2,300``), and the node's position relative to
+  the *anchors*: fields whose selectors still work keep their old document order
+  with the broken ones more often than not;
+- an assignment, each datum to at most one field (greedy by margin: the surest
+  field first, and it then anchors the others), cross-checked by a maximum-weight
+  matching (networkx) when installed;
+- abstention: a field is repaired only with a minimum score and a clear margin over
+  its runner-up (another datum), and only when both assignments agree. A wrong value
+  is worse than a field reported broken.
+
+Record patterns (repeated parts) are found the same way among groups of repeated
+siblings of similar shape. Scrapy-free; :mod:`eduscrape.adaptation.wrapper` calls it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from eduscrape.adaptation._dom import (
+    SKIP_TAGS,
+    is_element,
+    label_tokens,
+    norm,
+    parse_date,
+    value_kind,
+)
+from eduscrape.adaptation.matching import bigram_similarity
+from eduscrape.adaptation.treegram import ANCESTOR_LEVELS, TreeGram, context, subtree
+
+# Score floor and margin of a repair (precision first). Not fitted on any site:
+# a field is kept when it is about as good as an anchor-free structural match gets
+# and clearly ahead of every other datum of the page.
+MIN_SCORE = 0.55
+MIN_MARGIN = 0.08
+OPTIONAL_EXTRA = 0.05  # an optional field may simply be missing: ask for more
+TOP_K = 25  # candidates per field that get the costly structural scores
+
+_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCKS = frozenset(
+    {"div", "span", "p", "section", "article", "main", "aside", "li", "dd", "dt", "td", "th"}
+    | {"strong", "b", "em", "i", "small", "label", "header", "footer", "figcaption", "a"}
+)
+_NOT_A_DATUM = frozenset({"html", "body", "head", "title", "option", "button", "form"})
+
+# Weights of the per-(field, node) score; each part is in [0, 1].
+_WEIGHTS = {
+    "label": 0.18,
+    "ancestors": 0.14,
+    "tag": 0.10,
+    "shape": 0.10,
+    "subtree": 0.14,
+    "context": 0.08,
+    "value": 0.08,
+    "length": 0.10,
+    "order": 0.10,
+    "nesting": 0.10,
+    "own": 0.12,
+}
+
+
+@dataclass
+class Target:
+    """A broken field to repair jointly.
+
+    ``tokens``: words naming the field beyond its tree-gram (its name in the
+    wrapper); ``accept``: the field's constraints; ``current``: the node its
+    selector still hits, if any (silent drift: keeping it is an option).
+    """
+
+    key: str
+    tg: TreeGram
+    accept: Callable[[str], bool] | None = None
+    tokens: frozenset[str] = frozenset()
+    optional: bool = False
+    current: Any = None
+
+
+@dataclass
+class Pick:
+    """A joint repair: the node (and attribute) chosen for a target, and how surely."""
+
+    key: str
+    el: Any
+    attr: str | None
+    value: str
+    score: float
+    margin: float
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Cand:
+    el: Any
+    attr: str | None
+    value: str
+    datum: int  # nodes carrying the same value nested in each other are one datum
+    pos: float
+    score: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+# -- tokens ----------------------------------------------------------------------------
+
+
+def words(text: str) -> frozenset[str]:
+    """Lower-case word tokens of a name, a class list or a selector (``@id='x'``...)."""
+    out = set()
+    for tok in _SPLIT.split(text):
+        if len(tok) > 1 and not tok.isdigit():
+            out.add(tok.lower())
+    return frozenset(out)
+
+
+def _selector_words(xpath: str) -> frozenset[str]:
+    """Words of the quoted names in a selector (its ids, classes, attribute values)."""
+    found: set[str] = set()
+    for quoted in re.findall(r"'([^']*)'|\"([^\"]*)\"", xpath):
+        found |= words(quoted[0] or quoted[1])
+    return frozenset(found)
+
+
+@lru_cache(maxsize=8192)
+def _coverage(token: str, vocab: frozenset[str]) -> float:
+    """Share of *token*'s characters covered by words of *vocab* found inside it
+    (compound splitting against the other side's words: ``titletextonly`` is
+    two thirds covered by {title, text})."""
+    if token in vocab:
+        return 1.0
+    covered = [False] * len(token)
+    for word in vocab:
+        if len(word) < 3 or len(word) > len(token):
+            continue
+        start = token.find(word)
+        while start >= 0:
+            for k in range(start, start + len(word)):
+                covered[k] = True
+            start = token.find(word, start + 1)
+    share = sum(covered) / len(token)
+    # A word merely containing one of ours (``attributes`` ~ ``attr``), or a shared stem.
+    best = 0.0
+    for word in vocab:
+        if len(word) >= 4 and word in token:
+            best = max(best, 0.5 + 0.5 * len(word) / len(token))
+        elif len(token) >= 4 and token in word:
+            best = max(best, 0.5 + 0.5 * len(token) / len(word))
+        else:
+            n = 0
+            for a, b in zip(token, word, strict=False):
+                if a != b:
+                    break
+                n += 1
+            if n >= 4:
+                best = max(best, 0.4 + 0.4 * n / max(len(token), len(word)))
+    return max(share if share >= 0.5 else 0.0, best)
+
+
+def token_similarity(
+    old: frozenset[str], new: frozenset[str], weight: Callable[[str], float] | None = None
+) -> float:
+    """0..1: how well the old label's words are found in the new one (and back).
+
+    Recall of the old words counts most (new labels add words: ``posting-``, BEM
+    modifiers, utility classes); *weight* lowers the new words frequent on the page.
+    """
+    if not old or not new:
+        return 0.0
+    recall = sum(_coverage(o, new) for o in old) / len(old)
+    w = weight or (lambda _t: 1.0)
+    total = sum(w(n) for n in new)
+    precision = sum(w(n) * _coverage(n, old) for n in new) / total if total else 0.0
+    return 0.7 * recall + 0.3 * precision
+
+
+# -- value features ---------------------------------------------------------------------
+
+_SHAPE_RUNS = re.compile(r"([a9])\1+")
+
+
+def value_shape(text: str) -> str:
+    """Letters -> a, digits -> 9, runs collapsed: ``$1,450`` -> ``$9,9``."""
+    out = []
+    for ch in text[:120]:
+        out.append("9" if ch.isdigit() else "a" if ch.isalpha() else ch)
+    return _SHAPE_RUNS.sub(r"\1", "".join(out))
+
+
+def _kind(text: str) -> str:
+    return value_kind(text)
+
+
+def _kind_fit(old: str, new: str) -> float:
+    if old == new:
+        return 1.0
+    if {old, new} == {"short", "long"}:
+        return 0.6
+    return 0.0
+
+
+def _length_fit(old: int, new: int) -> float:
+    """1 for equal lengths, 0.5 for a factor of 4 (texts of other pages vary)."""
+    ratio = (min(old, new) + 10) / (max(old, new) + 10)
+    return max(0.0, 1.0 + math.log(ratio) / math.log(16))
+
+
+def _value_similarity(old: str, new: str, kind: str) -> float:
+    if old == new:
+        return 1.0
+    if kind == "date":
+        return 0.8 if parse_date(old) and parse_date(new) else 0.0
+    if kind == "url":
+        a, b = old.split("?")[0].rsplit("/", 1)[0], new.split("?")[0].rsplit("/", 1)[0]
+        return 0.8 if a == b else 0.6 * fuzz.ratio(a, b) / 100.0
+    if len(old) > 200 or len(new) > 200:
+        # Other pages' long texts share their template's words at most: a fixed
+        # lead-in ("QR Code Link to This Post") or closing line.
+        head = fuzz.ratio(old[:40].lower(), new[:40].lower()) / 100.0
+        tail = fuzz.ratio(old[-40:].lower(), new[-40:].lower()) / 100.0
+        return max(head, tail) ** 2
+    return fuzz.ratio(old.lower(), new.lower()) / 100.0
+
+
+def _tag_fit(old: str, new: str) -> float:
+    if old == new:
+        return 1.0
+    if old in _HEADINGS and new in _HEADINGS:
+        return 0.7
+    if old in _BLOCKS and new in _BLOCKS:
+        return 0.35
+    return 0.0
+
+
+# -- structure ----------------------------------------------------------------------------
+
+
+def _ancestor_similarity(tg: TreeGram, el: Any, page: _Page) -> float:
+    """Tags and words of the ancestors; one more level on the new side tolerates an
+    extra wrapper."""
+    old = tg.ancestors
+    new: list[tuple[str, frozenset[str]]] = []
+    for anc in el.iterancestors():
+        if len(new) > ANCESTOR_LEVELS or anc.tag == "html":
+            break
+        new.append((str(anc.tag), page.tokens(anc)))
+    if not old:
+        return 0.5
+    if not new:
+        return 0.0
+    old_tags = [t for t, _ in old]
+    new_tags = [t for t, _ in new]
+    tags = max(
+        sum(a == b for a, b in zip(old_tags, new_tags[k:], strict=False)) / len(old_tags)
+        for k in (0, 1)
+    )
+    old_words = frozenset(w for _, toks in old for w in toks)
+    new_words = frozenset(w for _, toks in new for w in toks)
+    toks = token_similarity(old_words, new_words, page.weight) if old_words else 0.5
+    return 0.4 * tags + 0.6 * toks
+
+
+def _positions(root: Any) -> dict[Any, float]:
+    doc = root.getroottree().getroot()
+    nodes = [el for el in doc.iter() if is_element(el)]
+    n = max(1, len(nodes) - 1)
+    return {el: k / n for k, el in enumerate(nodes)}
+
+
+def node_position(el: Any) -> float:
+    """Document-order position of *el* among its page's elements, 0..1 (kept in
+    tree-grams, so a later repair knows which fields came before which)."""
+    doc = el.getroottree().getroot()
+    index, total = 0, 0
+    for x in doc.iter():
+        if is_element(x):
+            if x is el:
+                index = total
+            total += 1
+    return round(index / max(1, total - 1), 4)
+
+
+@dataclass
+class _Anchor:
+    """A field placed on the new page: a working selector's node, or a joint pick."""
+
+    tg: TreeGram
+    el: Any
+    pos: float  # on the new page
+
+
+def _order_fit(tg: TreeGram, pos: float, anchors: list[_Anchor]) -> float | None:
+    """Share of anchors on the same side of the candidate as they were of the field
+    on the old page; None when nothing is known."""
+    old = tg.extra.get("pos")
+    known = [a for a in anchors if a.tg.extra.get("pos") is not None]
+    if old is None or not known:
+        return None
+    kept = sum((float(a.tg.extra["pos"]) < old) == (a.pos < pos) for a in known)
+    return kept / len(known)
+
+
+def _inside(tg: TreeGram, outer: TreeGram) -> bool:
+    """Whether *tg*'s node was inside *outer*'s on the old page (as far as its
+    ancestors tell)."""
+    label = (outer.tag, sorted(outer.tokens))
+    return any((tag, sorted(toks)) == label for tag, toks in tg.ancestors)
+
+
+def _nesting_fit(tg: TreeGram, el: Any, anchors: list[_Anchor]) -> float | None:
+    """Share of anchors nested with the candidate as they were with the field: a
+    container that swallows another field's node was not the field's node before."""
+    if not anchors:
+        return None
+    ok = 0
+    for a in anchors:
+        contains = any(x is el for x in a.el.iterancestors())
+        within = any(x is a.el for x in el.iterancestors())
+        ok += (contains == _inside(a.tg, tg)) and (within == _inside(tg, a.tg))
+    return ok / len(anchors)
+
+
+# -- candidates ---------------------------------------------------------------------------
+
+
+def _candidates(root: Any, positions: dict[Any, float]) -> list[_Cand]:
+    """Every element's text value, and value-carrying attributes (meta, time, img, a)."""
+    out: list[_Cand] = []
+    raw: dict[Any, str] = {}
+    nodes = [el for el in root.iter() if is_element(el)]
+    for el in reversed(nodes):  # bottom-up; scripts and styles are no one's text
+        if el.tag in SKIP_TAGS:
+            continue
+        parts = [el.text or ""]
+        for child in el:
+            parts.append(raw.get(child, ""))
+            parts.append(child.tail or "")
+        raw[el] = "".join(parts)
+    values = {el: norm(text) for el, text in raw.items()}
+    datum: dict[Any, int] = {}
+    for el in nodes:
+        if el.tag in SKIP_TAGS or el.tag in _NOT_A_DATUM or el not in values:
+            continue
+        val = values[el]
+        parent = el.getparent()
+        if parent is not None and parent in datum and values.get(parent) == val:
+            datum[el] = datum[parent]
+        else:
+            datum[el] = id(el)
+        pos = positions.get(el, 0.5)
+        for attr in ("content", "datetime", "src", "href", "value"):
+            aval = el.get(attr)
+            if aval and (attr != "value" or el.tag == "meta"):
+                out.append(_Cand(el, attr, norm(aval), hash((id(el), attr)), pos))
+        if val and el.tag != "meta":
+            out.append(_Cand(el, None, val, datum[el], pos))
+    return out
+
+
+def _fits(tg: TreeGram, cand: _Cand) -> bool:
+    """Value kind and length compatible with the tree-gram's (cheap filter)."""
+    if (tg.attr is None) != (cand.attr is None) and not (
+        tg.kind in ("url", "date") and cand.attr in ("href", "src", "datetime", "content")
+    ):
+        return False
+    kind = _kind(cand.value)
+    if _kind_fit(tg.kind, kind) == 0.0:
+        return False
+    n_old, n_new = len(tg.value), len(cand.value)
+    if tg.kind == "long" or n_old > 200:
+        return n_new >= max(20, n_old // 10)
+    return n_new <= 4 * n_old + 80
+
+
+class _Page:
+    """Per-page state shared by the targets: candidates, token rarity, positions."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.positions = _positions(root)
+        self.cands = _candidates(root, self.positions)
+        counts: Counter[str] = Counter()
+        labelled = 0
+        for el in root.iter():
+            if is_element(el):
+                tokens = label_tokens(el)
+                labelled += bool(tokens)
+                counts.update(tokens)
+        self.counts = counts
+        # A prefix on most labelled elements (a BEM block, a CSS-module component
+        # name) names the page, not a datum.
+        self.ubiquitous = frozenset(t for t, n in counts.items() if n >= max(5, labelled * 0.3))
+
+    def tokens(self, el: Any) -> frozenset[str]:
+        """*el*'s label words without the page-wide ones."""
+        return label_tokens(el) - self.ubiquitous
+
+    def weight(self, token: str) -> float:
+        """Rare words of the page name a datum; ``row``, ``col``, ``attr``... less."""
+        return 1.0 / (1.0 + math.log1p(max(0, self.counts.get(token, 0) - 1)))
+
+
+def _cheap(tg: TreeGram, target: Target, cand: _Cand, page: _Page) -> dict[str, float]:
+    old_words = frozenset(tg.tokens) | _selector_words(tg.xpath) | target.tokens
+    new_words = page.tokens(cand.el)
+    inherited = False
+    if cand.attr is None:
+        # A bare text element is named by its nearest labelled ancestor.
+        parent = cand.el.getparent()
+        if not new_words and parent is not None:
+            new_words = page.tokens(parent)
+            inherited = True
+    label = token_similarity(old_words, new_words, page.weight)
+    return {
+        "label": label * 0.5 if inherited else label,
+        "tag": _tag_fit(tg.tag, str(cand.el.tag)),
+        "shape": fuzz.ratio(value_shape(tg.value), value_shape(cand.value)) / 100.0,
+        "value": _value_similarity(tg.value, cand.value, tg.kind),
+        "length": _length_fit(len(tg.value), len(cand.value)),
+    }
+
+
+def _structural(tg: TreeGram, cand: _Cand, page: _Page) -> dict[str, float]:
+    own = subtree(cand.el)
+    sub = bigram_similarity(tg.subtree_tree(), own)
+    # Children like the old node's siblings: the candidate is its old parent (a
+    # container that also holds the datum), not the datum.
+    parent_like = bigram_similarity(tg.context_tree(), subtree(cand.el, 2))
+    return {
+        "ancestors": _ancestor_similarity(tg, cand.el, page),
+        "subtree": sub,
+        "context": bigram_similarity(tg.context_tree(), context(cand.el)),
+        "own": 1.0 - max(0.0, parent_like - sub),
+    }
+
+
+def _combine(parts: dict[str, float]) -> float:
+    total = sum(_WEIGHTS[k] for k in parts)
+    return sum(_WEIGHTS[k] * v for k, v in parts.items()) / total if total else 0.0
+
+
+def _rank(target: Target, page: _Page, anchors: list[_Anchor]) -> list[_Cand]:
+    tg = target.tg
+    pool = []
+    for cand in page.cands:
+        if not _fits(tg, cand):
+            continue
+        if target.accept is not None and not target.accept(cand.value):
+            continue
+        pool.append(cand)
+    scored = []
+    for cand in pool:
+        parts = _cheap(tg, target, cand, page)
+        scored.append(_Cand(cand.el, cand.attr, cand.value, cand.datum, cand.pos, 0.0, parts))
+        scored[-1].score = _combine(parts)
+    scored.sort(key=lambda c: c.score, reverse=True)
+    top = scored[:TOP_K]
+    for cand in top:
+        cand.parts.update(_structural(tg, cand, page))
+        order = _order_fit(tg, cand.pos, anchors)
+        if order is not None:
+            cand.parts["order"] = order
+        nesting = _nesting_fit(tg, cand.el, anchors)
+        if nesting is not None:
+            cand.parts["nesting"] = nesting
+        cand.score = round(_combine(cand.parts), 4)
+    top.sort(key=lambda c: c.score, reverse=True)
+    return top
+
+
+# -- assignment ---------------------------------------------------------------------------
+
+
+def _best_per_datum(ranked: list[_Cand], taken: set[int]) -> list[_Cand]:
+    seen: set[int] = set()
+    out = []
+    for cand in ranked:
+        if cand.datum in seen or cand.datum in taken:
+            continue
+        seen.add(cand.datum)
+        out.append(cand)
+    return out
+
+
+def _matching(ranked: dict[str, list[_Cand]]) -> dict[str, int] | None:
+    """Maximum-weight assignment of fields to datums (networkx), or None."""
+    try:
+        import networkx as nx
+    except ImportError:  # optional: the greedy assignment stands alone
+        return None
+    graph: Any = nx.Graph()
+    for key, cands in ranked.items():
+        for cand in _best_per_datum(cands, set())[:8]:
+            graph.add_edge(("f", key), ("d", cand.datum), weight=cand.score)
+    pairs = nx.max_weight_matching(graph)
+    out: dict[str, int] = {}
+    for a, b in pairs:
+        f, d = (a, b) if a[0] == "f" else (b, a)
+        out[f[1]] = d[1]
+    return out
+
+
+def repair_jointly(
+    root: Any,
+    targets: Iterable[Target],
+    anchors: Iterable[tuple[TreeGram, Any]] = (),
+    *,
+    min_score: float = MIN_SCORE,
+    min_margin: float = MIN_MARGIN,
+) -> dict[str, Pick]:
+    """The nodes of *root* chosen for *targets* (key -> :class:`Pick`); a target
+    not in the answer abstained. *anchors*: (tree-gram, node) of fields that still
+    work (their old and new positions pin the neighbourhood)."""
+    targets = list(targets)
+    if not targets:
+        return {}
+    page = _Page(root)
+    pinned = [_Anchor(tg, node, page.positions.get(node, 0.5)) for tg, node in anchors]
+    # A node that still answers its own field is nobody else's.
+    taken: set[int] = {c.datum for c in page.cands if any(c.el is a.el for a in pinned)}
+    picks: dict[str, Pick] = {}
+    todo = {t.key: t for t in targets}
+    ranked = {key: _rank(t, page, pinned) for key, t in todo.items()}
+    agreed = _matching(ranked)
+    while todo:
+        best: tuple[float, str, _Cand, float] | None = None
+        for key, target in todo.items():
+            options = _best_per_datum(ranked[key], taken)
+            if not options:
+                continue
+            top = options[0]
+            runner = options[1].score if len(options) > 1 else 0.0
+            margin = top.score - runner
+            floor = min_score + (OPTIONAL_EXTRA if target.optional else 0.0)
+            if top.score < floor or margin < min_margin:
+                continue
+            if agreed is not None and agreed.get(key) not in (None, top.datum):
+                continue  # the two assignments disagree: abstain on this field
+            if best is None or margin > best[0]:
+                best = (margin, key, top, runner)
+        if best is None:
+            break
+        margin, key, top, _runner = best
+        target = todo.pop(key)
+        taken.add(top.datum)
+        picks[key] = Pick(
+            key, top.el, top.attr, top.value, top.score, round(margin, 4), dict(top.parts)
+        )
+        # The surest field now anchors the others.
+        pinned.append(_Anchor(target.tg, top.el, top.pos))
+        ranked = {k: _rank(t, page, pinned) for k, t in todo.items()}
+    return picks
+
+
+__all__ = [
+    "MIN_MARGIN",
+    "MIN_SCORE",
+    "Pick",
+    "Target",
+    "node_position",
+    "repair_jointly",
+    "token_similarity",
+    "value_shape",
+    "words",
+]
