@@ -368,3 +368,56 @@ def test_intact_pages_never_run_the_joint_step() -> None:
     result = evaluate(wrapper, parse_html(AD_V1.format(**ADS[3])), grams, session=Session())
     assert result.repairs == [] and result.broken == []
     assert _fields(result) == _expected(ADS[3])
+
+
+# -- record patterns ---------------------------------------------------------------------------
+
+BUBBLES: dict[str, Any] = {
+    "site": "ads-joint-test",
+    "patterns": [
+        {
+            "name": "",
+            "fields": [{"name": "title", "css": "#titletextonly", "required": True}],
+        },
+        {
+            "name": "bubble",
+            "css": "p.attrgroup > span",
+            "optional": True,
+            "fields": [{"name": "text", "xpath": "."}],
+        },
+    ],
+}
+
+
+def _bubbles(result: Any) -> list[str]:
+    return [r["fields"]["text"] for r in result.records if r["pattern"] == "bubble"]
+
+
+def test_repeated_parts_in_new_markup_are_found_as_records() -> None:
+    wrapper = Wrapper.from_dict(BUBBLES)
+    grams = learn_pages(wrapper, [AD_V1.format(**ADS[0]), AD_V1.format(**ADS[1])])
+    for template in (AD_RENAMED, AD_MOVED):
+        ad = ADS[2]
+        result = evaluate(wrapper, parse_html(template.format(**ad)), grams, session=Session())
+        assert _bubbles(result) == [f"{ad['beds']}BR / 1Ba", ad["kind"]]
+        assert result.broken == [] and "bubble/" not in result.absent
+        (event,) = [e for e in result.repaired if e.pattern == "bubble" and e.field is None]
+        assert event.reason.startswith("joint")
+        # The repaired pattern reads the next page of the new design as it is, with the
+        # tree-grams the crawl keeps (learned and repaired ones: the middleware's rule).
+        kept = {**grams, **result.learned}
+        kept.update({f"{e.pattern}/{e.field or ''}": e.treegram for e in result.repaired})
+        again = evaluate(result.wrapper, parse_html(template.format(**ADS[3])), kept)
+        assert again.repairs == []
+        assert _bubbles(again) == [f"{ADS[3]['beds']}BR / 1Ba", ADS[3]["kind"]]
+
+
+def test_a_page_without_the_repeated_part_invents_none() -> None:
+    wrapper = Wrapper.from_dict(BUBBLES)
+    grams = learn_pages(wrapper, [AD_V1.format(**ADS[0]), AD_V1.format(**ADS[1])])
+    html = AD_RENAMED.format(**ADS[2])
+    start = html.index('<div class="site__attr-list">')
+    end = html.index("</div></div>", start) + len("</div></div>")
+    result = evaluate(wrapper, parse_html(html[:start] + html[end:]), grams, session=Session())
+    assert _bubbles(result) == []
+    assert "bubble/" in result.absent

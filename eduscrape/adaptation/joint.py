@@ -571,12 +571,152 @@ def repair_jointly(
     return picks
 
 
+# -- record patterns ------------------------------------------------------------------------
+
+
+@dataclass
+class GroupPick:
+    """A repaired record pattern: its records (repeated siblings), selector and score."""
+
+    key: str
+    xpath: str
+    records: list[Any]
+    score: float
+    margin: float
+
+
+def _class_preds(el: Any) -> list[str]:
+    out = []
+    for cls in (el.get("class") or "").split():
+        if "'" not in cls:
+            out.append(f"contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')")
+    return out
+
+
+def _group_xpath(parent: Any, child: Any | None) -> str:
+    """``//parent[classes]/child[classes]`` (``*`` for any child)."""
+    preds = _class_preds(parent)
+    head = f"//{parent.tag}" + (f"[{' and '.join(preds)}]" if preds else "")
+    if child is None:
+        return head + "/*"
+    cpreds = _class_preds(child)
+    return f"{head}/{child.tag}" + (f"[{' and '.join(cpreds)}]" if cpreds else "")
+
+
+def _groups(page: _Page) -> list[tuple[str, list[Any]]]:
+    """Repeated parts: the children of same-class parents, all or of one tag and class."""
+    kids: dict[str, list[Any]] = {}
+    for cand in page.cands:
+        el = cand.el
+        parent = el.getparent()
+        if cand.attr is not None or parent is None or not cand.value:
+            continue
+        if parent.tag in ("html", "body", "head") or parent.tag in SKIP_TAGS:
+            continue
+        for key in (_group_xpath(parent, None), _group_xpath(parent, el)):
+            members = kids.setdefault(key, [])
+            if not members or members[-1] is not el:
+                members.append(el)
+    out = []
+    for xp, members in kids.items():
+        parents = {id(m.getparent()) for m in members}
+        shapes = {(m.tag, m.get("class")) for m in members}
+        # Repeated parts: several parents, or one parent's children of one kind (a
+        # label and its value side by side are one part, not two).
+        if len(members) >= 2 and (len(parents) > 1 or len(shapes) == 1):
+            out.append((xp, members))
+    return out
+
+
+def _vocabulary_fit(old: list[str], new: list[str]) -> float:
+    """Repeated parts of a site draw on a vocabulary (``cats are OK``, ``w/d in unit``):
+    the mean best fuzzy match of the new values among the old ones."""
+    if not old or not new:
+        return 0.0
+    sample = new[:20]
+    return sum(max(fuzz.ratio(v.lower(), o.lower()) for o in old) for v in sample) / (
+        100.0 * len(sample)
+    )
+
+
+def repair_group(
+    root: Any,
+    key: str,
+    tg: TreeGram,
+    *,
+    min_score: float = MIN_SCORE,
+    min_margin: float = MIN_MARGIN,
+) -> GroupPick | None:
+    """The repeated siblings of *root* that most resemble a record pattern's tree-gram
+    (its records' shape, labels, values and count), or None (abstained)."""
+    page = _Page(root)
+    target = Target(key, tg)
+    values = {id(c.el): c.value for c in page.cands if c.attr is None}
+    cands = {id(c.el): c for c in page.cands if c.attr is None}
+    scored = []
+    for xpath, members in _groups(page):
+        # Cheap first: the members' values and labels.
+        sample = [cands[id(m)] for m in members[:6]]
+        cheap = [_combine(_cheap(tg, target, c, page)) for c in sample]
+        vocab = _vocabulary_fit(tg.values, [values[id(m)] for m in members])
+        count = _length_fit(tg.n_matches, len(members))
+        scored.append((sum(cheap) / len(cheap), vocab, count, xpath, members))
+    scored.sort(key=lambda g: g[0] + g[1], reverse=True)
+    ranked = []
+    for _first, vocab, count, xpath, members in scored[:TOP_K]:
+        parts = []
+        for m in members[:6]:
+            c = cands[id(m)]
+            p = _cheap(tg, target, c, page)
+            p.update(_structural(tg, c, page))
+            parts.append(_combine(p))
+        member = sum(parts) / len(parts)
+        ranked.append((round(0.6 * member + 0.25 * vocab + 0.15 * count, 4), xpath, members))
+    ranked.sort(key=lambda g: g[0], reverse=True)
+    if not ranked:
+        return None
+    best, xpath, members = ranked[0]
+    texts = {values[id(m)] for m in members}
+
+    def same_parts(other: list[Any]) -> bool:
+        other_texts = {values[id(m)] for m in other}
+        shared = sum(1 for t in other_texts if any(t in u or u in t for u in texts))
+        return shared * 2 >= min(len(other_texts), len(texts))
+
+    # Another cut of the same parts (all children vs one class, or their inner spans)
+    # is no rival; other repeated parts are. Cuts about as good as the best widen what
+    # "the same parts" means (a second group of the same bubbles).
+    grown = True
+    while grown:
+        grown = False
+        for score, _xp, other in ranked:
+            if score >= best - min_margin and same_parts(other):
+                more = {values[id(m)] for m in other} - texts
+                if more:
+                    texts |= more
+                    grown = True
+    family = [g for g in ranked if same_parts(g[2])]
+    runner = next((g[0] for g in ranked if not same_parts(g[2])), 0.0)
+    if best < min_score or best - runner < min_margin:
+        return None
+    # Of the cuts about as good as the best, the one that keeps the most records.
+    _score, xpath, members = max(
+        (g for g in family if g[0] >= best - min_margin), key=lambda g: (len(g[2]), g[0])
+    )
+    found = [r for r in root.xpath(xpath) if is_element(r)]
+    if {id(r) for r in found} != {id(m) for m in members}:
+        return None  # the selector would take other parts too
+    return GroupPick(key, xpath, found, best, round(best - runner, 4))
+
+
 __all__ = [
     "MIN_MARGIN",
     "MIN_SCORE",
+    "GroupPick",
     "Pick",
     "Target",
     "node_position",
+    "repair_group",
     "repair_jointly",
     "token_similarity",
     "value_shape",

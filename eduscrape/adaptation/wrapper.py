@@ -46,7 +46,14 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 from eduscrape.adaptation._dom import node_of, parse_date, select, value_of
-from eduscrape.adaptation.joint import Pick, Target, node_position, repair_jointly, words
+from eduscrape.adaptation.joint import (
+    Pick,
+    Target,
+    node_position,
+    repair_group,
+    repair_jointly,
+    words,
+)
 from eduscrape.adaptation.repair import Repairer, RepairResult, make_xpath
 from eduscrape.adaptation.selectors import SelectorError, compile_selector
 from eduscrape.adaptation.treegram import TreeGram, capture
@@ -382,7 +389,7 @@ def evaluate(
         _evaluate_pattern(pattern, root, grams, eng, out, session)
     if joint and (out.broken or out.absent):
         # Fields still broken: repair them together (another page's tree-grams).
-        _joint_repair(wrapper, grams, out, session)
+        _joint_repair(wrapper, root, grams, eng, out, session)
     return out
 
 
@@ -434,10 +441,23 @@ def _joint_targets(
 
 
 def _joint_repair(
-    wrapper: Wrapper, grams: dict[str, TreeGram], out: PageResult, session: Session
+    wrapper: Wrapper,
+    root: Any,
+    grams: dict[str, TreeGram],
+    eng: Repairer,
+    out: PageResult,
+    session: Session,
 ) -> None:
-    """Repair the broken fields of each single-record pattern jointly
-    (:mod:`eduscrape.adaptation.joint`); successes replace their unrepaired events."""
+    """Repair the broken record patterns, then the broken fields of each single-record
+    pattern, jointly (:mod:`eduscrape.adaptation.joint`); successes replace their
+    unrepaired events."""
+    for pattern in wrapper.patterns:
+        pkey = gram_key(pattern.name, None)
+        tg = grams.get(pkey)
+        if tg is None or pattern.xpath is None:
+            continue
+        if pkey in out.broken or (pkey in out.absent and session.may_search(pkey, pattern.xpath)):
+            _repair_records(pattern, root, tg, grams, eng, out, session)
     for pattern in wrapper.patterns:
         records = [r for r in out.records if r["pattern"] == pattern.name]
         if len(records) != 1:
@@ -446,6 +466,11 @@ def _joint_repair(
         targets, anchors = _joint_targets(pattern, record, grams, out, session)
         if not targets:
             continue
+        for other in wrapper.patterns:  # the first record of the page's other parts
+            okey = gram_key(other.name, None)
+            first = next((r for r in out.records if r["pattern"] == other.name), None)
+            if other is not pattern and okey in grams and first is not None:
+                anchors.append((grams[okey], first["node"]))
         picks = repair_jointly(record["node"], targets, anchors)
         by_key = {t.key: t for t in targets}
         for spec in pattern.fields:
@@ -453,6 +478,47 @@ def _joint_repair(
             pick = picks.get(key)
             if pick is not None:
                 _apply_pick(pattern, spec, record, pick, by_key[key], grams[key], out, session)
+
+
+def _repair_records(
+    pattern: PatternSpec,
+    root: Any,
+    tg: TreeGram,
+    grams: dict[str, TreeGram],
+    eng: Repairer,
+    out: PageResult,
+    session: Session,
+) -> None:
+    pkey = gram_key(pattern.name, None)
+    group = repair_group(root, pkey, tg)
+    if group is None or pattern.violations(len(group.records)):
+        return
+    for keys in (out.broken, out.absent):
+        for key in [k for k in keys if k == pkey or k.startswith(pkey)]:
+            keys.remove(key)
+    out.repairs = [r for r in out.repairs if gram_key(r.pattern, r.field) != pkey]
+    out.repairs.append(
+        RepairEvent(
+            pattern.name,
+            None,
+            pattern.xpath,
+            group.xpath,
+            "repaired",
+            group.score,
+            f"joint repair: repeated parts like the old records (margin {group.margin:.2f})",
+            _descend(_capture(group.xpath, group.records), tg, pattern.xpath),
+        )
+    )
+    pattern.xpath = group.xpath
+    session.absent_attempts.pop(pkey, None)
+    # Fields that read the new records fine are learned afresh: their old tree-grams
+    # describe the old markup, and a drift check against them would fail.
+    fresh = dict(grams)
+    for spec in pattern.fields:
+        values = _values(select(group.records[0], spec.xpath))
+        if values and not spec.violations(values):
+            fresh.pop(gram_key(pattern.name, spec.name), None)
+    _evaluate_pattern(pattern, root, fresh, eng, out, session)
 
 
 def _apply_pick(
