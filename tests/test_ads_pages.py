@@ -160,3 +160,98 @@ def test_same_value_conventions() -> None:
     assert same_value("type", " Apartment ", "apartment")
     assert same_value("bathrooms", 1.5, 1.5) and not same_value("bathrooms", 1, 1.5)
     assert not same_value("cats_ok", 1, True)
+
+
+# -- page models (eduscrape/wrappers/craigslist-*.yaml) -------------------------------
+
+FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "craigslist"
+
+
+def test_page_model_presence_on_dev_postings() -> None:
+    """Every live posting of ads/dev has the fields the spider requires; none is broken."""
+    from eduscrape.housing._page_model import POSTING, evaluate_plain
+
+    pages = sorted(shared_data("ads", "dev", "pages").glob("*.html"))
+    counts: dict[str, int] = {}
+    for path in pages:
+        result = evaluate_plain(POSTING, path.read_text("utf-8"))
+        assert result.broken == [], path.name
+        for name in ("title", "body", "post_id", "canonical", "times", "jsonld", "latitude"):
+            counts[name] = counts.get(name, 0) + (result.value(name) is not None)
+        counts["headline"] = counts.get("headline", 0) + bool(result.records_of("headline"))
+        counts["removed"] = counts.get("removed", 0) + (result.value("removed") is not None)
+    n = len(pages)
+    assert counts == {
+        "title": n,
+        "body": n,
+        "post_id": n,
+        "canonical": n,
+        "times": n,
+        "jsonld": n,
+        "latitude": n,  # 299 from the map, 1 from the JSON-LD fallback
+        "headline": n,
+        "removed": 0,
+    }
+
+
+def test_fixture_postings_and_their_bundled_tree_grams() -> None:
+    """The reference pages parse as written; the bundle is what learn-wrapper gives on them."""
+    from eduscrape.adaptation.bundle import learn_pages, load_bundled
+    from eduscrape.housing._page_model import POSTING, bundled_wrapper
+
+    pages = sorted(FIXTURES.glob("posting-*.html"))
+    assert len(pages) == 3
+    first = parse_posting(pages[0].read_text("utf-8"), "file:///x")
+    assert first.status == "ok" and first.post_id == "7400000101"
+    assert first.title == "Sunny two bedroom near the river trail"
+    assert first.body.startswith("Bright corner unit") and "QR Code" not in first.body
+    a = first.attributes
+    assert (a["rent"], a["bedrooms"], a["bathrooms"], a["size_sqft"]) == (1385, 2, 1.0, 870)
+    assert (a["type"], a["laundry"], a["parking"]) == (
+        "apartment",
+        "laundry on site",
+        "off-street parking",
+    )
+    assert (a["cats_ok"], a["smoking"], a["available_date"]) == (True, False, "2022-07-15")
+    assert (a["street_address"], a["postal_code"], a["latitude"]) == (
+        "418 Orchard Lane",
+        "62702",
+        39.7812,
+    )
+    second = parse_posting(pages[1].read_text("utf-8"), "file:///x")
+    assert second.attributes["open_house_dates"] == ["2022-07-09", "2022-07-10"]
+
+    wrapper = bundled_wrapper(POSTING)
+    bundled = load_bundled(wrapper)
+    relearned = learn_pages(wrapper, [p.read_text("utf-8") for p in pages])
+    assert set(bundled) == set(relearned)
+    assert {k: t.to_dict() for k, t in bundled.items()} == {
+        k: t.to_dict() for k, t in relearned.items()
+    }
+
+
+def test_bubbles_in_the_2023_form_parse_like_the_2022_ones() -> None:
+    """Craigslist's 2023 attribute markup (div.attrgroup > div.attr) is declared too."""
+    from eduscrape.demo.redesign import redesign_posting
+
+    pages = sorted(shared_data("ads", "dev", "pages").glob("*.html"))[::10]
+    for path in pages:
+        html = path.read_text("utf-8")
+        old, new = parse_posting(html), parse_posting(redesign_posting(html, "attributes", 1))
+        assert (new.title, new.body) == (old.title, old.body), path.name
+        for field in SCORED_FIELDS:
+            assert new.attributes.get(field) == old.attributes.get(field), (path.name, field)
+
+
+def test_removed_notice_and_renamed_qr_block() -> None:
+    deleted = parse_posting((DEMO / "apa/d/deleted/7600000090.html").read_text("utf-8"))
+    assert deleted.status == "deleted" and deleted.title is None
+    expired = parse_posting(
+        "<html><body><div class='gone'><h2>This posting has expired.</h2></div>"
+        "<p class='postinginfo'>post id: 7400000999</p></body></html>"
+    )
+    assert (expired.status, expired.post_id) == ("expired", "7400000999")
+    # A body whose QR block lost its class still loses the QR block (by its label).
+    html = (FIXTURES / "posting-7400000101.html").read_text("utf-8")
+    renamed = html.replace('class="print-information print-qrcode-container"', 'class="qr-x"')
+    assert parse_posting(renamed).body == parse_posting(html).body

@@ -45,7 +45,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, overload
 
-from eduscrape.adaptation._dom import node_of, parse_date, select, value_of
+from eduscrape.adaptation._dom import (
+    is_element,
+    label_tokens,
+    node_of,
+    parse_date,
+    select,
+    value_of,
+)
 from eduscrape.adaptation.joint import (
     Pick,
     Target,
@@ -56,7 +63,7 @@ from eduscrape.adaptation.joint import (
 )
 from eduscrape.adaptation.repair import Repairer, RepairResult, make_xpath
 from eduscrape.adaptation.selectors import SelectorError, compile_selector
-from eduscrape.adaptation.treegram import TreeGram, capture
+from eduscrape.adaptation.treegram import TreeGram, ancestors_of, capture
 
 PAGE = ""  # pattern name of fields that apply to the whole page
 _NUMBER = re.compile(r"[-+]?\d[\d,.\s]*")
@@ -354,6 +361,9 @@ class Session:
     relearn: set[str] = field(default_factory=set)  # keys to capture afresh when intact
     absent_attempts: dict[str, int] = field(default_factory=dict)
     max_absent_attempts: int = 5
+    # False: no tree-grams captured (declared selectors only, e.g. healing off: capturing
+    # costs about a third of an evaluation and nobody would use them).
+    learn: bool = True
 
     def may_search(self, key: str, xpath: str | None) -> bool:
         """Whether an empty optional *key* is worth a repair attempt."""
@@ -695,7 +705,11 @@ def _evaluate_pattern(
         if records:
             session.present.add((pkey, pattern.xpath or ""))
             session.absent_attempts.pop(pkey, None)
-            if (pkey not in grams or pkey in session.relearn) and pkey not in out.learned:
+            if (
+                session.learn
+                and (pkey not in grams or pkey in session.relearn)
+                and pkey not in out.learned
+            ):
                 tg = _capture(pattern.xpath or "", records)
                 if tg:
                     out.learned[pkey] = tg
@@ -800,15 +814,19 @@ def _evaluate_field(
             out.absent.append(key)
         return None, True, []
     if tg is None:
-        if not problems and values and first:
+        if not problems and values and first and session.learn:
             learned = _capture(spec.xpath, results)
             if learned:
                 out.learned[key] = learned
         if not problems and values:
             session.present.add((key, spec.xpath))
         return _shape(spec, values), not problems, results
-    if problems or first:
-        # Broken, or (once per page, cheap) a silent-drift check against the tree-gram.
+    # A reference page's tree-gram (bundled, to be learned afresh from this site) repairs
+    # broken fields but is no judge of drift: the site's pages may differ from it in place.
+    reference = key in session.relearn
+    if problems or (first and not reference and not _same_place(spec, tg, results)):
+        # Broken, or (once per page) a silent-drift check against the tree-gram: skipped
+        # when the node is where the tree-gram was learned (the intact case, cheaply).
         res = eng.check(tg, record, spec.xpath, accept=spec.accepts)
         if res.status == "repaired" and res.xpath:
             new_results = select(record, res.xpath)
@@ -847,13 +865,41 @@ def _evaluate_field(
             )
             keep = values and res.status != "unrepaired"
             return (_shape(spec, values) if keep else None), False, results if keep else []
-        if first and key in session.relearn and key not in out.learned and values:
-            renewed = _capture(spec.xpath, results)
-            if renewed:
-                out.learned[key] = _descend(renewed, tg, spec.xpath) or renewed
+    if first and reference and key not in out.learned and values:
+        renewed = _capture(spec.xpath, results)
+        if renewed:
+            out.learned[key] = _descend(renewed, tg, spec.xpath) or renewed
     if values:
         session.present.add((key, spec.xpath))
     return _shape(spec, values), True, results
+
+
+def _same_place(spec: FieldSpec, tg: TreeGram, results: list[Any]) -> bool:
+    """Whether the first result is a node like the tree-gram's, where it was learned:
+    same tag, attribute, id/class tokens and ancestors (tags and tokens), somewhere
+    labelled; not a ``<meta>`` (meta values drift in place: ``og:title`` shortened).
+    A field that is its record (``.``) is the record pattern's business.
+
+    Such a node is intact for the drift check without tree matching: a redesign or a
+    selector hitting another datum changes its labels or its ancestors. This keeps the
+    per-page cost of healing low (the structural check costs 1-10 ms per field).
+    """
+    if spec.xpath.strip() in (".", "self::node()", "self::*"):
+        return True
+    if tg.tag == "meta" or not results:
+        return False
+    first = results[0]
+    attr = getattr(first, "attrname", None) if isinstance(first, str) else None
+    el = node_of(first)
+    if el is None or not is_element(el) or el.tag != tg.tag or (attr or None) != tg.attr:
+        return False
+    tokens = sorted(label_tokens(el))
+    if tokens != list(tg.tokens):
+        return False
+    ancestors = ancestors_of(el)
+    if not tokens and not any(toks for _, toks in ancestors):
+        return False
+    return [(t, list(toks)) for t, toks in ancestors] == [(t, list(k)) for t, k in tg.ancestors]
 
 
 def _descend(new: TreeGram | None, old: TreeGram, old_xpath: str | None) -> TreeGram | None:

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from parsel import Selector
+from parsel import Selector, SelectorList
+
+from eduscrape.housing._page_model import LISTING, POSTING, PageModel, evaluate_plain
 
 TYPES = (
     "apartment",
@@ -74,6 +76,11 @@ _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|ul|ol|tr|table|blockquote|pre)>", re.
 _BLANK_LINES = re.compile(r"\n{3,}")
 _BR_TAG = re.compile(r"<(?:br|hr)\s*/?>", re.IGNORECASE)
 _HOUSE_NUMBER = re.compile(r"^\d")
+_MAP_LINK = re.compile(r"/maps/search/(-?[\d.]+),\s*(-?[\d.]+)")
+_QR_BLOCK = (
+    ".//div[contains(concat(' ', normalize-space(@class), ' '), ' print-information ')]"
+    " | .//*[*[1][starts-with(normalize-space(), 'QR Code Link to This Post')]]"
+)
 
 
 @dataclass
@@ -95,18 +102,19 @@ def _text(sel: Selector | Any) -> str:
     return " ".join(" ".join(sel.css("::text").getall()).split())
 
 
-def _body_text(sel: Selector) -> str:
-    """``section#postingbody`` without the QR block; ``<br>`` -> newline, whitespace collapsed."""
-    section = sel.css("section#postingbody")
-    if not section:
+def _body_text(nodes: SelectorList[Selector]) -> str:
+    """The posting body's node without the QR block; ``<br>`` -> newline, whitespace collapsed."""
+    if not nodes:
         return ""
-    html = section[0].get()  # the list is not empty: a str, not None
+    html = nodes[0].get()  # the list is not empty: a str, not None
     # <br> becomes a marker; the page's own newlines are plain whitespace.
     html = _BLOCK_END.sub("\ue000\\g<0>", html)
-    inner = Selector(text=_BR_TAG.sub("\ue000", html)).css("section#postingbody")
-    for qr in inner.css("div.print-information"):
+    # The node re-parsed alone: the first element of the fragment's body.
+    inner = Selector(text=_BR_TAG.sub("\ue000", html)).xpath("//body/*[1]")
+    # The print-only QR block (by its label too: a redesign renames its class).
+    for qr in inner.xpath(_QR_BLOCK):
         qr.drop()
-    raw = "".join(inner.css("section#postingbody *::text, section#postingbody::text").getall())
+    raw = "".join(inner.xpath(".//text()").getall())
     lines = [" ".join(line.split()) for line in raw.split("\ue000")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
@@ -129,23 +137,39 @@ def _number(value: Any) -> float | None:
 
 
 def parse_posting(html: str, url: str | None = None) -> Posting:
-    """Parse a posting page. Never raises on odd markup; see ``Posting.status``."""
-    sel = Selector(text=html or "<html></html>")
-    canonical = sel.css('link[rel="canonical"]::attr(href)').get()
+    """Parse a posting page with the bundled page model's declared selectors (no repair).
+
+    Never raises on odd markup; see ``Posting.status``.
+    """
+    return posting_of(evaluate_plain(POSTING, html), url)
+
+
+def removal_notice(page: PageModel) -> str | None:
+    """The page's "this posting has been deleted/flagged/has expired" notice, if any."""
+    notice = page.value("removed")
+    return notice if notice and _REMOVED.search(notice) else None
+
+
+def posting_of(page: PageModel, url: str | None = None) -> Posting:
+    """A posting from the page model's (checked or repaired) selectors.
+
+    *page* is the ``craigslist-posting`` outcome: a spider's
+    :class:`~eduscrape.middlewares.wrappers.WrapperResult` or :func:`parse_posting`'s.
+    """
+    canonical = page.value("canonical")
     if canonical:
         url = urljoin(url or "", canonical.strip())
     post_id = None
-    for info in sel.css("p.postinginfo::text").getall():
-        m = re.search(r"post id:\s*(\d+)", info)
-        if m:
-            post_id = m.group(1)
+    m = re.search(r"post id:\s*(\d+)", _text(page.selector("post_id")))
+    if m:
+        post_id = m.group(1)
     if post_id is None and url:
         m = re.search(r"/(\d{8,})\.html", url)
         post_id = m.group(1) if m else None
 
-    title = _text(sel.css("#titletextonly")) or None
-    body = _body_text(sel)
-    removed = _REMOVED.search(" ".join(sel.css("body ::text").getall())) if not body else None
+    title = _text(page.selector("title")) or None
+    body = _body_text(page.selector("body"))
+    removed = _REMOVED.search(removal_notice(page) or "") if not body else None
     if removed:
         kind = (removed.group(1) or removed.group(2) or "").split()[0]
         status = {"deleted": "deleted", "flagged": "flagged", "removed": "deleted"}.get(
@@ -156,8 +180,8 @@ def parse_posting(html: str, url: str | None = None) -> Posting:
     else:
         status = "ok"
 
-    times = sel.css("p.postinginfo.reveal time::attr(datetime)").getall()
-    posted_at = times[0] if times else sel.css("time.date::attr(datetime)").get()
+    times = page.value("times") or []
+    posted_at = times[0] if times else None
     updated_at = times[1] if len(times) > 1 else None
 
     posting = Posting(
@@ -170,12 +194,12 @@ def parse_posting(html: str, url: str | None = None) -> Posting:
         posted_at=posted_at,
         updated_at=updated_at,
     )
-    posting.attributes = parse_attributes(sel)
+    posting.attributes = parse_attributes(page)
     return posting
 
 
-def _jsonld(sel: Selector) -> dict[str, Any]:
-    raw = sel.css("script#ld_posting_data::text").get()
+def _jsonld(page: PageModel) -> dict[str, Any]:
+    raw = page.selector("jsonld").xpath("text()").get()
     if not raw:
         return {}
     try:
@@ -185,7 +209,24 @@ def _jsonld(sel: Selector) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def parse_attributes(sel: Selector) -> dict[str, Any]:
+def _coordinate(page: PageModel, name: str) -> tuple[bool, float | None]:
+    """(found, value) of the map's ``latitude``/``longitude``, or the JSON-LD's (fallback)."""
+    value = page.value(name)
+    if value is None:
+        return False, None
+    if value.startswith("{"):  # the JSON-LD fallback answered
+        try:
+            data = json.loads(value)
+        except ValueError:
+            return False, None
+        return True, _number(data.get(name)) if isinstance(data, dict) else None
+    m = _MAP_LINK.search(value)
+    if m:  # the "google map" link answered
+        return True, _number(m.group(1 if name == "latitude" else 2))
+    return True, _number(value)
+
+
+def parse_attributes(page: PageModel) -> dict[str, Any]:
     """The structured facts of a posting page (see the module docstring)."""
     attrs: dict[str, Any] = {
         "rent": None,
@@ -203,13 +244,13 @@ def parse_attributes(sel: Selector) -> dict[str, Any]:
         "street_address": None,
         "postal_code": None,
     }
-    price = sel.css("span.price::text").get()
+    price = page.selector("price").xpath("text()").get()
     rent = _money(price) if price else None
     attrs["price_text"] = price
     if rent is not None and 100 <= rent <= 50000:
         attrs["rent"] = rent
 
-    housing = _text(sel.css("span.housing")).replace("ft 2", "ft2")
+    housing = _text(page.selector("housing")).replace("ft 2", "ft2")
     if housing:
         attrs["housing_line"] = housing
         m = re.search(r"(\d+)br", housing)
@@ -221,55 +262,65 @@ def parse_attributes(sel: Selector) -> dict[str, Any]:
 
     amenities: list[str] = []
     open_house: list[str] = []
-    for group in sel.css("p.attrgroup"):
-        for link in group.css("span.otherpostings a::attr(href)").getall():
+    dated = False
+    bubbles = [
+        nodes[0]
+        for pattern in ("headline", "bubble")
+        for index in range(len(page.records_of(pattern)))
+        if (nodes := page.selector(None, pattern, index))
+    ]
+    for span in bubbles:
+        for link in span.css("a::attr(href)").getall():
             m = re.search(r"sale_date=(\d{4}-\d\d-\d\d)", link)
             if m:
                 open_house.append(m.group(1))
-        for span in group.xpath("./span"):
-            text = _text(span).lower()
-            text = text.replace("ft 2", "ft2")
-            if not text:
-                continue
-            m = _BR_BA.search(text)
-            if m:
-                beds, baths = m.group(1), m.group(2)
-                attrs["bedrooms"] = 0 if beds == "studio" else int(beds)
-                baths_value = _number(baths)
-                attrs["bathrooms"] = baths_value
-                if baths_value is None:
-                    attrs["bathrooms_text"] = baths
-                continue
-            m = _FT2.fullmatch(text)
-            if m:
-                size = int(m.group(1))
-                attrs["size_sqft"] = size if 100 <= size <= 20000 else None
-                continue
-            date = span.attrib.get("data-date")
-            if date or text.startswith("available"):
-                attrs["available_date"] = date
-                attrs["available_text"] = text
-                continue
-            if text in TYPES:
-                attrs["type"] = text
-            elif text in LAUNDRY:
-                attrs["laundry"] = text
-            elif text in PARKING:
-                attrs["parking"] = text
-            elif text in _FLAGS:
-                name, flag = _FLAGS[text]
-                attrs[name] = flag
-            elif ":" in text:
-                key, _, value = text.partition(":")
-                attrs[re.sub(r"\W+", "_", key.strip())] = value.strip()
-            else:
-                amenities.append(text)
+        text = _text(span).lower()
+        text = text.replace("ft 2", "ft2")
+        if not text:
+            continue
+        m = _BR_BA.search(text)
+        if m:
+            beds, baths = m.group(1), m.group(2)
+            attrs["bedrooms"] = 0 if beds == "studio" else int(beds)
+            baths_value = _number(baths)
+            attrs["bathrooms"] = baths_value
+            if baths_value is None:
+                attrs["bathrooms_text"] = baths
+            continue
+        m = _FT2.fullmatch(text)
+        if m:
+            size = int(m.group(1))
+            attrs["size_sqft"] = size if 100 <= size <= 20000 else None
+            continue
+        date = span.attrib.get("data-date")
+        if date or text.startswith("available"):
+            attrs["available_date"] = date
+            attrs["available_text"] = text
+            dated = True
+            continue
+        if text in TYPES:
+            attrs["type"] = text
+        elif text in LAUNDRY:
+            attrs["laundry"] = text
+        elif text in PARKING:
+            attrs["parking"] = text
+        elif text in _FLAGS:
+            name, flag = _FLAGS[text]
+            attrs[name] = flag
+        elif ":" in text:
+            key, _, value = text.partition(":")
+            attrs[re.sub(r"\W+", "_", key.strip())] = value.strip()
+        else:
+            amenities.append(text)
+    if not dated and page.value("available_date"):
+        # The availability bubble was not among the bubbles found (a redesign moved it).
+        attrs["available_date"] = page.value("available_date")
     if amenities:
         attrs["amenities"] = amenities
     if open_house:
         attrs["open_house_dates"] = open_house
 
-    data = _jsonld(sel)
+    data = _jsonld(page)
     if data:
         attrs["jsonld"] = data
         if attrs["bedrooms"] is None and data.get("numberOfBedrooms") not in (None, ""):
@@ -287,7 +338,7 @@ def parse_attributes(sel: Selector) -> dict[str, Any]:
             if address.get(key):
                 attrs[key] = address[key]
 
-    map_address = _text(sel.css("div.mapaddress")) or None
+    map_address = _text(page.selector("map_address")) or None
     if map_address:
         attrs["map_address"] = map_address
         if not attrs["street_address"]:
@@ -298,13 +349,10 @@ def parse_attributes(sel: Selector) -> dict[str, Any]:
         street = re.split(r"\s+near\s+", street, maxsplit=1, flags=re.IGNORECASE)[0].strip()
         attrs["street_address"] = street if _HOUSE_NUMBER.match(street) else None
 
-    mapdiv = sel.css("div#map")
-    if mapdiv:
-        attrs["latitude"] = _number(mapdiv.attrib.get("data-latitude"))
-        attrs["longitude"] = _number(mapdiv.attrib.get("data-longitude"))
-    elif data:
-        attrs["latitude"] = _number(data.get("latitude"))
-        attrs["longitude"] = _number(data.get("longitude"))
+    for name in ("latitude", "longitude"):
+        found_it, number = _coordinate(page, name)
+        if found_it:
+            attrs[name] = number
     return attrs
 
 
@@ -317,17 +365,21 @@ class Listing:
 
 
 def parse_listing(html: str, base_url: str) -> Listing:
-    """Posting URLs and the "next page" URL of a Craigslist search page."""
-    sel = Selector(text=html or "<html></html>")
-    links = sel.css(
-        "li.result-row a.result-title::attr(href), li.cl-search-result a.posting-title::attr(href)"
-    ).getall()
+    """Posting URLs and the "next page" URL of a Craigslist search page (declared selectors)."""
+    return listing_of(evaluate_plain(LISTING, html), base_url)
+
+
+def listing_of(page: PageModel, base_url: str) -> Listing:
+    """A listing from the ``craigslist-listing`` page model's (checked or repaired) selectors."""
     postings: list[str] = []
-    for href in links:
+    for record in page.records_of("result"):
+        href = record["fields"].get("link")
+        if not href:
+            continue
         url = urljoin(base_url, href)
         if url not in postings:
             postings.append(url)
-    nxt = sel.css("a.button.next::attr(href), a.next::attr(href), link[rel=next]::attr(href)").get()
+    nxt = page.value("next")
     next_url = urljoin(base_url, nxt) if nxt else None
     if next_url == base_url:
         next_url = None

@@ -145,7 +145,7 @@ def page_model(response: Response, wrapper: Wrapper, role: str = _SINGLE) -> Wra
         if isinstance(response, HtmlResponse)
         else Selector(text="<html></html>").root
     )
-    page = evaluate(wrapper, root, {})
+    page = evaluate(wrapper, root, {}, session=Session(learn=False))
     return WrapperResult(wrapper.site, page.records, page.repairs, page.broken, None, role)
 
 
@@ -267,6 +267,7 @@ class WrapperMiddleware:
         )
         self.models[role] = model
         if not c.healing:
+            model.session.learn = False  # nothing would use the tree-grams
             logger.info("Wrapper %r: healing off (WRAPPER_HEALING), declared selectors only", role)
             return model
         if c.bundled:
