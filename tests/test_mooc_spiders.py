@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from _support import PROJECT_DIR, crawl_env, scrapy_command, shared_data
 
-from eduscrape.demo.ocw_course import write_ocw_course
+from eduscrape.demo.ocw_course import mirror_site, redesign_copy, write_ocw_course
+from eduscrape.demo.redesign import visible_text
 from eduscrape.demo.server import serve
 from eduscrape.mooc.concepts import CourseContext, extract_concepts
 
@@ -73,6 +74,11 @@ def test_ocw_spider_on_the_ocw_course(serve_folder, run_spider, mongo_uri) -> No
     assert counts["school-course"] == 1 and counts["school-teacher"] == 1
     assert counts["video-concept"] == sum(len(v["concepts"]) for v in videos)
     assert result.stat("mooc/subtitles/cues") == 569
+    # Parsed through the page models, nothing broken.
+    assert all(not i.get("broken") for i in result.items if i["entity"] in ("course", "video"))
+    assert (
+        result.stat("eduscrape/pages/parsed") == 13 and result.stat("eduscrape/pages/broken") == 0
+    )
     # Stored: one collection per entity plus relations.
     from pymongo import MongoClient
 
@@ -96,6 +102,8 @@ def test_ocw_demo_bad_input_and_export(mooc_demo, run_spider, mongo_uri, tmp_pat
     assert result.stat("mooc/subtitles/malformed") == 1
     course = _course(result.items)
     assert course["teachers"] == ["Ada Whitfield", "Tomás Rivera"]  # salutations removed
+    assert course["broken"] == {} and all(v["broken"] == {} for v in videos)
+    assert result.stat("wrapper/pages") == 8 and result.stat("wrapper/repaired") == 0
     assert "instantaneous velocity" in videos[0]["concepts"][:3]
     assert "normal force" in videos[1]["concepts"][:3]
     out = tmp_path / "mooccube"
@@ -318,3 +326,101 @@ def test_xuetangx_rate_limit_exhausted_is_recorded(mooc_demo, run_spider) -> Non
     assert videos[1]["text"] == [] and "HTTP 429" in videos[1]["transcript_error"]
     assert result.stat("retry_after/gave_up") == 1
     assert videos[0]["text"] and videos[2]["text"]  # the other videos are unaffected
+
+
+# -- redesigned OCW sites: the page models repair, or say what broke -----------------
+
+OCW_DEMO = "/mooc/ocw/8-01-physics/"
+
+
+@pytest.fixture
+def ocw_demo_copy(mooc_demo, tmp_path: Path) -> Path:
+    """The demo OCW course as a static site (pages and caption files)."""
+    mirror_site(mooc_demo, tmp_path / "ocw", OCW_DEMO)
+    return tmp_path / "ocw"
+
+
+def _demo_lectures() -> list[dict]:
+    from eduscrape.demo.sites.mooc.app import CONTENT
+
+    return [v for s in CONTENT["ocw"]["sections"] for v in s["videos"]]
+
+
+@pytest.mark.parametrize("seed", [1, 3])  # CSS-module hashes, other words
+def test_ocw_redesigned_course_is_repaired_cold(
+    ocw_demo_copy, serve_folder, run_spider, tmp_path: Path, seed: int
+) -> None:
+    """Classes renamed, an extra wrapper, blocks moved, the video data-* attributes gone
+    (embed and thumbnail URLs instead): a first crawl with an empty MongoDB (bundled
+    tree-grams only) gets the same videos, in order, with the same transcripts."""
+    redesign_copy(ocw_demo_copy, tmp_path / "v2", "moved", seed)
+    page = (tmp_path / "v2" / OCW_DEMO.strip("/") / "index.html").read_text()
+    assert "course-title" not in page and "course-number" not in page  # really redesigned
+    base = serve_folder(tmp_path / "v2")
+    result = run_spider(
+        "ocw",
+        args={"start_url": f"{base}{OCW_DEMO}"},
+        settings={"WRAPPER_BROKEN_DIR": str(tmp_path / "broken")},
+    )
+    lectures = _demo_lectures()
+    videos = _videos(result.items)
+    assert [v["id"] for v in videos] == [f"V_{v['yt']}" for v in lectures]
+    assert [v["name"] for v in videos] == [v["title"] for v in lectures]
+    from eduscrape.demo.sites.mooc.app import CONTENT
+
+    sections = CONTENT["ocw"]["sections"]
+    assert [(v["chapter"], v["section"]) for v in videos] == [
+        (f"{i}.{j}", [s["name"]])
+        for i, s in enumerate(sections, 1)
+        for j in range(1, 1 + len(s["videos"]))
+    ]
+    for got, want in zip(videos, lectures, strict=True):
+        ok = want["transcript"] not in ("none", "srt-malformed")
+        assert got["text"] == (want["text"] if ok else []), want["slug"]
+        assert got["sources"][0] == f"https://www.youtube.com/watch?v={want['yt']}"
+    assert videos[3]["transcript_url"].endswith("/lecture-4-momentum/")  # inline only
+    assert videos[0]["start"][0] == 2.0 and videos[0]["end"][-1] > videos[0]["start"][-1]
+    course = _course(result.items)
+    assert course["id"] == "C_ocw+8.01D+Fall_2025"
+    assert course["name"] == "Classical Mechanics (Demo)"
+    assert course["teachers"] == ["Ada Whitfield", "Tomás Rivera"]
+    assert course["video_order"] == [v["id"] for v in videos]
+    assert course["broken"] == {} and all(v["broken"] == {} for v in videos)
+    assert result.stat("wrapper/bundled_treegrams") > 0
+    # Repaired from the bundled tree-grams (course facts), the rest by fallbacks.
+    assert result.stat("wrapper/repaired") >= 1
+    assert result.stat("eduscrape/pages/broken") == 0
+
+
+def _text_only(folder: Path) -> None:
+    """An unrepairable redesign: every page's text in plain paragraphs, no markup left."""
+    for path in folder.rglob("*.html"):
+        html = path.read_text("utf-8")
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        path.write_text(
+            f"<html><head><title>{title[1] if title else ''}</title></head>"
+            f"<body><p>{visible_text(html)}</p></body></html>",
+            encoding="utf-8",
+        )
+
+
+def test_ocw_unrepairable_redesign_is_flagged(
+    ocw_demo_copy, serve_folder, run_spider, tmp_path: Path
+) -> None:
+    _text_only(ocw_demo_copy)
+    base = serve_folder(ocw_demo_copy)
+    result = run_spider(
+        "ocw",
+        args={"start_url": f"{base}{OCW_DEMO}"},
+        settings={"WRAPPER_BROKEN_DIR": str(tmp_path / "broken")},
+        check=False,
+    )
+    assert result.returncode == 1, result.log[-2000:]
+    course = _course(result.items)
+    assert {"course.number", "course.term"} <= set(course["broken"])
+    assert course["name"] == "Classical Mechanics (Demo)"  # the <title> fallback
+    assert course["page_path"] and Path(course["page_path"]).is_file()
+    assert f"Broken page {base}{OCW_DEMO}: " in result.log
+    assert result.stat("eduscrape/broken/ocw/number") == 1
+    assert result.stat("eduscrape/pages/broken") == result.stat("eduscrape/pages/parsed") == 1
+    assert _videos(result.items) == [] and result.stat("mooc/courses/empty") == 1

@@ -60,9 +60,11 @@ def write_ocw_course(
         _page(
             title,
             f"<h1 class='course-title'>{E(title)}</h1><section class='course-info'>"
-            f"<span class='course-number'>{E(number)}</span>"
-            f"<span class='course-term'>{E(term)}</span>"
-            f"<ul class='course-topics'><li>{E(topic)}</li></ul></section>"
+            "<h2>Course Info</h2><dl>"
+            f"<dt>Course Number</dt><dd><span class='course-number'>{E(number)}</span></dd>"
+            f"<dt>As Taught In</dt><dd><span class='course-term'>{E(term)}</span></dd>"
+            f"<dt>Topics</dt><dd><ul class='course-topics'><li>{E(topic)}</li></ul></dd>"
+            "</dl></section>"
             "<a href='/video_galleries/lecture-videos/index.html'>Lecture Videos</a>",
         ),
         encoding="utf-8",
@@ -103,3 +105,64 @@ def write_ocw_course(
         _page("Lecture Videos", f"<h1>Lecture Videos</h1>{cards_html}"), encoding="utf-8"
     )
     return ids
+
+
+def mirror_site(base_url: str, folder: str | Path, prefix: str) -> list[str]:
+    """Save the pages under *prefix* reachable from *base_url* + *prefix* (links and
+    caption files) as a static copy in *folder* (``/a/b/`` -> ``a/b/index.html``);
+    returns the paths saved. Pages that fail (a 404 caption file) are left out."""
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urljoin, urlsplit
+
+    from parsel import Selector
+
+    root = Path(folder)
+    todo, seen, saved = [prefix], {prefix}, []
+    while todo:
+        path = todo.pop(0)
+        try:
+            with urllib.request.urlopen(base_url.rstrip("/") + path, timeout=10) as reply:
+                body = reply.read()
+                kind = reply.headers.get_content_type()
+        except urllib.error.HTTPError:
+            continue
+        target = root / path.lstrip("/")
+        if path.endswith("/"):
+            target = target / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+        saved.append(path)
+        if kind != "text/html":
+            continue
+        for href in Selector(text=body.decode("utf-8")).xpath("//a/@href").getall():
+            link = urlsplit(urljoin(path, href)).path
+            if link.startswith(prefix) and link not in seen:
+                seen.add(link)
+                todo.append(link)
+    return saved
+
+
+def redesign_copy(source: str | Path, target: str | Path, level: str, seed: int = 0) -> int:
+    """Copy an OCW course site folder with every HTML page redesigned
+    (:func:`eduscrape.demo.redesign.redesign_ocw_page`); other files unchanged.
+    Returns the number of pages redesigned."""
+    import shutil
+
+    from eduscrape.demo.redesign import redesign_ocw_page
+
+    src, dst, pages = Path(source), Path(target), 0
+    for path in sorted(src.rglob("*")):
+        out = dst / path.relative_to(src)
+        if path.is_dir():
+            out.mkdir(parents=True, exist_ok=True)
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".html":
+            out.write_text(
+                redesign_ocw_page(path.read_text("utf-8"), level, seed), encoding="utf-8"
+            )
+            pages += 1
+        else:
+            shutil.copyfile(path, out)
+    return pages

@@ -16,20 +16,48 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import scrapy
+from parsel import Selector, SelectorList
 from scrapy.http import Response
 
 from eduscrape.arguments import Argument, url_list
 from eduscrape.items import MoocCourseItem, MoocVideoItem
+from eduscrape.middlewares.wrappers import WrapperResult
 from eduscrape.mooc.ids import course_id, ocw_course_key, video_id
 from eduscrape.mooc.records import course_records
+from eduscrape.spiders._broken import record_broken_page
 from eduscrape.spiders._mooc import MoocSpider
 
 _SALUTATION = re.compile(r"^(?:prof\.?|professor|dr\.?|mr\.?|ms\.?|mrs\.?)\s+", re.I)
 _WS = re.compile(r"\s+")
+# A YouTube id in an attribute, a thumbnail (.../vi/ID/...), an embed (/embed/ID) or a
+# watch URL (?v=ID).
+_YOUTUBE_ID = re.compile(r"(?:^|/vi/|/embed/|[?&]v=)([A-Za-z0-9_-]{11})(?:$|[/?&#])")
 
 
 def _text(sel: Any) -> str:
     return _WS.sub(" ", " ".join(sel.css("::text").getall()) if sel else "").strip()
+
+
+def _title(sel: SelectorList) -> str:
+    """A title field's text; from the ``<title>`` or an ``og:title`` fallback, the part
+    before " | " ("Video | Course | MIT OpenCourseWare")."""
+    if not sel:
+        return ""
+    root = sel[0].root
+    if isinstance(root, str) or root.tag == "title":
+        whole = root if isinstance(root, str) else sel[0].xpath("string()").get() or ""
+        return _WS.sub(" ", whole).split(" | ")[0].strip()
+    return _text(sel)
+
+
+def _records(result: WrapperResult, pattern: str) -> list[Selector]:
+    """The record nodes of *pattern*, as selectors."""
+    return [_node(r["node"]) for r in result.records_of(pattern)]
+
+
+def _youtube_id(value: str | None) -> str | None:
+    match = _YOUTUBE_ID.search(value or "")
+    return match[1] if match else None
 
 
 class OcwSpider(MoocSpider):
@@ -47,11 +75,15 @@ class OcwSpider(MoocSpider):
     start_url: list[str]
     school: str
     school_key: str
+    # Selectors live in eduscrape/wrappers/ocw-*.yaml (checked and repaired per page).
+    page_models = {"course": "ocw-course", "gallery": "ocw-video-gallery", "video": "ocw-video"}
 
     async def start(self) -> AsyncIterator[Any]:
         self.check_arguments()
         for url in self.start_url:
-            yield scrapy.Request(url, callback=self.parse_course, errback=self.failed_course)
+            yield scrapy.Request(
+                url, callback=self.parse_course, errback=self.failed_course, meta=_COURSE
+            )
 
     def failed_course(self, failure: Any) -> None:
         self.crawler.stats.inc_value("mooc/courses/page_failed")
@@ -68,31 +100,31 @@ class OcwSpider(MoocSpider):
         @returns items 0 0
         @returns requests 1 1
         """
-        title = _text(response.css("h1.course-title"))
+        result = self.page(response, "course")
+        title = _title(result.selector("title"))
         if not title:
-            home = response.css("a.site-logo::attr(href), .course-banner-title a::attr(href)").get()
+            home = result.selector("home").get()
             if home and response.urljoin(home) != response.url:
-                yield response.follow(home, callback=self.parse_course)
+                yield response.follow(home, callback=self.parse_course, meta=_COURSE)
                 return
             self.crawler.stats.inc_value("mooc/courses/not_a_course_page")
             self.logger.warning("no course title on %s: not an OCW course page", response.url)
+            record_broken_page(self.crawler, response, result.broken_fields())
             return
-        # The footer repeats the number: take the first one, in the course info.
-        number = _text(response.css(".course-number")[:1]) or title
-        term = _text(response.css(".course-term")[:1])
-        instructors = [
-            _SALUTATION.sub("", _text(a)) for a in response.css("a.course-info-instructor")
-        ]
-        topics = [_text(t) for t in response.css(".course-topics li")]
-        department = _text(response.css(".course-department"))
+        broken = result.broken_fields()
+        page_path = record_broken_page(self.crawler, response, broken) or result.page_path
+        number = _text(result.selector("number")[:1]) or title
+        term = _text(result.selector("term")[:1])
+        instructors = [_SALUTATION.sub("", _text(a)) for a in _records(result, "instructor")]
+        topics = [_text(t) for t in _records(result, "topic")]
+        department = _text(result.selector("department"))
         # MOOCCube's concept field: the sub-topic ("Humanities / Language / Chinese").
         parts = [p.strip() for p in topics[0].split("/")] if topics else []
         field = parts[1] if len(parts) > 1 else (parts[0] if parts else department or "General")
         course = MoocCourseItem(
             id=course_id(ocw_course_key(number, term or "na")),
             name=title,
-            about=_text(response.css(".course-description .description"))
-            or _text(response.css(".course-description")),
+            about=_text(result.selector("description")),
             teachers=[i for i in instructors if i],
             school=self.school,
             field=field,
@@ -101,16 +133,14 @@ class OcwSpider(MoocSpider):
             meta={
                 "number": number,
                 "term": term,
-                "level": _text(response.css(".course-level")),
+                "level": _text(result.selector("level")),
                 "department": department,
                 "topics": topics,
             },
+            broken={f"course.{k}": why for k, why in broken.items()},
+            page_path=page_path,
         )
-        galleries = [
-            href
-            for href in response.css("a::attr(href)").getall()
-            if "video_galleries/" in href or "video-gallery" in href
-        ]
+        galleries = result.selector("gallery").getall()
         if not galleries:
             self.crawler.stats.inc_value("mooc/courses/empty")
             self.logger.warning("course %s has no video gallery", course.id)
@@ -121,6 +151,7 @@ class OcwSpider(MoocSpider):
             callback=self.parse_gallery,
             errback=self.failed_gallery,
             cb_kwargs={"course": course},
+            meta=_GALLERY,
         )
 
     def failed_gallery(self, failure: Any) -> Iterator[Any]:
@@ -138,17 +169,25 @@ class OcwSpider(MoocSpider):
         @returns items 3
         @returns requests 2
         """
+        result = self.page(response, "gallery")
+        broken = result.broken_fields()
+        page_path = record_broken_page(self.crawler, response, broken)
+        if broken:
+            course.broken.update({f"gallery.{k}": why for k, why in broken.items()})
+            course.page_path = course.page_path or page_path or result.page_path
         order = 0
         videos: list[tuple[MoocVideoItem, str]] = []
-        sections: list[Any] = response.css(".video-gallery-section") or [response]
-        for s_index, section in enumerate(sections, 1):
-            section_name = _text(section.css("h2"))
-            for v_index, card in enumerate(section.css(".video-gallery-card"), 1):
+        for s_index, (section_name, cards) in enumerate(_sections(result), 1):
+            for v_index, card in enumerate(cards, 1):
                 href = card.css("a::attr(href)").get()
                 if not href:
                     continue
                 order += 1
-                key = card.attrib.get("data-youtube-id") or href.rstrip("/").split("/")[-2]
+                key = (
+                    card.attrib.get("data-youtube-id")
+                    or _youtube_id(card.css("img::attr(src)").get())
+                    or href.rstrip("/").split("/")[-2]
+                )
                 video = MoocVideoItem(
                     id=video_id(key),
                     name=_text(card.css(".video-title")) or _text(card.css("a")),
@@ -173,6 +212,7 @@ class OcwSpider(MoocSpider):
                 callback=self.parse_video,
                 errback=self.failed_video,
                 cb_kwargs={"video": video},
+                meta=_VIDEO,
             )
 
     def failed_video(self, failure: Any) -> Any:
@@ -189,30 +229,41 @@ class OcwSpider(MoocSpider):
         @returns items 0 0
         @returns requests 1 1
         """
-        video.name = _text(response.css("h1.video-title")) or video.name
-        crumbs = [_text(a) for a in response.css(".breadcrumbs a")]
+        result = self.page(response, "video")
+        video.broken = result.broken_fields()
+        video.page_path = record_broken_page(self.crawler, response, video.broken) or (
+            result.page_path if video.broken else None
+        )
+        video.name = _title(result.selector("title")) or video.name
+        crumbs = [_text(a) for a in _records(result, "crumb")]
         if len(crumbs) > 1:
             video.section = crumbs[1:]  # without "Course Home"
-        player = response.css("[data-youtube-id]")
+        player = result.selector(None, "player")
+        attrs = dict(player[0].root.attrib) if player else {}
         if player:
-            attrs = player[0].attrib
-            video.sources = [
-                attrs[k] for k in ("data-video-src", "data-download-src") if attrs.get(k)
-            ]
-        video.language = response.css(".transcript-body::attr(lang)").get() or ""
+            # Newer designs: a YouTube embed and a download link instead of data-* attributes.
+            embed = _youtube_id(attrs.get("src"))
+            watch = f"https://www.youtube.com/watch?v={embed}" if embed else None
+            download = attrs.get("data-download-src") or result.selector(
+                None, "download"
+            ).attrib.get("href")
+            video.sources = [s for s in (attrs.get("data-video-src") or watch, download) if s]
+        transcript = result.selector(None, "transcript")
+        lang = transcript.xpath("ancestor-or-self::*[@lang][1]/@lang").get()
+        video.language = (lang or "") if transcript else ""
         # Caption files first: they carry real end times; the inline transcript only has
         # start times. It is the fallback when the files are missing, broken or malformed.
         files = [
             (response.urljoin(href), hint)
             for hint, href in (
-                (".srt", response.css("a.caption-srt::attr(href)").get()),
-                (".vtt", response.css("a.caption-vtt::attr(href)").get()),
-                (".vtt", player[0].attrib.get("data-captions-src") if player else None),
+                (".srt", result.selector(None, "caption_srt").attrib.get("href")),
+                (".vtt", result.selector(None, "caption_vtt").attrib.get("href")),
+                (".vtt", attrs.get("data-captions-src")),
             )
             if href
         ]
         files = list(dict.fromkeys(files))
-        body = response.css("#transcript .transcript-body").get() or ""
+        body = transcript.get() or ""
         has_inline = bool(body and "m=" in body)
         if not files:
             if has_inline and self.parse_transcript(body, "inline.html", video):
@@ -223,3 +274,31 @@ class OcwSpider(MoocSpider):
             files.append((response.url, "inline.html"))  # the page again, only on failure
         (url, hint), rest = files[0], files[1:]
         yield self.transcript_request(url, hint, video, rest)
+
+
+# Page models named on requests (see OcwSpider.page_models).
+_COURSE = {"wrapper": "course"}
+_GALLERY = {"wrapper": "gallery"}
+_VIDEO = {"wrapper": "video"}
+
+
+def _node(node: Any) -> Selector:
+    return Selector(root=str(node) if isinstance(node, str) else node, type="html")
+
+
+def _sections(result: WrapperResult) -> list[tuple[str, list[Selector]]]:
+    """The gallery's sections in page order (name: their ``<h2>``), each with its video
+    cards; cards outside every section (or a page without sections) form a last,
+    unnamed one."""
+    cards = result.records_of("video")
+    out: list[tuple[str, list[Selector]]] = []
+    placed: set[int] = set()
+    for section in result.records_of("section"):
+        holder = section["node"]
+        inside = [c for c in cards if any(a is holder for a in c["node"].iterancestors())]
+        placed.update(id(c) for c in inside)
+        out.append((_text(_node(holder).css("h2")), [_node(c["node"]) for c in inside]))
+    rest = [_node(c["node"]) for c in cards if id(c) not in placed]
+    if rest:
+        out.append(("", rest))
+    return out

@@ -88,23 +88,36 @@ def _ocw(path: str) -> DemoResponse | None:
         f"<nav class='course-nav'><ul><li><a href='{root}'>Course Home</a></li>"
         f"<li><a href='{root}video_galleries/lecture-videos/'>Lecture Videos</a></li></ul></nav>"
     )
-    banner = f"<header><a class='site-logo' href='{root}'>Demo OpenCourseWare</a></header>"
+    banner = (
+        f"<header class='site-header'><a class='site-logo' href='{root}'>Demo OpenCourseWare"
+        "</a></header>"
+    )
     if rest in ("", "index.html"):
         instructors = "".join(
             f"<li><a class='course-info-instructor' href='#i{i}'>{E(n)}</a></li>"
             for i, n in enumerate(c["instructors"])
         )
         topics = "".join(f"<li>{E(t)}</li>" for t in c["topics"])
+        # The course facts as ocw.mit.edu lays them out: labelled (dt) values (dd).
+        facts = "".join(
+            f"<dt>{label}</dt><dd>{value}</dd>"
+            for label, value in (
+                ("Instructors", f"<ul class='course-instructors'>{instructors}</ul>"),
+                ("Course Number", f"<span class='course-number'>{E(c['number'])}</span>"),
+                ("As Taught In", f"<span class='course-term'>{E(c['term'])}</span>"),
+                ("Level", f"<span class='course-level'>{E(c['level'])}</span>"),
+                ("Departments", f"<span class='course-department'>{E(c['department'])}</span>"),
+                ("Topics", f"<ul class='course-topics'>{topics}</ul>"),
+            )
+        )
         body = (
-            f"{banner}{menu}<main><h1 class='course-title'>{E(c['title'])}</h1>"
-            f"<section class='course-info'><ul class='course-instructors'>{instructors}</ul>"
-            f"<span class='course-number'>{E(c['number'])}</span>"
-            f"<span class='course-term'>{E(c['term'])}</span>"
-            f"<span class='course-level'>{E(c['level'])}</span>"
-            f"<span class='course-department'>{E(c['department'])}</span>"
-            f"<ul class='course-topics'>{topics}</ul></section>"
-            f"<section class='course-description'><div class='description'><p>"
-            f"{E(c['description'])}</p></div></section></main>"
+            f"{banner}<div class='course-banner'><span class='course-banner-number'>"
+            f"{E(c['number'])} | {E(c['term'])} | {E(c['level'])}</span>"
+            f"<div class='course-banner-title'><a href='{root}'>{E(c['title'])}</a></div></div>"
+            f"{menu}<main><h1 class='course-title'>{E(c['title'])}</h1>"
+            f"<section class='course-info'><h2>Course Info</h2><dl>{facts}</dl></section>"
+            "<section class='course-description'><h2>Course Description</h2>"
+            f"<div class='description'><p>{E(c['description'])}</p></div></section></main>"
         )
         return _page(c["title"], body)
     if rest.rstrip("/") == "video_galleries/lecture-videos":
