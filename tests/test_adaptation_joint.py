@@ -357,6 +357,9 @@ def test_positions_are_kept_in_learned_tree_grams() -> None:
     grams = _ad_grams(wrapper)
     order = sorted(grams, key=lambda k: grams[k].extra["pos"])
     assert order.index("/title") < order.index("/body") < order.index("/posted")
+    # The page's <title> echoes the heading, not the other fields.
+    assert grams["/title"].extra["echo"] is True
+    assert grams["/body"].extra["echo"] is False and grams["/rent"].extra["echo"] is False
     root = parse_html(AD_V1.format(**ADS[0]))
     assert node_position(root) == 0.0
     assert 0 < node_position(root.xpath("//section")[0]) < 1

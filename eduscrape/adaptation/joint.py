@@ -43,6 +43,7 @@ from eduscrape.adaptation._dom import (
     label_tokens,
     norm,
     parse_date,
+    squash,
     value_kind,
 )
 from eduscrape.adaptation.matching import bigram_similarity
@@ -77,6 +78,7 @@ _WEIGHTS = {
     "order": 0.10,
     "nesting": 0.10,
     "own": 0.12,
+    "echo": 0.10,
 }
 
 
@@ -269,10 +271,15 @@ def _ancestor_similarity(tg: TreeGram, el: Any, page: _Page) -> float:
         return 0.0
     old_tags = [t for t, _ in old]
     new_tags = [t for t, _ in new]
-    tags = max(
-        sum(a == b for a, b in zip(old_tags, new_tags[k:], strict=False)) / len(old_tags)
-        for k in (0, 1)
+    # Aligned level by level, one level either way (a wrapper added or removed) ...
+    aligned = max(
+        sum(a == b for a, b in zip(old_tags[max(0, -k) :], new_tags[max(0, k) :], strict=False))
+        / len(old_tags)
+        for k in (-1, 0, 1)
     )
+    # ... or as a bag (a block moved into another container keeps its h1, its li).
+    shared = sum((Counter(old_tags) & Counter(new_tags[: len(old_tags)])).values())
+    tags = max(aligned, 0.8 * shared / len(old_tags))
     old_words = frozenset(w for _, toks in old for w in toks)
     new_words = frozenset(w for _, toks in new for w in toks)
     toks = token_similarity(old_words, new_words, page.weight) if old_words else 0.5
@@ -297,6 +304,21 @@ def node_position(el: Any) -> float:
                 index = total
             total += 1
     return round(index / max(1, total - 1), 4)
+
+
+def _head_title(root: Any) -> str:
+    doc = root.getroottree().getroot()
+    found = doc.xpath("/html/head/title")
+    return squash(norm(found[0].text)) if found and found[0].text else ""
+
+
+def echoes_title(root: Any, value: str) -> bool:
+    """Whether *value* is (the start of) the page's ``<title>``, as a page's main
+    heading usually is (kept in tree-grams: the heading is still echoed after a
+    redesign, other fields are not)."""
+    head = _head_title(root)
+    key = squash(value)[:40]
+    return len(key) >= 6 and key in head
 
 
 @dataclass
@@ -398,6 +420,7 @@ class _Page:
         self.root = root
         self.positions = _positions(root)
         self.cands = _candidates(root, self.positions)
+        self.title = _head_title(root)
         counts: Counter[str] = Counter()
         labelled = 0
         for el in root.iter():
@@ -482,9 +505,31 @@ def _rank(target: Target, page: _Page, anchors: list[_Anchor]) -> list[_Cand]:
         nesting = _nesting_fit(tg, cand.el, anchors)
         if nesting is not None:
             cand.parts["nesting"] = nesting
+        if "echo" in tg.extra and page.title:
+            key = squash(cand.value)[:40]
+            echo = len(key) >= 6 and key in page.title
+            cand.parts["echo"] = 1.0 if echo == tg.extra["echo"] else 0.0
         cand.score = round(_combine(cand.parts), 4)
     top.sort(key=lambda c: c.score, reverse=True)
+    if tg.n_matches > 1:
+        top = _first_of_twins(top)
     return top
+
+
+def _first_of_twins(ranked: list[_Cand]) -> list[_Cand]:
+    """A selector that matched several alike nodes meant the first (its value is the
+    first result): of twin candidates (same tag, classes, attribute) only the first in
+    document order stays, with the best score among them."""
+    twins: dict[tuple[str, str, str | None], list[_Cand]] = {}
+    for cand in ranked:
+        twins.setdefault((str(cand.el.tag), cand.el.get("class") or "", cand.attr), []).append(cand)
+    out = []
+    for group in twins.values():
+        first = min(group, key=lambda c: c.pos)
+        first.score = max(c.score for c in group)
+        out.append(first)
+    out.sort(key=lambda c: c.score, reverse=True)
+    return out
 
 
 # -- assignment ---------------------------------------------------------------------------
@@ -715,6 +760,7 @@ __all__ = [
     "GroupPick",
     "Pick",
     "Target",
+    "echoes_title",
     "node_position",
     "repair_group",
     "repair_jointly",

@@ -56,6 +56,7 @@ from eduscrape.adaptation._dom import (
 from eduscrape.adaptation.joint import (
     Pick,
     Target,
+    echoes_title,
     node_position,
     repair_group,
     repair_jointly,
@@ -404,11 +405,13 @@ def evaluate(
 
 
 def _capture(xpath: str, results: list[Any]) -> TreeGram | None:
-    """Tree-gram of a selector's first result, with its position on the page
-    (the joint repair compares the order of fields)."""
+    """Tree-gram of a selector's first result, with its position on the page and
+    whether the page's ``<title>`` echoes it (both guide the joint repair)."""
     tg = capture(xpath, results)
     if tg is not None:
-        tg.extra["pos"] = node_position(node_of(results[0]))
+        node = node_of(results[0])
+        tg.extra["pos"] = node_position(node)
+        tg.extra["echo"] = echoes_title(node, tg.value)
     return tg
 
 
