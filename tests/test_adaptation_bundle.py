@@ -159,3 +159,15 @@ def test_bundle_round_trip_and_bad_bundles_are_ignored(tmp_path: Path) -> None:
     assert load_bundled(wrapper) == {}  # another site's bundle: ignored
     path.write_text("{not json")
     assert load_bundled(wrapper) == {}
+
+
+def test_fields_declared_bundle_false_stay_out_of_the_bundle() -> None:
+    data = json.loads(json.dumps(WRAPPER))
+    data["patterns"][0]["fields"][1]["bundle"] = False  # rent: learned from the site instead
+    wrapper = Wrapper.from_dict(data)
+    assert wrapper.patterns[0].fields[1].bundle is False
+    pages = [page(V1, ADS[0])]
+    assert "/rent" in learn_pages(wrapper, pages)  # --store / print: every field
+    bundled = learn_pages(wrapper, pages, bundle=True)
+    assert "/rent" not in bundled and "/title" in bundled
+    assert Wrapper.from_dict(wrapper.to_dict()).patterns[0].fields[1].bundle is False

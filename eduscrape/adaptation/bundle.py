@@ -22,7 +22,7 @@ from typing import Any
 from eduscrape.adaptation._dom import parse_html
 from eduscrape.adaptation.repair import Repairer
 from eduscrape.adaptation.treegram import TreeGram
-from eduscrape.adaptation.wrapper import Session, Wrapper, evaluate
+from eduscrape.adaptation.wrapper import Session, Wrapper, evaluate, gram_key
 
 logger = logging.getLogger(__name__)
 
@@ -53,18 +53,28 @@ def load_bundled(wrapper: Wrapper) -> dict[str, TreeGram]:
         return {}
 
 
-def learn_pages(wrapper: Wrapper, pages: Iterable[str]) -> dict[str, TreeGram]:
+def learn_pages(
+    wrapper: Wrapper, pages: Iterable[str], *, bundle: bool = False
+) -> dict[str, TreeGram]:
     """Tree-grams of *wrapper*'s fields learned from *pages* (HTML texts).
 
     Each key is learned on the first page where its selector extracts a valid value,
-    so optional fields missing from one reference page come from another.
+    so optional fields missing from one reference page come from another. For a
+    *bundle*, fields declared ``bundle: false`` are left out.
     """
+    unbundled = {
+        gram_key(p.name, f.name)
+        for p in wrapper.patterns
+        for f in p.fields
+        if bundle and not f.bundle
+    }
     grams: dict[str, TreeGram] = {}
     repairer = Repairer(algorithm=wrapper.algorithm, threshold=wrapper.threshold)
     for html in pages:
         result = evaluate(wrapper, parse_html(html), {}, repairer, Session())
         for key, tg in result.learned.items():
-            grams.setdefault(key, tg)
+            if key not in unbundled:
+                grams.setdefault(key, tg)
     return grams
 
 

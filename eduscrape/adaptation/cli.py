@@ -52,12 +52,14 @@ def learn_wrapper(
     page: str | list[str],
     wrappers_dir: str | None = None,
     fetched: Mapping[str, str] | None = None,
+    bundle: bool = False,
 ) -> tuple[Wrapper, dict[str, TreeGram]]:
     """Tree-grams of a wrapper's fields on one or more pages (``{key: tree-gram}``;
-    each key from the first page where its selector extracts a valid value)."""
+    each key from the first page where its selector extracts a valid value; *bundle*:
+    for the wrapper's bundle, without its ``bundle: false`` fields)."""
     wrapper = Wrapper.load(find_wrapper(wrapper_path, wrappers_dir))
     pages = [page] if isinstance(page, str) else page
-    return wrapper, learn_pages(wrapper, (read_page(p, fetched) for p in pages))
+    return wrapper, learn_pages(wrapper, (read_page(p, fetched) for p in pages), bundle=bundle)
 
 
 def dumps(data: Any) -> str:

@@ -17,6 +17,7 @@ A wrapper (YAML or JSON) per site::
           - {name: published, xpath: ".//time/@datetime", type: date}
           - {name: price, css: ".price", type: number, regex: "\\d"}
           - {name: beds, css: ".beds", fallback: ["//script[@id='ld']"]}
+          - {name: config, xpath: "./@data-config", bundle: false}
       - name: bubble            # a repeated part (optional: a page may have none)
         css: p.attrgroup > span
         optional: true
@@ -27,6 +28,9 @@ Fields are optional unless ``required`` (or ``min`` > 0): an optional field that
 matches nothing is *absent*, unless it has a tree-gram and the page holds a node
 that resembles it (then the selector is repaired). ``fallback`` selectors are
 tried, in order, when the declared one yields nothing valid (before any repair).
+``bundle: false`` keeps a field's tree-gram out of the bundled ones (a field picked
+by a stable attribute name, whose reference-page tree-gram would only mistake another
+site's content for drift: it is learned from the crawled site instead).
 Patterns without a selector apply to the whole page; a record pattern with
 ``optional: true`` may find no record (the same repair rule as optional fields).
 
@@ -87,6 +91,7 @@ class FieldSpec:
     regex: str | None = None
     multiple: bool = False
     fallback: list[str] = field(default_factory=list)
+    bundle: bool = True  # False: no bundled tree-gram (learned from the crawled site)
 
     @property
     def optional(self) -> bool:
@@ -173,6 +178,7 @@ class Wrapper:
                     type=f.get("type"),
                     regex=_regex(f.get("regex"), f"field {f.get('name')!r}: regex"),
                     multiple=bool(f.get("multiple", False)),
+                    bundle=bool(f.get("bundle", True)),
                     fallback=[
                         _selector(
                             _selector_spec(fb) if isinstance(fb, str) else fb,

@@ -51,7 +51,11 @@ class Command(ScrapyCommand):
             # A URL goes through Scrapy: settings, user agent, robots.txt and proxies apply.
             fetched = fetch_pages(self.crawler_process, args[1:])
             wrapper, grams = learn_wrapper(
-                args[0], args[1:], self.settings.get("WRAPPERS_DIR"), fetched
+                args[0],
+                args[1:],
+                self.settings.get("WRAPPERS_DIR"),
+                fetched,
+                bundle=opts.bundle is not None,
             )
             if not grams:
                 raise ValueError("no field of the wrapper extracts a valid value on these pages")

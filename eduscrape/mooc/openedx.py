@@ -13,12 +13,28 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
+import lxml.html
+from lxml import etree
 from parsel import Selector
 
-__all__ = ["VideoBlock", "course_key_from_url", "parse_about", "parse_courseware"]
+from eduscrape.adaptation._dom import parse_html
+from eduscrape.adaptation.wrapper import Wrapper, evaluate, find_wrapper
+
+__all__ = [
+    "VideoBlock",
+    "blocks_of",
+    "course_key_from_url",
+    "courseware_model",
+    "empty_video_records",
+    "parse_about",
+    "parse_courseware",
+    "render_units",
+    "video_blocks_without_player",
+]
 
 _COURSE_KEY = re.compile(r"/courses/((?:course-v1:[^/]+)|(?:[^/]+/[^/]+/[^/]+))")
 _WS = re.compile(r"\s+")
@@ -37,6 +53,9 @@ class VideoBlock:
     # Translation handler URL; ``__lang__`` (new) or a ``/<lang>`` suffix (old) selects a language.
     translation_url: str = ""
     sub: str = ""
+    # Where the page it was read from broke ({field: why}) and that page, kept.
+    broken: dict[str, str] = field(default_factory=dict)
+    page_path: str | None = None
 
     def transcript_url(self, base_url: str, language: str | None = None) -> str | None:
         """Absolute URL of the transcript JSON in *language* (default: the block's)."""
@@ -64,15 +83,72 @@ def _text(sel: Any) -> str:
     return _WS.sub(" ", " ".join(sel.css("::text").getall())).strip()
 
 
-def _fragments(page: str) -> list[tuple[Selector, str]]:
-    """The page and the unescaped units of its sequences, parsed and raw."""
-    root = Selector(text=page)
-    out = [(root, page)]
-    for escaped in root.css(".seq_contents::text").getall():
-        if "<" in escaped or "&lt;" in escaped:
-            raw = html.unescape(escaped) if "&lt;" in escaped else escaped
-            out.append((Selector(text=raw), raw))
-    return out
+_PLAYER = "//*[@data-metadata or @data-streams or @data-sub]"
+UNIT_MARK = "data-eduscrape-unit"  # on units rendered in place (their links are content)
+
+
+_HOLDER = re.compile(r"""(<div\b[^>]*\bclass=["'][^"']*\bseq_contents\b[^>]*>)([^<]*)""", re.I)
+
+
+def render_units(page: str) -> str | None:
+    """*page* with its sequences' escaped units rendered in place, as markup.
+
+    The LMS ships a sequence's units HTML-escaped inside ``.seq_contents``; the learning
+    MFE renders them. Rendered, the page model reads every video block on one DOM. A
+    unit cut off inside a player's attributes (truncated markup) loses that player to the
+    HTML parser: it is rebuilt from the attributes a regex still reads. The rest of the
+    page is left byte for byte (links keep their exact hrefs). None: nothing to render.
+    """
+    if "seq_contents" not in page:
+        return None
+    changed = False
+
+    def render(match: re.Match[str]) -> str:
+        nonlocal changed
+        escaped = html.unescape(match[2])  # the holder's text, as the HTML parser reads it
+        if "<" not in escaped and "&lt;" not in escaped:
+            return match[0]
+        raw = html.unescape(escaped) if "&lt;" in escaped else escaped
+        try:
+            parts = lxml.html.fragments_fromstring(raw)
+        except (etree.ParserError, ValueError):
+            return match[0]
+        unit = etree.Element("div", {UNIT_MARK: "1"})
+        for part in parts:
+            if isinstance(part, str):
+                unit.text = (unit.text or "") + part
+            else:
+                unit.append(part)
+        if not unit.xpath(f".{_PLAYER}") and _VIDEO_DIV.search(raw):
+            _rebuild_players(unit, raw)
+        changed = True
+        return match[1] + lxml.html.tostring(unit, encoding="unicode")
+
+    out = _HOLDER.sub(render, page)
+    return out if changed else None
+
+
+def _rebuild_players(unit: Any, raw: str) -> None:
+    """Players of truncated markup, as a video block each at the end of *unit* (where the
+    markup was cut): the attributes, usage id and title a regex reads."""
+    deepest = unit  # the innermost element still open where the markup stops
+    while len(deepest) and len(deepest[-1]) and isinstance(deepest[-1].tag, str):
+        deepest = deepest[-1]
+    for block in _regex_blocks(raw):
+        holder = etree.SubElement(
+            deepest, "div", {"data-block-type": "video", "data-usage-id": block.usage_id}
+        )
+        attrs = {
+            "data-streams": ",".join(f"1.00:{y}" for y in block.youtube_ids),
+            "data-sub": block.sub,
+            "data-sources": json.dumps(block.sources) if block.sources else "",
+            "data-transcript-language": block.transcript_language,
+            "data-transcript-languages": (
+                json.dumps(block.transcript_languages) if block.transcript_languages else ""
+            ),
+            "data-transcript-translation-url": block.translation_url,
+        }
+        etree.SubElement(holder, "div", {k: v for k, v in attrs.items() if v or k == "data-sub"})
 
 
 def _streams(value: str) -> list[str]:
@@ -89,55 +165,86 @@ def _json(value: str | None, default: Any) -> Any:
         return default
 
 
-def _title(node: Selector) -> str:
-    for xpath in (
-        "ancestor::div[contains(@class,'xblock-student_view-video')][1]//h2[1]",
-        "preceding::h2[1]",
-        "ancestor::div[contains(@class,'vert')][1]//h2[1]",
-    ):
-        found = node.xpath(xpath)
-        if found and _text(found[0]):
-            return _text(found[0])
-    return ""
+def _raw(record: dict[str, Any], name: str) -> str:
+    """A field's raw attribute value (JSON keeps its whitespace), "" when absent."""
+    found = record["results"].get(name) or []
+    return str(found[0]) if found and isinstance(found[0], str) else ""
 
 
-def _usage(node: Selector) -> str:
-    usage = node.xpath("ancestor::div[@data-usage-id][1]/@data-usage-id").get()
-    return usage or node.attrib.get("id", "") or node.attrib.get("data-id", "")
+def blocks_of(result: Any) -> list[VideoBlock]:
+    """The video blocks of an evaluated ``openedx-courseware`` page model, in page order
+    (duplicates dropped): ``result`` is a
+    :class:`~eduscrape.middlewares.wrappers.WrapperResult`."""
+    blocks: list[VideoBlock] = []
+    seen: set[str] = set()
+    for index, record in enumerate(result.records_of("video")):
+        if not _has_player(record):
+            continue  # not a player (counted by empty_video_records)
+        usage = _raw(record, "usage_id")
+        if record["results"].get("metadata"):
+            meta = _json(_raw(record, "metadata"), {})
+            if not isinstance(meta, dict):
+                continue
+            block = VideoBlock(
+                usage_id=usage,
+                youtube_ids=_streams(str(meta.get("streams") or "")),
+                sources=[s for s in meta.get("sources") or [] if isinstance(s, str)],
+                transcript_languages=dict(meta.get("transcriptLanguages") or {}),
+                transcript_language=str(meta.get("transcriptLanguage") or ""),
+                translation_url=str(meta.get("transcriptTranslationUrl") or ""),
+                sub=str(meta.get("sub") or ""),
+            )
+        else:
+            names = ("streams", "sub", "sources", "transcript_language")
+            attrs = {n.replace("_", "-"): _raw(record, n) for n in names}
+            attrs["transcript-languages"] = _raw(record, "transcript_languages")
+            attrs["transcript-translation-url"] = _raw(record, "translation_url")
+            block = _old_style(attrs, usage)
+        title = result.selector("title", "video", index)
+        block.title = _text(title[0]) if title else ""
+        _add(blocks, seen, block)
+    return blocks
+
+
+_PLAYER_FIELDS = ("metadata", "streams", "sub", "sources", "translation_url")
+
+
+def _has_player(record: dict[str, Any]) -> bool:
+    return any(record["results"].get(name) for name in _PLAYER_FIELDS)
+
+
+def empty_video_records(result: Any) -> int:
+    """Video records holding no player data (a record pattern repaired onto another
+    element, or a player whose attributes were renamed): reported, never a video."""
+    return sum(1 for record in result.records_of("video") if not _has_player(record))
+
+
+def video_blocks_without_player(root: Any) -> int:
+    """Video xblocks on a rendered page holding no player data (a redesign the page model
+    missed, never an empty course): the spider reports them as broken."""
+    return int(
+        root.xpath(
+            "count(//*[@data-block-type='video'][not(descendant-or-self::*"
+            "[@data-metadata or @data-streams or @data-sub])])"
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def courseware_model() -> Wrapper:
+    """The bundled ``openedx-courseware`` page model."""
+    return Wrapper.load(find_wrapper("openedx-courseware"))
 
 
 def parse_courseware(page: str) -> list[VideoBlock]:
-    """Every video block of a courseware page, in page order (duplicates dropped)."""
-    blocks: list[VideoBlock] = []
-    seen: set[str] = set()
-    for frag, raw in _fragments(page):
-        for node in frag.xpath("//*[@data-metadata or @data-streams or @data-sub]"):
-            attrs = node.attrib
-            if "data-metadata" in attrs:
-                meta = _json(attrs["data-metadata"], {})
-                if not isinstance(meta, dict):
-                    continue
-                block = VideoBlock(
-                    usage_id=_usage(node),
-                    youtube_ids=_streams(str(meta.get("streams") or "")),
-                    sources=[s for s in meta.get("sources") or [] if isinstance(s, str)],
-                    transcript_languages=dict(meta.get("transcriptLanguages") or {}),
-                    transcript_language=str(meta.get("transcriptLanguage") or ""),
-                    translation_url=str(meta.get("transcriptTranslationUrl") or ""),
-                    sub=str(meta.get("sub") or ""),
-                )
-            else:
-                block = _old_style(
-                    {k.removeprefix("data-"): v for k, v in attrs.items()}, _usage(node)
-                )
-            block.title = _title(node)
-            _add(blocks, seen, block)
-        if not frag.xpath("//*[@data-metadata or @data-streams or @data-sub]"):
-            # Truncated markup (a cut-off attribute) is dropped by the HTML parser:
-            # read the attributes of the video div with a regex instead.
-            for block in _regex_blocks(raw):
-                _add(blocks, seen, block)
-    return blocks
+    """Every video block of a courseware page, in page order (duplicates dropped): the
+    page model's declared selectors on the rendered page (no repair: the spider's
+    crawls repair, through the wrapper middleware)."""
+    from eduscrape.middlewares.wrappers import WrapperResult
+
+    rendered = render_units(page) or page
+    evaluated = evaluate(courseware_model(), parse_html(rendered), {})
+    return blocks_of(WrapperResult("openedx-courseware", evaluated.records, [], [], None))
 
 
 def _add(blocks: list[VideoBlock], seen: set[str], block: VideoBlock) -> None:

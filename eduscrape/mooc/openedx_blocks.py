@@ -29,9 +29,7 @@ class ApiVideoBlock(VideoBlock):
     """A video block of the blocks API: transcripts are URLs by language."""
 
     transcript_urls: dict[str, str] = field(default_factory=dict)
-    # Where this block drifted from the declared shape ({path: why}) and the kept reply.
-    broken: dict[str, str] = field(default_factory=dict)
-    page_path: str | None = None
+    # (``broken``/``page_path``, from VideoBlock: where its part of the reply drifted.)
 
     def transcript_url(self, base_url: str, language: str | None = None) -> str | None:
         lang = language or self.transcript_language or next(iter(self.transcript_urls), "")

@@ -11,6 +11,13 @@ gives them instead (:mod:`eduscrape.mooc.openedx_blocks`). Each video's
 transcript is fetched from its translation handler as edX ``{start, end, text}``
 JSON (milliseconds). JSON replies that drifted from their declared shape
 (:mod:`eduscrape.mooc.schema`) flag the items they feed (``broken``).
+
+Courseware and sequence pages are read through the ``openedx-courseware`` page model
+(``eduscrape/wrappers/openedx-courseware.yaml``), checked and repaired by the wrapper
+middleware on the page with its units rendered in place
+(:mod:`eduscrape.middlewares.openedx_units`). A page whose model broke, or whose video
+xblocks hold no player data the model reads, is a broken page (WARNING, stats, kept):
+its items carry ``broken`` and ``page_path``.
 """
 
 from __future__ import annotations
@@ -20,24 +27,41 @@ from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from eduscrape.arguments import Argument, boolean, url_list
 from eduscrape.items import MoocCourseItem, MoocVideoItem
+from eduscrape.middlewares.openedx_units import rendered
+from eduscrape.middlewares.wrappers import WrapperResult
 from eduscrape.mooc.ids import course_id, video_id
-from eduscrape.mooc.openedx import VideoBlock, course_key_from_url, parse_about, parse_courseware
-from eduscrape.mooc.openedx_blocks import ApiVideoBlock, blocks_url, video_blocks
+from eduscrape.mooc.openedx import (
+    VideoBlock,
+    blocks_of,
+    course_key_from_url,
+    empty_video_records,
+    parse_about,
+    video_blocks_without_player,
+)
+from eduscrape.mooc.openedx_blocks import blocks_url, video_blocks
 from eduscrape.mooc.records import course_records
 from eduscrape.mooc.schema import EDX_BLOCKS, within
+from eduscrape.spiders._broken import record_broken_page
 from eduscrape.spiders._mooc import MoocSpider
+
+_PAGE = {"wrapper": "courseware", "render_units": True}  # request meta of courseware pages
 
 
 class OpenEdxSpider(MoocSpider):
     name = "openedx"
     custom_settings: dict[str, Any] = {
         **MoocSpider.custom_settings,
-        "DOWNLOADER_MIDDLEWARES": {"eduscrape.middlewares.retry_after.RetryAfterMiddleware": 560},
+        "DOWNLOADER_MIDDLEWARES": {
+            "eduscrape.middlewares.retry_after.RetryAfterMiddleware": 560,
+            # Before the wrapper middleware (50) reads the page: units rendered in place.
+            "eduscrape.middlewares.openedx_units.RenderUnitsMiddleware": 55,
+        },
     }
+    page_models = {"courseware": "openedx-courseware"}
 
     arguments = (
         Argument("start_url", "course about page(s)", type=url_list, required=True),
@@ -121,6 +145,7 @@ class OpenEdxSpider(MoocSpider):
             callback=self.parse_courseware,
             errback=self.failed_courseware,
             cb_kwargs={"course": course},
+            meta=_PAGE,
         )
 
     def parse_blocks(self, response: Response, course: MoocCourseItem) -> Iterator[Any]:
@@ -159,14 +184,16 @@ class OpenEdxSpider(MoocSpider):
         @returns items 0 0
         @returns requests 2 2
         """
+        response = rendered(response)  # done by RenderUnitsMiddleware in a crawl
+        result = self.page(response, "courseware")
         # Sequence links: /courseware/<chapter>/<sequence>/ (chapter-only links are skipped).
         sequences = [
             response.urljoin(h)
-            for h in response.css("a[href*='/courseware/']::attr(href)").getall()
+            for h in result.selector("sequences").getall()
             if len(h.split("/courseware/", 1)[1].strip("/").split("/")) >= 2
         ]
         sequences = [u for u in dict.fromkeys(sequences) if u != response.url]
-        self.blocks[course.id] = {0: parse_courseware(response.text)}
+        self.blocks[course.id] = {0: self._blocks(response, result, course)}
         self.pending[course.id] = len(sequences)
         if not sequences:
             yield from self._course_done(course)
@@ -177,6 +204,7 @@ class OpenEdxSpider(MoocSpider):
                 callback=self.parse_sequence,
                 errback=self.failed_sequence,
                 cb_kwargs={"course": course, "index": index},
+                meta=_PAGE,
             )
 
     def parse_sequence(
@@ -192,8 +220,33 @@ class OpenEdxSpider(MoocSpider):
         """
         # A sequence on its own (scrapy parse, scrapy check) is a course of one sequence.
         self.pending.setdefault(course.id, 1)
-        self.blocks.setdefault(course.id, {})[index] = parse_courseware(response.text)
+        response = rendered(response)  # done by RenderUnitsMiddleware in a crawl
+        blocks = self._blocks(response, self.page(response, "courseware"), course)
+        self.blocks.setdefault(course.id, {})[index] = blocks
         yield from self._sequence_done(course)
+
+    def _blocks(
+        self, response: Response, result: WrapperResult, course: MoocCourseItem
+    ) -> list[VideoBlock]:
+        """The page's video blocks; a broken page is recorded (WARNING, stats, kept) and
+        flags the course and the videos it gives."""
+        blocks = blocks_of(result)
+        broken = result.broken_fields()
+        # Video xblocks whose player the model did not read: a redesign, not an empty unit.
+        missing = (
+            video_blocks_without_player(response.selector.root)
+            if isinstance(response, TextResponse)
+            else 0
+        )
+        empty = empty_video_records(result)
+        if missing or empty:
+            broken["video"] = f"{max(missing, empty)} video block(s) without player data"
+        page_path = record_broken_page(self.crawler, response, broken)
+        if broken:
+            self.flag(course, broken, page_path)
+            for block in blocks:
+                block.broken, block.page_path = dict(broken), page_path
+        return blocks
 
     def failed_sequence(self, failure: Any) -> Iterator[Any]:
         self.crawler.stats.inc_value("mooc/openedx/sequence_failed")
@@ -232,8 +285,8 @@ class OpenEdxSpider(MoocSpider):
             for order, block in enumerate(ordered, 1)
         ]
         for block, video in zip(ordered, videos, strict=True):
-            if isinstance(block, ApiVideoBlock):  # drift in its part of the blocks API reply
-                self.flag(video, block.broken, block.page_path)
+            # Drift in its part of the blocks API reply, or read from a broken page.
+            self.flag(video, block.broken, block.page_path)
         course.video_order = [v.id for v in videos]
         course.video_name = [v.name for v in videos]
         course.chapter = [v.chapter for v in videos]

@@ -9,7 +9,10 @@ Course list ``POST /api/v1/lms/get_product_list/?page=N``; chapters
 subtitles ``/api/v1/lms/service/subtitle_parse/?c_d={ccid}&lg=0`` give
 ``{start, end, text}``. With ``catalogue_url`` the course list is read from
 the catalogue page rendered in Chromium (scrapy-playwright), for platforms
-where only the browser sees it. API errors and rate limits (429 + Retry-After,
+where only the browser sees it, through the ``xuetangx-catalogue`` page model
+(``eduscrape/wrappers/xuetangx-catalogue.yaml``: checked and repaired by the wrapper
+middleware; a catalogue whose cards cannot be read is a broken page, its courses
+flagged). API errors and rate limits (429 + Retry-After,
 handled by RetryAfterMiddleware) are recorded, never fatal.
 """
 
@@ -26,6 +29,7 @@ from scrapy.http import Response
 
 from eduscrape.arguments import MAX_PAGES, Argument
 from eduscrape.items import MoocCourseItem, MoocVideoItem
+from eduscrape.middlewares.wrappers import WrapperResult
 from eduscrape.mooc.ids import course_id, video_id
 from eduscrape.mooc.records import course_records
 from eduscrape.mooc.schema import (
@@ -37,6 +41,7 @@ from eduscrape.mooc.schema import (
     within,
 )
 from eduscrape.playwright import PLAYWRIGHT_SETTINGS
+from eduscrape.spiders._broken import record_broken_page
 from eduscrape.spiders._mooc import MoocSpider
 
 _API = "/api/v1/lms"
@@ -46,6 +51,11 @@ _CARD_LINK = re.compile(r"/course/([^/?#]+)/(\d+)")
 def _records(value: Any) -> list[dict[str, Any]]:
     """The objects of a list of records (anything else: none; the check reports it)."""
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _card_text(result: WrapperResult, name: str, index: int) -> str:
+    """The text of field *name* of catalogue card *index* (its elements' texts joined)."""
+    return " ".join(result.selector(name, "card", index).css("::text").getall()).strip()
 
 
 def _first(obj: dict[str, Any], *keys: str, default: Any = None) -> Any:
@@ -64,6 +74,7 @@ class XuetangxSpider(MoocSpider):
         # API replies with 4xx/5xx carry a JSON message worth recording.
         "HTTPERROR_ALLOW_ALL": True,
     }
+    page_models = {"catalogue": "xuetangx-catalogue"}
 
     arguments = (
         Argument("base_url", "the platform's base URL", default="https://www.xuetangx.com"),
@@ -119,10 +130,11 @@ class XuetangxSpider(MoocSpider):
                 self.catalogue_url,
                 callback=self.parse_catalogue,
                 meta={
+                    "wrapper": "catalogue",
                     "playwright": True,
-                    "playwright_page_methods": [
-                        PageMethod("wait_for_selector", "a.course-card, .catalogue-empty"),
-                    ],
+                    # Rendered when the page's scripts have fetched everything: a
+                    # selector to wait for would time out on a redesigned catalogue.
+                    "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
                 },
             )
             return
@@ -207,25 +219,37 @@ class XuetangxSpider(MoocSpider):
         @returns items 0 0
         @returns requests 3
         """
-        cards = response.css("a.course-card")
+        result = self.page(response, "catalogue")
+        cards = result.records_of("card")
         self.crawler.stats.inc_value("mooc/xuetangx/catalogue_cards", len(cards))
-        for card in cards:
-            match = _CARD_LINK.search(card.attrib.get("href", ""))
+        broken = result.broken_fields()
+        links = {m[0] for m in _CARD_LINK.finditer(" ".join(response.xpath("//a/@href").getall()))}
+        read = {m[0] for c in cards for m in _CARD_LINK.finditer(c["fields"].get("link") or "")}
+        if links - read:  # course links outside the cards the model reads: a redesign
+            broken.setdefault("card", f"{len(links - read)} course link(s) in no card read")
+        elif not cards and result.value("empty") is None:
+            broken.setdefault("card", "no course card and no empty-catalogue notice")
+        page_path = record_broken_page(self.crawler, response, broken)
+        for index, card in enumerate(cards):
+            match = _CARD_LINK.search(card["fields"].get("link") or "")
             if not match:
                 continue
             staff = [
                 (t.css("::text").get("").strip(), t.attrib.get("title", "").strip())
-                for t in card.css(".course-teacher")
+                for t in result.selector("teachers", "card", index)
             ]
             staff = [(name, title) for name, title in staff if name]
             course = self._course_item(
                 cid=match[2],
                 sign=match[1],
-                name=" ".join(card.css(".course-name ::text").getall()).strip() or match[1],
-                about=" ".join(card.css(".course-intro ::text").getall()).strip(),
+                name=_card_text(result, "name", index) or match[1],
+                about=_card_text(result, "intro", index),
                 teachers=[name for name, _ in staff],
-                school=" ".join(card.css(".course-org ::text").getall()).strip(),
+                school=_card_text(result, "school", index),
             )
+            # The page's problems, and this card's own broken fields.
+            own = {k: v for k, v in broken.items() if k.partition(".")[2] in ("", *card["broken"])}
+            self.flag(course, own, page_path)
             # Teacher "about": the card shows the job title.
             yield self._chapters_request(course, dict(staff))
 
