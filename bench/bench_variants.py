@@ -27,6 +27,7 @@ Data: ../shared/data/variants/dev (skipped with a message when absent).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.server
 import json
@@ -210,6 +211,46 @@ def _on_consistent_pages(
     return {**labels, "mutation_list": kept}, results
 
 
+def _kinds_total(runs: list[dict[str, Any]], tag: str, field: str) -> dict[str, list[int]]:
+    total: dict[str, list[int]] = {}
+    for run in runs:
+        for kind, (found, n) in run[tag][field].items():
+            entry = total.setdefault(kind, [0, 0])
+            entry[0] += found
+            entry[1] += n
+    return dict(sorted(total.items()))
+
+
+def block_check_ablation(name: str) -> dict[str, Any]:
+    """Flag rate on the real pair's up-to-date pages with each block check alone, none
+    and the default set (``Criteria.block_checks``, eduscrape/variants/blocks.py): what
+    each check costs in flags of real translations (mutation recall: the
+    cross_language_mutated rows)."""
+    left, right = PAIRS[name]
+    pair_dir = DATA / name
+    labels = json.loads((pair_dir / "labels.json").read_text())
+    current = [
+        rel
+        for rel, info in labels["pages"].items()
+        if info.get("left") and info.get("right") and not info.get("outdated")
+    ]
+    out: dict[str, Any] = {"up_to_date_pages": len(current)}
+    default = Criteria().for_translation()
+    for tag, checks in (
+        ("none", frozenset()),
+        ("links", frozenset({"links"})),
+        ("order", frozenset({"order"})),
+        ("emphasis", frozenset({"emphasis"})),
+        ("default", default.block_checks),
+        ("all", frozenset({"links", "order", "emphasis"})),
+    ):
+        criteria = dataclasses.replace(default, block_checks=checks)
+        results = compare_trees(pair_dir, left, right, criteria, None, [left, right])
+        flagged = sum(1 for rel in current if not results[rel].consistent)
+        out[tag] = {"flagged": flagged, "flag_rate": round(flagged / len(current), 3)}
+    return out
+
+
 def cross_language_mutated(name: str, seeds: tuple[int, ...] = SEEDS) -> dict[str, Any]:
     """Mutations on a real translation: detection, page F1, false flags (see module doc)."""
     left, right = PAIRS[name]
@@ -240,7 +281,12 @@ def cross_language_mutated(name: str, seeds: tuple[int, ...] = SEEDS) -> dict[st
                 # Pages the real pair itself differs on are real differences: also score
                 # only pages consistent in the unmutated pair, and mutations on those.
                 clean_labels, clean = _on_consistent_pages(labels, results, base)
+                clean_score = score_mutated(clean_labels, clean)
                 row[tag] = {
+                    "kinds": {k: [v["found"], v["n"]] for k, v in score["kinds"].items()},
+                    "kinds_vs_real_pair": {
+                        k: [v["found"], v["n"]] for k, v in clean_score["kinds"].items()
+                    },
                     "found": sum(v["found"] for v in score["kinds"].values() if v["n"]),
                     "mutations": len(labels["mutation_list"]),
                     "missed": {k: v["missed"] for k, v in score["kinds"].items() if v["missed"]},
@@ -262,6 +308,10 @@ def cross_language_mutated(name: str, seeds: tuple[int, ...] = SEEDS) -> dict[st
                 "false_flag_rate_vs_real_pair": _mean(
                     [r[tag]["pages_vs_real_pair"]["false_flag_rate"] for r in runs]
                 ),
+                # Per mutation kind over the seeds: [found, n], all pages / pages the
+                # unmutated pair has consistent.
+                "per_kind": _kinds_total(runs, tag, "kinds"),
+                "per_kind_vs_real_pair": _kinds_total(runs, tag, "kinds_vs_real_pair"),
             }
         out[key] = {"summary": summary, "runs": runs}
     return out
@@ -329,16 +379,20 @@ def outdated_ranking(name: str) -> dict[str, Any]:
 
 def offline() -> dict[str, Any]:
     """The parts that need no crawl (cross-language mutated pairs, outdated ranking)."""
-    out: dict[str, Any] = {"cross_language_mutated": {}, "outdated": {}}
+    out: dict[str, Any] = {"cross_language_mutated": {}, "outdated": {}, "block_checks": {}}
     for name in PAIRS:
         out["cross_language_mutated"][name] = cross_language_mutated(name)
         out["outdated"][name] = outdated_ranking(name)
+        out["block_checks"][name] = block_check_ablation(name)
     # Headline figures (bench/run_all.py's table): localized links, with conventions.
     for name in PAIRS:
         short = name.removeprefix("apache-").replace("-", "_")
         got = out["cross_language_mutated"][name]["localized_links"]["summary"]["with_conventions"]
         out[f"xlang_{short}_page_f1_vs_real_pair"] = got["page_f1_vs_real_pair"]
         out[f"xlang_{short}_false_flags_vs_real_pair"] = got["false_flag_rate_vs_real_pair"]
+        out[f"real_{short}_flag_rate_up_to_date"] = out["outdated"][name]["all_signals"][
+            "flag_rate_up_to_date"
+        ]
         out[f"outdated_{short}_precision"] = out["outdated"][name]["all_signals"]["precision"]
         out[f"outdated_{short}_recall"] = out["outdated"][name]["all_signals"]["recall"]
     return out

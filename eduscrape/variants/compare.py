@@ -15,9 +15,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from eduscrape.variants.blocks import BlockFindings, block_findings
 from eduscrape.variants.links import localized_site, same_document
 from eduscrape.variants.pairing import VariantMapper
-from eduscrape.variants.structure import PageStructure
+from eduscrape.variants.structure import BLOCK_EMPHASIS, PageStructure
 from eduscrape.variants.translation import lost_section_links, new_phrase_kinds
 
 MAX_DIFF_LINES = 400
@@ -78,6 +79,7 @@ def compare_pages(
     lk = [mapper.key(a.url) for a in left.anchors]
     rk = [mapper.key(a.url) for a in right.anchors]
     lanchors, ranchors = left.anchors, right.anchors
+    every = (lk, rk)  # every occurrence, for the block checks
     if mapper.criteria.distinct_targets:
         lk, lanchors = _first_occurrences(lk, lanchors)
         rk, ranchors = _first_occurrences(rk, ranchors)
@@ -136,6 +138,7 @@ def compare_pages(
     if mapper.criteria.distinct_targets:
         # What the translation tolerances would hide: a section link dropped (translation.py).
         result.missing_links.extend(lost_section_links(left, right, mapper))
+    inside = _block_checks(left, right, every, mapper, result, Counter(lk) & Counter(rk))
     result.type1 = bool(result.missing_links or result.extra_links or result.retargeted_links)
 
     # Type 2: the common targets in another order.
@@ -145,6 +148,9 @@ def compare_pages(
     if lseq != rseq and mapper.criteria.tolerate_block_reorder:
         lseq = _block_sorted(lk, [a.block for a in lanchors], common)
         rseq = _block_sorted(rk, [a.block for a in ranchors], common)
+    if inside is not None and inside.reordered and lseq == rseq:
+        result.type2 = True
+        result.reordered_links.extend(inside.reordered)
     if lseq != rseq:
         result.type2 = True
         matcher = difflib.SequenceMatcher(None, lseq, rseq, autojunk=False)
@@ -175,7 +181,8 @@ def compare_pages(
         result.tag_diff = "\n".join(diff)
 
     new_phrase = new_phrase_kinds(left, right) if mapper.criteria.distinct_targets else []
-    result.nonstructural = result.nonstructural or bool(new_phrase)
+    emphasis = inside.phrase if inside is not None else []
+    result.nonstructural = result.nonstructural or bool(new_phrase) or bool(emphasis)
     result.consistent = not (result.type1 or result.type2 or result.nonstructural)
     result.summary = _summary(result)
     if new_phrase:
@@ -183,7 +190,45 @@ def compare_pages(
             result.summary.remove(_NO_TAG_DIFF)
         tags = ", ".join(f"<{tag}>" for tag in new_phrase)
         result.summary.append(f"The right page uses phrase markup the left never does: {tags}.")
+    if emphasis and not new_phrase:
+        if not result.tag_diff and _NO_TAG_DIFF in result.summary:
+            result.summary.remove(_NO_TAG_DIFF)
+        where = ", ".join(f"<{e['tag']}> in a <{e['block']}>" for e in emphasis[:5])
+        result.summary.append(f"The right page adds emphasis where the left has none: {where}.")
     return result
+
+
+def _block_checks(
+    left: PageStructure,
+    right: PageStructure,
+    keys: tuple[list[str], list[str]],
+    mapper: VariantMapper,
+    result: Comparison,
+    both: Counter[str],
+) -> BlockFindings | None:
+    """Findings inside aligned blocks (blocks.py) that the page-level sets did not make:
+    occurrences of targets both pages link are added to the missing/extra links."""
+    checks = mapper.criteria.block_checks
+    if not checks:
+        return None
+    found = block_findings(left, right, *keys)
+    reported = {link["key"] for link in result.missing_links + result.extra_links}
+    reported |= {link["from"] for link in result.retargeted_links}
+    reported |= {link["to"] for link in result.retargeted_links}
+    if "links" in checks:
+        for link in found.missing:
+            if link["key"] in both and link["key"] not in reported:
+                result.missing_links.append(link)
+        for link in found.extra:
+            if link["key"] in both and link["key"] not in reported:
+                result.extra_links.append(link)
+        result.type1 = bool(result.missing_links or result.extra_links or result.retargeted_links)
+    if "order" not in checks:
+        found.reordered = []
+    found.phrase = (
+        [p for p in found.phrase if p["tag"] in BLOCK_EMPHASIS] if "emphasis" in checks else []
+    )
+    return found
 
 
 def _first_occurrences(keys: list[str], anchors: list[Any]) -> tuple[list[str], list[Any]]:

@@ -68,17 +68,20 @@ def _content_span(html: bytes) -> tuple[int, int]:
     return lo, end.start() if end else len(html)
 
 
-def _content_anchors(html: bytes) -> list[re.Match[bytes]]:
+def _compared(m: re.Match[bytes], rel: str) -> bool:
+    """Whether the comparison looks at this link at all: not a language switcher
+    (hreflang/alternate: navigation between the variants) nor a link to the page itself."""
+    attrs = (m.group(1) + m.group(3)).lower()
+    if b"hreflang" in attrs or b"alternate" in attrs or b"<a" in m.group(4).lower():
+        return False
+    if m.group(2).lower().startswith((b"javascript:", b"mailto:", b"data:")):
+        return False
+    return _target_rel(rel, m.group(2)) != rel
+
+
+def _content_anchors(html: bytes, rel: str) -> list[re.Match[bytes]]:
     lo, hi = _content_span(html)
-    out = []
-    for m in _ANCHOR.finditer(html, lo, hi):
-        attrs = (m.group(1) + m.group(3)).lower()
-        if b"hreflang" in attrs or b"alternate" in attrs or b"<a" in m.group(4).lower():
-            continue
-        if m.group(2).lower().startswith((b"javascript:", b"mailto:", b"data:")):
-            continue
-        out.append(m)
-    return out
+    return [m for m in _ANCHOR.finditer(html, lo, hi) if _compared(m, rel)]
 
 
 def _rel_href(from_rel: str, to_rel: str) -> bytes:
@@ -133,7 +136,7 @@ class _Mutator:
 
     def _remove_anchor(self, rel: str) -> bool:
         html = self.pages[rel]
-        anchors = _content_anchors(html)
+        anchors = _content_anchors(html, rel)
         if not anchors:
             return False
         m = self.rng.choice(anchors)
@@ -167,7 +170,7 @@ class _Mutator:
 
     def _retarget_anchor(self, rel: str) -> bool:
         html = self.pages[rel]
-        anchors = [m for m in _content_anchors(html) if _target_rel(rel, m.group(2))]
+        anchors = [m for m in _content_anchors(html, rel) if _target_rel(rel, m.group(2))]
         if not anchors:
             return False
         m = self.rng.choice(anchors)
@@ -232,7 +235,7 @@ class _Mutator:
                 if ta and tb and {h for h, _ in ta}.isdisjoint({h for h, _ in tb}):
                     options.append((a, b, "<li> in <ul>"))
         for p in _P.finditer(html, lo, hi):
-            links = [m for m in _ANCHOR.finditer(html, p.start(1), p.end(1))]
+            links = [m for m in _ANCHOR.finditer(html, p.start(1), p.end(1)) if _compared(m, rel)]
             for a, b in itertools.pairwise(links):
                 if a.group(2).split(b"#")[0] != b.group(2).split(b"#")[0]:
                     options.append((a, b, "<a> in <p>"))

@@ -65,6 +65,9 @@ PHRASE_TAGS = frozenset(
         "mark",
     }
 )
+# Phrase tags whose text names something (a directive, a file, a value): the same in
+# every language, so they help align blocks across a translation (blocks.py).
+CODE_TAGS = frozenset({"code", "kbd", "var", "samp"})
 # Elements that make a block: anchors inside one block may be reordered by a
 # translation (word order), see Criteria.tolerate_block_reorder.
 BLOCK_TAGS = frozenset(
@@ -100,6 +103,12 @@ BLOCK_TAGS = frozenset(
         "body",
     }
 )
+# The block checks a translation gets by default (Criteria.block_checks, blocks.py).
+DEFAULT_BLOCK_CHECKS = frozenset({"order", "emphasis"})
+# Phrase markup that is the author's emphasis, not a technical term's markup: a
+# translation keeps it where the original has it and does not add it to a block
+# without any (translators do add code/var/strong around terms).
+BLOCK_EMPHASIS = frozenset({"em", "i"})
 # Subtrees that are never compared (not rendered text structure, or the <head>).
 DEFAULT_SKIPPED_SUBTREES = frozenset({"head", "script", "style", "noscript", "template"})
 
@@ -128,6 +137,12 @@ class Criteria:
     # translation links a directive at its first or at every mention); set by
     # for_translation().
     distinct_targets: bool = False
+    # Checks inside aligned blocks (blocks.py), between variants in different
+    # languages where page-level sets hide them: "links" (an occurrence missing or
+    # added in a block while the page links the target elsewhere), "order" (links of
+    # a block in another order), "emphasis" (BLOCK_EMPHASIS markup added in a block
+    # that has none); set by for_translation().
+    block_checks: frozenset[str] = frozenset()
     # `/dir/` and `/dir/index.html` are the same target.
     index_names: tuple[str, ...] = ("index.html", "index.htm")
     # Pages larger than this are truncated before parsing (bytes).
@@ -141,6 +156,7 @@ class Criteria:
             ignored_tags=self.ignored_tags | PHRASE_TAGS | {"p"},
             tolerate_block_reorder=True,
             distinct_targets=True,
+            block_checks=DEFAULT_BLOCK_CHECKS,
         )
 
     def effective(self, tag: str) -> bool:
@@ -162,6 +178,23 @@ class Anchor:
 
 
 @dataclass
+class Block:
+    """A block element: its tag, enclosing block, code-like texts and phrase markup in it."""
+
+    tag: str
+    parent: int = 0
+    codes: list[str] = field(default_factory=list)  # texts of code/kbd/var/samp, lower-cased
+    phrase: dict[str, int] = field(default_factory=dict)  # phrase tag -> count directly in it
+
+    def to_list(self) -> list[Any]:
+        return [self.tag, self.parent, self.codes, self.phrase]
+
+    @classmethod
+    def from_list(cls, data: list[Any]) -> Block:
+        return cls(str(data[0]), int(data[1]), [str(c) for c in data[2]], dict(data[3]))
+
+
+@dataclass
 class PageStructure:
     """A page reduced for comparison: effective tags, anchors, alternates, language."""
 
@@ -177,6 +210,9 @@ class PageStructure:
     # Phrase-level tags seen (name -> count), also when the criteria ignore them;
     # None: not known (a structure stored by an older version).
     phrase_tags: dict[str, int] | None = field(default_factory=dict)
+    # Every block element by ordinal (Anchor.block; 0 is the page itself), for the
+    # block alignment of blocks.py; None: not known (stored by an older version).
+    blocks: list[Block] | None = field(default_factory=list)
 
     @property
     def tag_names(self) -> list[str]:
@@ -196,6 +232,7 @@ class PageStructure:
             "truncated": self.truncated,
             "digest": self.digest,
             "phrase_tags": self.phrase_tags,
+            "blocks": None if self.blocks is None else [b.to_list() for b in self.blocks],
         }
 
     @classmethod
@@ -223,6 +260,11 @@ class PageStructure:
             digest=str(data.get("digest", "")),
             phrase_tags=(
                 dict(data["phrase_tags"]) if data.get("phrase_tags") is not None else None
+            ),
+            blocks=(
+                [Block.from_list(b) for b in data["blocks"]]
+                if data.get("blocks") is not None
+                else None
             ),
         )
 
@@ -351,6 +393,10 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
                 _add_anchor(child, href, block)
             if tag in PHRASE_TAGS:
                 phrase[tag] = phrase.get(tag, 0) + 1
+                here = block_list[block].phrase
+                here[tag] = here.get(tag, 0) + 1
+                if tag in CODE_TAGS:
+                    block_list[block].codes.append(_text_of(child).casefold()[:80])
             child_depth = depth
             if tag not in ("a", "area") and criteria.effective(tag):
                 tokens.append(f"{depth}:{tag}")
@@ -359,13 +405,16 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
             if tag in BLOCK_TAGS:
                 blocks[0] += 1
                 child_block = blocks[0]
+                block_list.append(Block(tag, block))
             if len(texts) < 60:
                 texts.extend(t for t in (child.text, child.tail) if t and t.strip())
             walk(child, child_depth, child_block)
 
     phrase: dict[str, int] = {}
+    block_list = [Block("body")]
     walk(start, 0, 0)
     page.phrase_tags = phrase
+    page.blocks = block_list
     page.tags = tokens
     page.anchors = anchors
     page.text_sample = " ".join(" ".join(texts).split())[:2000]

@@ -1,0 +1,242 @@
+"""Block alignment across a translation: what page-level link sets cannot see (Scrapy-free).
+
+Between variants in different languages the comparison tolerates what translators
+change (word order, a term linked once or at every mention, emphasis): compared as
+page-level sets, a link swapped with its neighbour, a link removed where the page
+links the same target elsewhere, or a word wrapped in ``<em>`` on a page that uses
+``<em>`` anyway all disappear. Here the content blocks (paragraphs, list items,
+cells, headings, ``pre``...) of both pages are aligned by structure and by what a
+translation keeps: link targets and code-like texts (directive, file and value
+names). Inside aligned blocks the links are compared by position, so:
+
+- a link occurrence missing (or added) in a block while the other page links the
+  target elsewhere is a type-1 difference, unless the occurrence moved to a
+  neighbouring block (a paragraph split or merged);
+- two links of a block in another order are type 2 when the block's links are
+  otherwise the same;
+- phrase markup (``em``, ``strong``, ``code``...) added in a block that has none of
+  it in the reference is non-structural.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from eduscrape.variants.structure import Block, PageStructure
+
+# Blocks that hold content (text, links): the units aligned. Containers (div, ul,
+# table...) take part only when they hold links themselves.
+UNIT_TAGS = frozenset(
+    {
+        "p",
+        "li",
+        "dd",
+        "dt",
+        "td",
+        "th",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "caption",
+        "figcaption",
+        "blockquote",
+    }
+)
+# Larger unaligned regions are paired by position only (quadratic alignment cost).
+MAX_REGION = 150
+# An occurrence that moved at most this many units away (a split or merged paragraph).
+MOVE_WINDOW = 2
+
+
+@dataclass
+class _Unit:
+    ordinal: int
+    tag: str
+    keys: list[str]
+    anchors: list[Any]
+    codes: list[str]
+    phrase: dict[str, int]
+
+    signature: str = ""
+    features: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.signature = f"{self.tag}|{' '.join(self.keys)}|{' '.join(sorted(self.codes))}"
+        self.features = frozenset(self.keys) | {f"c:{c}" for c in self.codes}
+
+
+@dataclass
+class BlockFindings:
+    """Differences found inside aligned blocks (anchors as compare.py reports them)."""
+
+    missing: list[dict[str, Any]] = field(default_factory=list)
+    extra: list[dict[str, Any]] = field(default_factory=list)
+    reordered: list[dict[str, Any]] = field(default_factory=list)
+    phrase: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _units(page: PageStructure, keys: Sequence[str]) -> list[_Unit]:
+    blocks: list[Block] = page.blocks or []
+    by_block: dict[int, list[int]] = {}
+    for i, anchor in enumerate(page.anchors):
+        by_block.setdefault(anchor.block, []).append(i)
+    units = []
+    for ordinal, block in enumerate(blocks):
+        linked = by_block.get(ordinal, [])
+        if block.tag not in UNIT_TAGS and not linked and not block.codes:
+            continue
+        units.append(
+            _Unit(
+                ordinal,
+                block.tag,
+                [keys[i] for i in linked],
+                [page.anchors[i] for i in linked],
+                block.codes,
+                block.phrase,
+            )
+        )
+    return units
+
+
+def _similarity(a: _Unit, b: _Unit) -> float:
+    if a.tag != b.tag:
+        return 0.0
+    fa, fb = a.features, b.features
+    if not fa and not fb:
+        return 0.5
+    if not fa or not fb:
+        return 0.1
+    return 0.1 + 2 * len(fa & fb) / len(fa | fb)
+
+
+def _dp(left: list[_Unit], right: list[_Unit]) -> list[tuple[int, int]]:
+    """Monotonic pairing of two unit runs that maximizes the summed similarity."""
+    n, m = len(left), len(right)
+    if n == 0 or m == 0:
+        return []
+    if n > MAX_REGION or m > MAX_REGION:
+        return [(i, i) for i in range(min(n, m)) if left[i].tag == right[i].tag]
+    sims = [[_similarity(a, b) for b in right] for a in left]
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        row, below, srow = score[i], score[i + 1], sims[i]
+        for j in range(m - 1, -1, -1):
+            best = below[j] if below[j] > row[j + 1] else row[j + 1]
+            sim = srow[j]
+            if sim > 0 and sim + below[j + 1] > best:
+                best = sim + below[j + 1]
+            row[j] = best
+    pairs = []
+    i = j = 0
+    while i < n and j < m:
+        sim = sims[i][j]
+        if sim > 0 and abs(score[i][j] - (sim + score[i + 1][j + 1])) < 1e-9:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif abs(score[i][j] - score[i + 1][j]) < 1e-9:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def align(left: list[_Unit], right: list[_Unit]) -> list[tuple[int, int]]:
+    """Pairs (left index, right index) of aligned units, in order.
+
+    Units with links or code texts that are identical on both sides anchor the
+    alignment (a plain diff, fast even on pages of thousands of table cells); the
+    runs between two anchors are paired by similarity (:func:`_dp`)."""
+    lf = [i for i, u in enumerate(left) if u.features]
+    rf = [j for j, u in enumerate(right) if u.features]
+    matcher = difflib.SequenceMatcher(
+        None, [left[i].signature for i in lf], [right[j].signature for j in rf]
+    )
+    fixed = [
+        (lf[a.a + k], rf[a.b + k]) for a in matcher.get_matching_blocks() for k in range(a.size)
+    ]
+    pairs: list[tuple[int, int]] = []
+    i0 = j0 = 0
+    for i, j in [*fixed, (len(left), len(right))]:
+        pairs.extend((i0 + a, j0 + b) for a, b in _dp(left[i0:i], right[j0:j]))
+        if i < len(left):
+            pairs.append((i, j))
+        i0, j0 = i + 1, j + 1
+    return pairs
+
+
+def _link(key: str, anchor: Any) -> dict[str, Any]:
+    return {"key": key, "text": anchor.text, "url": anchor.url, "block": True}
+
+
+def block_findings(
+    left: PageStructure,
+    right: PageStructure,
+    lkeys: Sequence[str],
+    rkeys: Sequence[str],
+) -> BlockFindings:
+    """Differences inside aligned blocks of *left* and *right* (see the module doc);
+    *lkeys*/*rkeys*: the comparison keys of every anchor of each page, in order."""
+    found = BlockFindings()
+    if not left.blocks or not right.blocks:
+        return found  # structures stored by an older version: nothing to align
+    lunits, runits = _units(left, lkeys), _units(right, rkeys)
+    pairs = align(lunits, runits)
+    # Position of every unit on the other side (unpaired: that of the previous pair).
+    lpos: dict[int, int] = {}
+    rpos: dict[int, int] = {}
+    for i, j in pairs:
+        lpos[i], rpos[j] = j, i
+    # Occurrences present on one side of a block pair (or in an unpaired block) only.
+    gone: list[tuple[str, int, Any]] = []  # key, right position, anchor
+    new: list[tuple[str, int, Any]] = []  # key, right position, anchor
+    last = -1
+    paired_left = set(lpos)
+    for i, unit in enumerate(lunits):
+        where = lpos.get(i, last)
+        last = where
+        if i not in paired_left:
+            gone.extend((k, where, a) for k, a in zip(unit.keys, unit.anchors, strict=True))
+    last = -1
+    for j, unit in enumerate(runits):
+        if j not in rpos:
+            new.extend((k, j, a) for k, a in zip(unit.keys, unit.anchors, strict=True))
+    for i, j in pairs:
+        a, b = lunits[i], runits[j]
+        ca, cb = Counter(a.keys), Counter(b.keys)
+        if ca != cb:
+            left_only, right_only = ca - cb, cb - ca
+            for k, anchor in zip(a.keys, a.anchors, strict=True):
+                if left_only[k] > 0:
+                    left_only[k] -= 1
+                    gone.append((k, j, anchor))
+            for k, anchor in zip(b.keys, b.anchors, strict=True):
+                if right_only[k] > 0:
+                    right_only[k] -= 1
+                    new.append((k, j, anchor))
+        else:
+            if a.keys != b.keys and len(set(a.keys)) > 1:
+                found.reordered.append({"key": " ".join(a.keys), "block": a.tag})
+        for tag, count in b.phrase.items():
+            if count > a.phrase.get(tag, 0) and not a.phrase.get(tag):
+                found.phrase.append({"tag": tag, "block": a.tag, "count": count})
+    # An occurrence that moved to a nearby block (split or merged paragraph) is no loss.
+    spare = list(new)
+    for k, where, anchor in gone:
+        match = next(
+            (n for n in spare if n[0] == k and abs(n[1] - where) <= MOVE_WINDOW),
+            None,
+        )
+        if match is not None:
+            spare.remove(match)
+            continue
+        found.missing.append(_link(k, anchor))
+    found.extra.extend(_link(k, anchor) for k, _, anchor in spare)
+    return found

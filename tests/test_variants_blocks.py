@@ -1,0 +1,176 @@
+"""eduscrape.variants.blocks: links and emphasis compared inside aligned blocks."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from eduscrape.variants import Criteria, VariantMapper, compare_pages, reduce_page
+from eduscrape.variants.blocks import _units, align, block_findings
+from eduscrape.variants.mutations import mutate_pair
+from eduscrape.variants.structure import PageStructure
+
+TR = Criteria().for_translation()
+EN, FR = "http://s.test/en/", "http://s.test/fr/"
+HTML = "<!DOCTYPE html><html lang='{}'><body><div id='page-content'>{}</div></body></html>"
+# A page of a manual: an intro, a list of modules, a paragraph naming two directives,
+# a note with emphasis, a table; the French one reads differently and has one more
+# paragraph (a translator's note) with no links.
+EN_PAGE = (
+    "<h1>Caching</h1><p>See <a href='mod/core.html'>core</a> for the basics.</p>"
+    "<ul><li><a href='mod/mod_cache.html'>mod_cache</a></li>"
+    "<li><a href='mod/mod_cache_disk.html'>mod_cache_disk</a></li></ul>"
+    "<p>Use <code><a href='mod/core.html#listen'>Listen</a></code> with "
+    "<code><a href='mod/mod_so.html'>LoadModule</a></code> and read "
+    "<a href='mod/core.html'>core</a> again.</p>"
+    "<p>This is <em>important</em> for <code>httpd.conf</code>.</p>"
+    "<p>Plain words about caching that have no markup at all.</p>"
+    "<table><tr><td><code>CacheEnable</code></td><td>on</td></tr></table>"
+)
+FR_PAGE = (
+    "<h1>Mise en cache</h1><p>Voir <a href='mod/core.html'>core</a> pour les bases.</p>"
+    "<p>Note du traducteur : rien à signaler.</p>"
+    "<ul><li><a href='mod/mod_cache.html'>mod_cache</a></li>"
+    "<li><a href='mod/mod_cache_disk.html'>mod_cache_disk</a></li></ul>"
+    "<p>Utilisez <code><a href='mod/core.html#listen'>Listen</a></code> avec "
+    "<code><a href='mod/mod_so.html'>LoadModule</a></code> et relisez "
+    "<a href='mod/core.html'>core</a>.</p>"
+    "<p>C'est <em>important</em> pour <code>httpd.conf</code>.</p>"
+    "<p>Des mots simples sur la mise en cache, sans aucun balisage.</p>"
+    "<table><tr><td><code>CacheEnable</code></td><td>activé</td></tr></table>"
+)
+
+
+def _pages(left: str, right: str, criteria: Criteria = TR) -> tuple[PageStructure, ...]:
+    lp = reduce_page(HTML.format("en", left), EN + "a.html", criteria)
+    rp = reduce_page(HTML.format("fr", right), FR + "a.html", criteria)
+    return lp, rp
+
+
+def _compare(left: str, right: str, criteria: Criteria = TR):
+    mapper = VariantMapper([EN + "index.html", FR + "index.html"], criteria=criteria)
+    return compare_pages(*_pages(left, right, criteria), mapper)
+
+
+def test_the_real_translation_is_consistent_and_its_blocks_align() -> None:
+    assert _compare(EN_PAGE, FR_PAGE).consistent
+    lp, rp = _pages(EN_PAGE, FR_PAGE)
+    mapper = VariantMapper([EN + "index.html", FR + "index.html"], criteria=TR)
+    lu = _units(lp, [mapper.key(a.url) for a in lp.anchors])
+    ru = _units(rp, [mapper.key(a.url) for a in rp.anchors])
+    pairs = align(lu, ru)
+    # Every block finds its own; the translator's extra paragraph (the third right
+    # unit, after h1 and the first paragraph) is left out.
+    assert len(pairs) == len(lu) == len(ru) - 1
+    assert all(lu[i].tag == ru[j].tag for i, j in pairs)
+    assert 2 not in {j for _, j in pairs}
+
+
+def test_two_links_swapped_inside_a_paragraph_are_type2() -> None:
+    swapped = FR_PAGE.replace(
+        "<code><a href='mod/core.html#listen'>Listen</a></code> avec "
+        "<code><a href='mod/mod_so.html'>LoadModule</a></code>",
+        "<code><a href='mod/mod_so.html'>LoadModule</a></code> avec "
+        "<code><a href='mod/core.html#listen'>Listen</a></code>",
+    )
+    c = _compare(EN_PAGE, swapped)
+    assert c.type2 and not c.type1 and not c.nonstructural
+    assert any("another order" in line for line in c.summary)
+    # Swapped list items were already found by the page-level order.
+    items = (
+        FR_PAGE.replace("mod_cache.html'>mod_cache<", "X")
+        .replace("mod_cache_disk.html'>mod_cache_disk<", "mod_cache.html'>mod_cache<")
+        .replace("X", "mod_cache_disk.html'>mod_cache_disk<")
+    )
+    assert _compare(EN_PAGE, items).type2
+    # Without the block checks the swap is word order, as before.
+    assert _compare(EN_PAGE, swapped, replace(TR, block_checks=frozenset())).consistent
+
+
+def test_a_word_wrapped_in_em_is_found_though_the_page_uses_em() -> None:
+    wrapped = FR_PAGE.replace("Des mots simples", "Des <em>mots</em> simples")
+    c = _compare(EN_PAGE, wrapped)
+    assert c.nonstructural and not c.type1 and not c.type2
+    assert c.summary == ["The right page adds emphasis where the left has none: <em> in a <p>."]
+    # Emphasis kept, dropped or moved inside its block, and technical markup a
+    # translator adds around a term, are not differences.
+    assert _compare(EN_PAGE, FR_PAGE.replace("<em>important</em>", "important")).consistent
+    assert _compare(
+        EN_PAGE, FR_PAGE.replace("<em>important</em> pour", "important <em>pour</em>")
+    ).consistent
+    assert _compare(
+        EN_PAGE, FR_PAGE.replace("Des mots simples", "Des <code>mots</code> simples")
+    ).consistent
+
+
+def test_a_removed_occurrence_of_a_target_linked_elsewhere_with_the_links_check() -> None:
+    # The second link to core.html dropped; the page still links core.html above.
+    removed = FR_PAGE.replace("relisez <a href='mod/core.html'>core</a>", "relisez core")
+    links = replace(TR, block_checks=TR.block_checks | {"links"})
+    c = _compare(EN_PAGE, removed, links)
+    assert c.type1 and [m["key"] for m in c.missing_links] == ["~/mod/core.html"]
+    assert c.missing_links[0]["block"] is True
+    added = FR_PAGE.replace("sans aucun balisage", "sans <a href='mod/core.html'>core</a>")
+    assert [e["key"] for e in _compare(EN_PAGE, added, links).extra_links] == ["~/mod/core.html"]
+    # A paragraph split moves a link to the next block: not a loss.
+    split = FR_PAGE.replace(" et relisez <a", ".</p><p>Relisez <a")
+    assert _compare(EN_PAGE, split, links).consistent
+    # By default a target linked once or at every mention counts the same (real
+    # translations do both on 8% of their pages).
+    assert _compare(EN_PAGE, removed).consistent
+
+
+def test_structures_keep_their_blocks_and_old_ones_are_compared_without() -> None:
+    lp, rp = _pages(EN_PAGE, FR_PAGE)
+    again = PageStructure.from_dict(lp.to_dict())
+    assert [b.to_list() for b in again.blocks or []] == [b.to_list() for b in lp.blocks or []]
+    assert any("listen" in b.codes for b in lp.blocks or [])
+    old = lp.to_dict()
+    del old["blocks"]
+    restored = PageStructure.from_dict(old)
+    assert restored.blocks is None
+    keys = [a.url for a in restored.anchors]
+    assert block_findings(restored, rp, keys, [a.url for a in rp.anchors]).reordered == []
+
+
+def test_alignment_of_a_page_of_thousands_of_cells_is_fast() -> None:
+    rows = "".join(
+        f"<tr><td><a href='mod/core.html#d{i}'>D{i}</a></td><td>{i % 7}</td>"
+        f"<td><a href='mod/directive-dict.html#Context'>ctx</a></td></tr>"
+        for i in range(1500)
+    )
+    left = f"<table>{rows}</table>"
+    right = left.replace("D700<", "D700 (fr)<").replace("<td>3</td>", "<td>trois</td>")
+    t0 = time.perf_counter()
+    c = _compare(left, right)
+    assert time.perf_counter() - t0 < 5
+    assert c.consistent
+
+
+def test_mutations_never_touch_links_the_comparison_does_not_look_at(tmp_path: Path) -> None:
+    for lang, word in (("en", "word"), ("fr", "mot")):
+        for i in range(12):
+            bar = (
+                f"<p><span>Languages: </span><a href='../en/p{i}.html' hreflang='en' "
+                f"rel='alternate'>en</a> | <a href='../fr/p{i}.html' hreflang='fr' "
+                f"rel='alternate'>fr</a></p>"
+            )
+            body = (
+                f"{bar}<p><a href='p{i}.html'>this page</a> and "
+                f"<a href='p{(i + 1) % 12}.html'>{word}</a> then "
+                f"<a href='p{(i + 2) % 12}.html'>{word}</a> with words long enough.</p>"
+            )
+            page = tmp_path / lang / f"p{i}.html"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(HTML.format(lang, body), encoding="utf-8")
+    for seed in range(4):
+        pages, labels = mutate_pair(tmp_path, "en", "fr", seed=seed, per_kind=2)
+        for m in labels["mutation_list"]:
+            if m["kind"] == "reorder_anchors":
+                html = pages[m["page"]].decode()
+                # The language bar and the link to the page itself stay where they were.
+                assert html.index("hreflang='en'") < html.index("hreflang='fr'")
+                assert html.index(f"href='{m['page']}'") < html.index("then")
+            if m["kind"] == "remove_anchor":
+                assert f"href='{m['page']}'" in pages[m["page"]].decode()
