@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from _support import PROJECT_DIR
 
 RUN_ALL = PROJECT_DIR / "bench" / "run_all.py"
@@ -84,3 +86,42 @@ def test_table_header_says_when_rows_of_a_partial_run_were_run() -> None:
     assert header.startswith("Rows run 2026-01-01T09:00:00+00:00 to 2026-01-02T10:00:00+00:00 on x")
     report["benchmarks"]["bench_a"]["ran_at"] = "2026-01-02T10:00:00+00:00"
     assert run_all.markdown(report).startswith("Run 2026-01-02T10:00:00+00:00 on x")
+
+
+def test_redesign_bench_quick_mode_runs_real_crawls() -> None:
+    """bench/bench_redesigns.py in quick mode, as run_all.py runs it (its own process)."""
+    env = {**os.environ, "BENCH_QUICK": "1"}
+    bench = PROJECT_DIR / "bench" / "bench_redesigns.py"
+    proc = subprocess.run(
+        [sys.executable, str(RUN_ALL), "--one", str(bench)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("@@BENCH-RESULT@@ "))
+    out = json.loads(line.split(" ", 1)[1])
+    assert out["status"] == "ok", out.get("traceback")
+    result = out["result"]
+    if "skipped" in result:
+        pytest.skip(result["skipped"])
+    assert result["quick"] is True
+    ads, ocw = result["ads"], result["ocw"]
+    # The reference crawls read every original page.
+    assert ads["reference"]["exit_code"] == 0
+    assert ads["reference"]["items"] == ads["pages"]["half_a"] + ads["pages"]["half_b"]
+    assert ocw["reference"]["exit_code"] == 0 and ocw["reference"]["videos"] == 11
+    for site in (ads, ocw):
+        assert site["cases"]
+        for case in site["cases"].values():
+            for mode in ("cold", "warm"):
+                row = case[mode]
+                assert 0 <= row["agreement"] <= 1 and row["values"] > 0
+                assert 0 <= row["silent_share"] <= 1
+                assert row["failures"] == round(row["values"] * (1 - row["agreement"]))
+    assert ads["cost"]["ratio_on_off"] > 0
+    # Every target is printed with whether it is met.
+    targets = result["targets"]
+    assert {"ads.renamed", "ocw.moved", "silent_failures", "cost_ratio"} <= set(targets)
+    assert all(isinstance(t["met"], bool) for t in targets.values())
