@@ -55,6 +55,16 @@ def _records(result: WrapperResult, pattern: str) -> list[Selector]:
     return [_node(r["node"]) for r in result.records_of(pattern)]
 
 
+def _caption(links: list[Selector], kind: str) -> str | None:
+    """The caption file link of *kind* (srt, vtt): by its class, else by its file type."""
+    hrefs = [(a.attrib.get("class") or "", a.attrib.get("href") or "") for a in links]
+    for cls, href in hrefs:
+        if f"caption-{kind}" in cls.split():
+            return href
+    suffix = re.compile(rf"\.{kind}(?:$|[?#])")
+    return next((href for _, href in hrefs if suffix.search(href)), None)
+
+
 def _youtube_id(value: str | None) -> str | None:
     match = _YOUTUBE_ID.search(value or "")
     return match[1] if match else None
@@ -253,11 +263,12 @@ class OcwSpider(MoocSpider):
         video.language = (lang or "") if transcript else ""
         # Caption files first: they carry real end times; the inline transcript only has
         # start times. It is the fallback when the files are missing, broken or malformed.
+        links = _records(result, "link")
         files = [
             (response.urljoin(href), hint)
             for hint, href in (
-                (".srt", result.selector(None, "caption_srt").attrib.get("href")),
-                (".vtt", result.selector(None, "caption_vtt").attrib.get("href")),
+                (".srt", _caption(links, "srt")),
+                (".vtt", _caption(links, "vtt")),
                 (".vtt", attrs.get("data-captions-src")),
             )
             if href
