@@ -425,3 +425,24 @@ def test_unchanged_place_on_another_article_stays_intact() -> None:
     )
     res = repair(old, new, xpath="//meta[@name='og:title']/@value")
     assert res.status == "intact" and res.values == ["Tram line opens for good"], res
+
+
+def test_silent_drift_without_a_role_needs_the_old_value_outside_lists() -> None:
+    # A selector with no role words: its span now says "Sponsored" while the old value
+    # moved to a paragraph; the drift is repaired there. If the old value only survives
+    # in a list of links, the place is kept (another page of the template).
+    old = (
+        "<html><body><div class='card'><h2 class='hd'>Harbour walk</h2>"
+        "<div class='info'><span>Seattle, WA</span><span>2 km</span></div></div></body></html>"
+    )
+    new = old.replace("<span>Seattle, WA</span>", "<span>Sponsored</span>").replace(
+        "</div></div>", "</div><p class='place'>Seattle, WA</p></div>"
+    )
+    res = repair(old, new, xpath="//div[@class='info']/span[1]")
+    assert res.status == "repaired" and res.values == ["Seattle, WA"], res
+    assert res.reason.startswith("silent drift") and "place" in res.xpath
+    listed = old.replace("<span>Seattle, WA</span>", "<span>Portland, OR</span>").replace(
+        "</div></div>", "</div><ul class='near'><li><a>Seattle, WA</a></li></ul></div>"
+    )
+    same = repair(old, listed, xpath="//div[@class='info']/span[1]")
+    assert same.status == "intact" and same.values == ["Portland, OR"], same

@@ -215,26 +215,44 @@ def _meta_has_role(el: Any, role: str | None) -> bool:
 
 # Lists and page chrome: a "related articles" card may carry the title of the page a
 # tree-gram was learned on; it is never the datum of the page being checked.
-_CHROME = frozenset({"a", "li", "aside", "nav", "footer"})
+_CHROME = frozenset({"a", "li", "ul", "ol", "aside", "nav", "footer"})
 
 
 def _in_chrome(el: Any) -> bool:
+    """``el`` is, is inside, or mostly holds a link or list (item), or page chrome."""
     if el.tag in ("meta", "time", "link"):
         return False
-    return el.tag in _CHROME or any(a.tag in _CHROME for a in el.iterancestors())
+    if el.tag in _CHROME or any(a.tag in _CHROME for a in el.iterancestors()):
+        return True
+    size = len(value_of(el))
+    return any(2 * len(value_of(d)) >= size for d in el.iter("a", "li"))
 
 
 _WORD = re.compile(r"\w{4,}")
 
 
-def _words_present(old: str, root: Any) -> bool:
+class _PageText:
+    """The last page's lower-cased text and meta values: the fields of one page share it."""
+
+    def __init__(self) -> None:
+        self.root: Any = None
+        self.text = ""
+
+    def of(self, root: Any) -> str:
+        if root is not self.root:
+            metas = " ".join(root.xpath("//meta/@content|//meta/@value"))
+            self.text = (str(root.xpath("string()")) + " " + metas).lower()
+            self.root = root
+        return self.text
+
+
+def _words_present(old: str, root: Any, page: _PageText) -> bool:
     """Cheap test: the old value's three longest words occur in the page (text or meta)."""
     words = sorted({w.lower() for w in _WORD.findall(old) if w.isascii()}, key=len)[-3:]
     if not words:
         return False
-    text = str(root.xpath("string()")).lower()
-    metas = " ".join(v for v in root.xpath("//meta/@content|//meta/@value")).lower()
-    return all(w in text or w in metas for w in words)
+    text = page.of(root)
+    return all(w in text for w in words)
 
 
 def role_of(tg: TreeGram) -> str | None:
@@ -269,6 +287,7 @@ class Repairer:
         drift_gain: float = 0.3,
     ) -> None:
         self.drift_gain = drift_gain
+        self._page = _PageText()
         self.intact_structure = intact_structure
         self.structure_threshold = structure_threshold
         self.threshold = threshold
@@ -407,8 +426,14 @@ class Repairer:
             # Same place, another value: usually another page of the template (intact).
             # Drift only when the old datum now sits in another node of the same role
             # (og:title shortened, the headline moved to <h1>); a cheap word test first.
-            moved = self._moved_datum(tg, root, cur) if _words_present(tg.value, root) else None
+            if not _words_present(tg.value, root, self._page):
+                return RepairResult("intact", xpath, round(cur.score, 4), values)
+            moved = self._moved_datum(tg, root, cur)
             if moved is None:
+                rep = self._moved_value(tg, root, cur, multiple)
+                if rep is not None:
+                    rep.reason = drift
+                    return rep
                 return RepairResult("intact", xpath, round(cur.score, 4), values)
             moved_xpath = make_xpath(root, moved.el, moved.attr, multiple=multiple)
             if moved_xpath is not None:
@@ -585,6 +610,27 @@ class Repairer:
         if any(not self._same_datum(tg, found[0], c) for c in found[1:]):
             return None
         return found[0]
+
+    def _moved_value(
+        self, tg: TreeGram, root: Any, cur: _Cand, multiple: bool
+    ) -> RepairResult | None:
+        """No node of the role has it, but the full search finds the old value itself,
+        unambiguously, outside lists and page chrome, in a node that names no other role."""
+        rep = self.repair(tg, root, multiple=multiple)
+        if rep.status != "repaired" or rep.detail.get("by") != "value and structure":
+            return None
+        ts = rep.detail.get("ts", 0.0)
+        if ts < self._gate(tg) or ts < cur.ts + self.drift_gain or not rep.xpath:
+            return None
+        hits = select(root, rep.xpath)
+        el = node_of(hits[0]) if hits else None
+        if el is None or el is cur.el or _in_chrome(el):
+            return None
+        role = role_of(tg)
+        named = roles_of_tokens(label_tokens(el))
+        if named and (role is None or role not in named):
+            return None
+        return rep
 
     def _by_structure(self, tg: TreeGram, ranked: list[_Cand]) -> tuple[_Cand | None, float, str]:
         """Content changed (another page of the template): the structurally most
