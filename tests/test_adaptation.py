@@ -446,3 +446,38 @@ def test_silent_drift_without_a_role_needs_the_old_value_outside_lists() -> None
     )
     same = repair(old, listed, xpath="//div[@class='info']/span[1]")
     assert same.status == "intact" and same.values == ["Portland, OR"], same
+
+
+def test_head_date_moves_to_a_labelled_body_date() -> None:
+    # The published_time meta is gone; the same day is in the byline's date span (the
+    # innermost labelled date, not the byline around it). Another day is not taken.
+    old = HEAD_NEW
+    new = HEAD_OLD.replace(
+        '<span class="stamp">14 Mar 2025 at 09:40 ET</span>',
+        '<span class="pub-date">March 14, 2025</span>',
+    )
+    xp = "//meta[@name='article:published_time']/@value"
+    res = repair(old, new, xpath=xp)
+    assert res.status == "repaired" and res.values == ["March 14, 2025"], res
+    assert "pub-date" in res.xpath
+    assert repair(old, new.replace("March 14", "March 17"), xpath=xp).status == "unrepaired"
+
+
+def test_silent_drift_of_a_date_to_an_update_stamp() -> None:
+    # "//time/@datetime" now first hits an update stamp (another day); the published
+    # time is in the head: drift detected and repaired there. On another article of the
+    # old template (no node of the old day anywhere) the selector stays intact.
+    old = HEAD_OLD.replace(
+        '<span class="stamp">14 Mar 2025 at 09:40 ET</span>',
+        '<time datetime="2025-03-14T13:40:00+00:00">March 14</time>',
+    )
+    new = HEAD_NEW.replace(
+        '<p class="meta">',
+        '<p class="meta"><time datetime="2025-03-20T08:00:00+00:00">Mar 20</time>',
+    )
+    res = repair(old, new, xpath="//time/@datetime")
+    assert res.status == "repaired", res
+    assert res.values == ["2025-03-14T13:40:00+00:00"] and res.reason.startswith("silent drift")
+    other = old.replace("2025-03-14T13:40", "2025-02-02T10:05")
+    kept = repair(old, other, xpath="//time/@datetime")
+    assert kept.status == "intact" and kept.values == ["2025-02-02T10:05:00+00:00"], kept

@@ -112,10 +112,25 @@ def _meta_rank(key: str, role: str) -> int:
     return 0 if key.startswith("og:") else 1
 
 
-def role_nodes(root: Any, role: str) -> list[RoleNode]:
+def _labelled_dates(root: Any, role: str) -> list[RoleNode]:
+    """Body elements whose label names the date role ("pub-date", "timestamp") and whose
+    text is a short date; innermost only (a date span, not the byline around it)."""
+    found = []
+    for el in root.iter("span", "div", "p", "time", "li", "small", "em", "strong"):
+        if role not in roles_of_tokens(label_tokens(el)):
+            continue
+        val = norm(el.xpath("string()"))
+        if len(val) <= 60 and value_kind(val) == "date":
+            found.append(RoleNode(el, None, val, 5))
+    inner = {id(a) for n in found for a in n.el.iterancestors()}
+    return [n for n in found if id(n.el) not in inner]
+
+
+def role_nodes(root: Any, role: str, *, text: bool = True) -> list[RoleNode]:
     """Nodes of ``root`` that carry ``role`` by a standard name, best-known first:
     head meta tags, then ``<time datetime>`` / ``itemprop`` / ``rel`` in the body, then
-    labelled elements (h1 for titles, byline/author classes)."""
+    labelled elements (h1 for titles, byline/author classes, date spans). ``text``:
+    False leaves out the labelled elements (cheaper)."""
     out: list[RoleNode] = []
     for el in root.iter("meta"):
         key = _meta_key(el)
@@ -132,11 +147,13 @@ def role_nodes(root: Any, role: str) -> list[RoleNode]:
             other = roles_of_tokens(toks) & {"published", "modified"}
             if val and kind_fits(role, val) and (not other or role in other):
                 out.append(RoleNode(el, "datetime", val, 3 if role in other else 4))
+        if text:
+            out += _labelled_dates(root, role)
     elif role == "image":
         for el in root.iter("link"):
             if (el.get("rel") or "").lower() == "image_src" and is_image_url(norm(el.get("href"))):
                 out.append(RoleNode(el, "href", norm(el.get("href")), 2))
-    else:
+    elif text:
         for el in root.iter("h1", "h2", "span", "div", "a", "p", "address"):
             toks = label_tokens(el)
             if (el.tag == "h1" and role == "title") or role in roles_of_tokens(toks):

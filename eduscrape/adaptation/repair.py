@@ -426,7 +426,7 @@ class Repairer:
             # Same place, another value: usually another page of the template (intact).
             # Drift only when the old datum now sits in another node of the same role
             # (og:title shortened, the headline moved to <h1>); a cheap word test first.
-            if not _words_present(tg.value, root, self._page):
+            if not self._old_value_present(tg, root):
                 return RepairResult("intact", xpath, round(cur.score, 4), values)
             moved = self._moved_datum(tg, root, cur)
             if moved is None:
@@ -611,20 +611,38 @@ class Repairer:
             return None
         return found[0]
 
+    def _old_value_present(self, tg: TreeGram, root: Any) -> bool:
+        """Cheap: may the old datum be on this page at all? A date: a meta or <time> of
+        the same day (the words of a date say little); else the old value's words."""
+        if tg.kind == "date":
+            day, role = parse_date(tg.value), role_of(tg)
+            return bool(day and role) and any(
+                parse_date(n.value) == day for n in role_nodes(root, str(role), text=False)
+            )
+        return _words_present(tg.value, root, self._page)
+
     def _moved_value(
         self, tg: TreeGram, root: Any, cur: _Cand, multiple: bool
     ) -> RepairResult | None:
-        """No node of the role has it, but the full search finds the old value itself,
-        unambiguously, outside lists and page chrome, in a node that names no other role."""
+        """No node of the role has it, but the full search finds the old value itself
+        (or, for a date or picture, its canonical role place), unambiguously, outside
+        lists and page chrome, in a node that names no other role."""
         rep = self.repair(tg, root, multiple=multiple)
-        if rep.status != "repaired" or rep.detail.get("by") != "value and structure":
-            return None
-        ts = rep.detail.get("ts", 0.0)
-        if ts < self._gate(tg) or ts < cur.ts + self.drift_gain or not rep.xpath:
+        if rep.status != "repaired" or not rep.xpath:
             return None
         hits = select(root, rep.xpath)
         el = node_of(hits[0]) if hits else None
-        if el is None or el is cur.el or _in_chrome(el):
+        if el is None or el is cur.el:
+            return None
+        by = rep.detail.get("by")
+        if by == "role":
+            if tg.kind == "date" and cur.ts > 0.1:
+                return None  # the selector still gives the same day: keep it
+            return rep
+        if by != "value and structure" or _in_chrome(el):
+            return None
+        ts = rep.detail.get("ts", 0.0)
+        if ts < self._gate(tg) or ts < cur.ts + self.drift_gain:
             return None
         role = role_of(tg)
         named = roles_of_tokens(label_tokens(el))
