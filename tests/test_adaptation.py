@@ -481,3 +481,27 @@ def test_silent_drift_of_a_date_to_an_update_stamp() -> None:
     other = old.replace("2025-03-14T13:40", "2025-02-02T10:05")
     kept = repair(old, other, xpath="//time/@datetime")
     assert kept.status == "intact" and kept.values == ["2025-02-02T10:05:00+00:00"], kept
+
+
+def test_page_metadata_gives_the_role_a_misleading_label_hides() -> None:
+    # The author's name sat in an author card's "c-title" heading; the page's author
+    # meta says what it is. After the redesign the heading says "Latest stories" and
+    # the name is in the byline: drift to the author role, not to a title.
+    old = (
+        "<html><head><meta name='author' content='Jo Marsh'></head><body>"
+        "<h1 class='hdl'>Harbour ferries go electric</h1><div class='card'>"
+        "<h2 class='c-title'>Jo Marsh</h2><p class='bio'>Writes about ports.</p></div>"
+        "</body></html>"
+    )
+    tg = learn(old, css="h2.c-title")
+    assert tg is not None and tg.extra == {"role": "author"}
+    new = old.replace(
+        "<h2 class='c-title'>Jo Marsh</h2>", "<h2 class='c-title'>Latest stories</h2>"
+    )
+    new = new.replace(
+        "<div class='card'>",
+        "<p class='byline'>By <span class='byline-name'>Jo Marsh</span></p><div class='card'>",
+    ).replace("<meta name='author' content='Jo Marsh'>", "")
+    res = repair(old, new, css="h2.c-title")
+    assert res.status == "repaired" and res.values == ["Jo Marsh"], res
+    assert res.reason.startswith("silent drift") and "byline" in res.xpath

@@ -175,3 +175,28 @@ def image_identity(url: str) -> frozenset[str]:
         if len(tok) >= 6 and ((has_digit and has_alpha) or (len(tok) >= 8 and mixed_case)):
             out.add(tok)
     return frozenset(out)
+
+
+def _fold_text(text: str) -> str:
+    return "".join(text.lower().split())
+
+
+def page_role(el: Any, value: str) -> str | None:
+    """The role the page's own metadata gives ``value`` (captured where a selector
+    worked): the meta tags carrying the same text (the same day, for a date). None when
+    no meta or metas of several roles carry it."""
+    kind = value_kind(value)
+    if kind == "long" or kind == "url" or not value:
+        return None
+    day = parse_date(value) if kind == "date" else None
+    want = _fold_text(value)
+    roles: set[str] = set()
+    for meta in el.getroottree().getroot().iter("meta"):
+        val = norm(meta.get("content") or meta.get("value"))
+        if not val:
+            continue
+        same = parse_date(val) == day if day else _fold_text(val) == want
+        if same:
+            roles |= roles_of_tokens(label_tokens(meta)) - {"image"}
+    return roles.pop() if len(roles) == 1 else None
+

@@ -257,8 +257,12 @@ def _words_present(old: str, root: Any, page: _PageText) -> bool:
 
 def role_of(tg: TreeGram) -> str | None:
     """The tree-gram's role (title, author, published, image...), or None if unclear."""
-    if "role" in tg.extra:
-        return tg.extra["role"] or None
+    # The page's metadata (captured) says what the value is; labels can mislead (an
+    # author card's name in a "title" class). For a date, whose day alone was
+    # compared, an explicit label ("updated") wins.
+    page = tg.extra.get("role")
+    if page and (tg.kind != "date" or not roles_of_tokens(frozenset(tg.tokens))):
+        return str(page)
     return gram_role(tg.tag, tg.attr, tg.tokens, tg.kind, tg.value)
 
 

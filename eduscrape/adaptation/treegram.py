@@ -19,6 +19,7 @@ from eduscrape.adaptation._dom import (
     value_kind,
     value_of,
 )
+from eduscrape.adaptation._roles import page_role
 from eduscrape.adaptation.matching import Tree
 
 ANCESTOR_LEVELS = 4  # ancestors kept as (tag, tokens)
@@ -137,6 +138,9 @@ def capture(xpath: str, results: list[Any]) -> TreeGram | None:
     values = [v for v in (value_of(r) for r in results[:20]) if v]
     if not values:
         return None
+    # What the page's own meta tags call this value (og:title, article:modified_time...):
+    # the role is then known even when the target's label names none.
+    role = page_role(el, values[0])
     return TreeGram(
         xpath=xpath,
         attr=str(attr) if attr else None,
@@ -150,4 +154,5 @@ def capture(xpath: str, results: list[Any]) -> TreeGram | None:
         subtree=tree_to_obj(subtree(el)),
         context=tree_to_obj(context(el)),
         n_matches=len(results),
+        extra={"role": role} if role else {},
     )
