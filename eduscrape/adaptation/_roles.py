@@ -199,4 +199,3 @@ def page_role(el: Any, value: str) -> str | None:
         if same:
             roles |= roles_of_tokens(label_tokens(meta)) - {"image"}
     return roles.pop() if len(roles) == 1 else None
-
