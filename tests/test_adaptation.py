@@ -505,3 +505,22 @@ def test_page_metadata_gives_the_role_a_misleading_label_hides() -> None:
     res = repair(old, new, css="h2.c-title")
     assert res.status == "repaired" and res.values == ["Jo Marsh"], res
     assert res.reason.startswith("silent drift") and "byline" in res.xpath
+
+
+def test_long_body_without_the_old_page_chrome() -> None:
+    # The old body container also held a share bar and "related" links (40% of its
+    # text); the new one holds only the article: the same datum.
+    paras = "".join(
+        f"<p>Paragraph {i}: the harbour authority tested battery ferries on the north "
+        f"crossing, logging charge times, crew notes and passenger counts for week {i}.</p>"
+        for i in range(6)
+    )
+    chrome = "<div class='share'>share tweet pin email comment</div>" + "".join(
+        f"<a href='/r{i}'>Related story number {i} about trams, bridges and night buses</a>"
+        for i in range(9)
+    )
+    old = f"<html><body><div class='entry'>{chrome}{paras}</div></body></html>"
+    new = f"<html><body><main><div class='article-body'>{paras}</div><nav>x</nav></main></body></html>"
+    res = repair(old, new, css="div.entry")
+    assert res.status == "repaired", res
+    assert res.values[0].startswith("Paragraph 0:") and "Related story" not in res.values[0]

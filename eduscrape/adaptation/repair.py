@@ -130,7 +130,14 @@ def _long_similarity(so: str, sn: str) -> float:
     and it prefers the tightest container over one that adds page chrome."""
     a, b = _shingles(so), _shingles(sn)
     inter = len(a & b)
-    return 0.95 * (inter / (len(a) + len(b) - inter)) ** 0.5 if inter else 0.0
+    if not inter:
+        return 0.0
+    jaccard = 0.95 * (inter / (len(a) + len(b) - inter)) ** 0.5
+    # Nearly all of the new text was in the old one, and it keeps at least half of it:
+    # the same body without the old page's share bar and "related" links.
+    if inter >= 0.9 * len(b) and inter >= 0.5 * len(a):
+        return max(jaccard, 0.85)
+    return jaccard
 
 
 def text_similarity(old: str, new: str, kind: str) -> float:
