@@ -41,7 +41,19 @@ def test_dev_set_precision_and_recall() -> None:
     cases = bench.load_cases(_data())
     assert len(cases) == 71
     result = bench.evaluate(cases)
-    assert result["precision"] >= 0.95, result["wrong_cases"]
-    assert result["recall"] >= 0.60
+    # Issue 14's targets (precision >= .97, recall >= .80), with a little room.
+    assert result["precision"] >= 0.97, result["wrong_cases"]
+    assert result["recall"] >= 0.85
     # Speed (median < 20 ms, p90 < 100 ms per field) is measured by bench/bench_wrappers.py.
-    assert result["silent_right"] >= 2
+    assert result["silent_right"] >= 3
+    # Head values and pictures: the weak kinds on unseen redesigns.
+    assert result["per_kind"]["head"]["precision"] == 1.0
+    assert result["per_field"]["lead_image_url"]["right"] >= 1
+
+
+def test_reverse_direction_generalizes() -> None:
+    # The same pages the other way round: redesigns the defaults were not set on.
+    bench = _bench()
+    result = bench.reverse_direction(bench.load_cases(_data()))
+    assert result["cases"] >= 50
+    assert result["precision"] >= 0.9 and result["recall"] >= 0.75, result

@@ -439,9 +439,9 @@ class Repairer:
             # (og:title shortened, the headline moved to <h1>); a cheap word test first.
             if not self._old_value_present(tg, root):
                 return RepairResult("intact", xpath, round(cur.score, 4), values)
-            moved = self._moved_datum(tg, root, cur)
+            moved = self._moved_datum(tg, root, cur, accept)
             if moved is None:
-                rep = self._moved_value(tg, root, cur, multiple)
+                rep = self._moved_value(tg, root, cur, multiple, accept)
                 if rep is not None:
                     rep.reason = drift
                     return rep
@@ -493,7 +493,7 @@ class Repairer:
             if carrier is not None and self._accept_value(tg, carrier, ranked):
                 best, similarity = carrier, carrier.score
             else:
-                found = self._by_role(tg, root)
+                found = self._by_role(tg, root, accept)
                 if found is not None:
                     best, similarity, why = found, found.score, "role"
                 else:
@@ -562,7 +562,9 @@ class Repairer:
             return best.score - other.score >= self.margin
         return True
 
-    def _by_role(self, tg: TreeGram, root: Any) -> _Cand | None:
+    def _by_role(
+        self, tg: TreeGram, root: Any, accept: Callable[[str], bool] | None = None
+    ) -> _Cand | None:
         """The old date or picture, reformatted (another time zone, crop or size), in a
         place that names its role (``article:published_time``, ``og:image``,
         ``<time datetime>``): the canonical equivalent first. None if absent or if
@@ -570,14 +572,15 @@ class Repairer:
         role = role_of(tg)
         if role not in ("published", "modified", "image"):
             return None
+        nodes = [n for n in role_nodes(root, role) if accept is None or accept(n.value)]
         if role == "image":
             ident = image_identity(tg.value)
             if not ident:
                 return None
-            fits = [n for n in role_nodes(root, role) if ident & image_identity(n.value)]
+            fits = [n for n in nodes if ident & image_identity(n.value)]
         else:
             day = parse_date(tg.value)
-            fits = [n for n in role_nodes(root, role) if day and parse_date(n.value) == day]
+            fits = [n for n in nodes if day and parse_date(n.value) == day]
             # Same minutes (hours may shift with the time zone) before a bare date; a
             # clock that disagrees is another event of that day (an update, a live post).
             tiers = [_clock_tier(tg.value, n.value) for n in fits]
@@ -600,7 +603,9 @@ class Repairer:
         c.score = max(c.ts, self.threshold)
         return c
 
-    def _moved_datum(self, tg: TreeGram, root: Any, cur: _Cand) -> _Cand | None:
+    def _moved_datum(
+        self, tg: TreeGram, root: Any, cur: _Cand, accept: Callable[[str], bool] | None = None
+    ) -> _Cand | None:
         """The one node of the tree-gram's role that now carries the old value, when
         the selector's node (``cur``) no longer does."""
         role = role_of(tg)
@@ -609,7 +614,7 @@ class Repairer:
         gate = self._gate(tg)
         found: list[_Cand] = []
         for n in role_nodes(root, role):
-            if n.el is cur.el or _in_chrome(n.el):
+            if n.el is cur.el or _in_chrome(n.el) or (accept is not None and not accept(n.value)):
                 continue
             ts = text_similarity(tg.value, n.value, tg.kind)
             if ts >= gate and ts >= cur.ts + self.drift_gain:
@@ -633,12 +638,17 @@ class Repairer:
         return _words_present(tg.value, root, self._page)
 
     def _moved_value(
-        self, tg: TreeGram, root: Any, cur: _Cand, multiple: bool
+        self,
+        tg: TreeGram,
+        root: Any,
+        cur: _Cand,
+        multiple: bool,
+        accept: Callable[[str], bool] | None = None,
     ) -> RepairResult | None:
         """No node of the role has it, but the full search finds the old value itself
         (or, for a date or picture, its canonical role place), unambiguously, outside
         lists and page chrome, in a node that names no other role."""
-        rep = self.repair(tg, root, multiple=multiple)
+        rep = self.repair(tg, root, multiple=multiple, accept=accept)
         if rep.status != "repaired" or not rep.xpath:
             return None
         hits = select(root, rep.xpath)
