@@ -170,6 +170,11 @@ def posting_of(page: PageModel, url: str | None = None) -> Posting:
     title = _text(page.selector("title")) or None
     body = _body_text(page.selector("body"))
     removed = _REMOVED.search(removal_notice(page) or "") if not body else None
+    if removed is None and not title and len(body) < 500:
+        # The notice itself taken for the body (the notice's selector broke): removed.
+        removed = _REMOVED.search(body)
+        if removed:
+            body = ""
     if removed:
         kind = (removed.group(1) or removed.group(2) or "").split()[0]
         status = {"deleted": "deleted", "flagged": "flagged", "removed": "deleted"}.get(

@@ -377,6 +377,15 @@ class WrapperMiddleware:
                 self.stats.inc_value("wrapper/learned")
         for key in result.fallbacks:
             self.stats.inc_value(f"wrapper/fallback/{site}/{key}")
+        # A page lacking most of its model (a removal notice, an error page) is a poor
+        # witness: its repairs serve that page, but do not become the crawl's selectors.
+        adopt = not _sparse(result)
+        if result.repaired and not adopt:
+            self.stats.inc_value("wrapper/repairs_not_adopted")
+            logger.info(
+                "Repairs on %s not adopted for the crawl: most of the page model is absent there",
+                response.url,
+            )
         for event in result.repairs:
             name = f"{event.pattern}/{event.field or ''}"
             if event.status == "repaired":
@@ -391,7 +400,7 @@ class WrapperMiddleware:
                     event.similarity or 0.0,
                     event.reason or "drift",
                 )
-                if event.treegram is not None:
+                if event.treegram is not None and adopt:
                     # The session follows the repair; the store only when asked to.
                     model.grams[name] = event.treegram
                     model.session.relearn.discard(name)
@@ -400,7 +409,7 @@ class WrapperMiddleware:
             else:
                 self.stats.inc_value("wrapper/unrepaired")
                 logger.warning("Could not repair %s on %s: %s", name, response.url, event.reason)
-        if result.wrapper is not None and result.repaired:
+        if result.wrapper is not None and result.repaired and adopt:
             self._set_wrapper(model.role, result.wrapper)  # the one wrapper, now repaired
             self._retry_pending(model)
         if not result.repairs and not result.broken:
@@ -440,6 +449,21 @@ class WrapperMiddleware:
             meta = {k: v for k, v in request.meta.items() if k != _META_KEY}
             meta["wrapper_retry"] = True
             engine.crawl(request.replace(dont_filter=True, meta=meta))
+
+
+def _sparse(result: PageResult) -> bool:
+    """Whether fewer than half of the fields of the page's first records were found
+    (only for models of at least 4 fields, where a share means something)."""
+    found = total = 0
+    seen: set[str] = set()
+    for record in result.records:
+        if record["pattern"] in seen:
+            continue
+        seen.add(record["pattern"])
+        values = list(record["fields"].values())
+        total += len(values)
+        found += sum(v not in (None, "", []) for v in values)
+    return total >= 4 and found * 2 < total
 
 
 class WrappersAddon:
