@@ -113,7 +113,7 @@ class OcwSpider(MoocSpider):
         result = self.page(response, "course")
         title = _title(result.selector("title"))
         if not title:
-            home = result.selector("home").get()
+            home = result.selector(None, "home").attrib.get("href")
             if home and response.urljoin(home) != response.url:
                 yield response.follow(home, callback=self.parse_course, meta=_COURSE)
                 return
@@ -150,7 +150,7 @@ class OcwSpider(MoocSpider):
             broken={f"course.{k}": why for k, why in broken.items()},
             page_path=page_path,
         )
-        galleries = result.selector("gallery").getall()
+        galleries = [a.attrib["href"] for a in _records(result, "gallery")]
         if not galleries:
             self.crawler.stats.inc_value("mooc/courses/empty")
             self.logger.warning("course %s has no video gallery", course.id)
