@@ -59,6 +59,10 @@ class AdsSpider(EduscrapeSpider):
     custom_settings: dict[str, Any] = {
         # Deleted postings answer 404/410 on the real site; they are recorded, not dropped.
         "HTTPERROR_ALLOWED_CODES": [404, 410],
+        # One posting at a time per site (Craigslist throttles anyway): after a redesign,
+        # the first repaired page sets the selectors for the rest, instead of every
+        # concurrent page repairing on its own from tree-grams of other postings.
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
     }
 
     start_url: list[str]
