@@ -2,6 +2,8 @@
 
     python bench/bench_redesigns.py            # full: every level, 4 naming schemes, LOCO, cost
     python bench/bench_redesigns.py --quick    # a few pages, one scheme (the test suite runs it)
+    python bench/bench_redesigns.py --sites=ads --levels=renamed,moved --seeds=0,1 \
+        --per-city=10 --no-extras               # while developing: a subset, no LOCO/cost
 
 The saved pages of ``../shared/data`` (300 Craigslist postings from 6 cities, the OCW
 course 21G.107) are redesigned by :mod:`eduscrape.demo.redesign` at each level
@@ -408,13 +410,20 @@ def _redesign_case(
     return out
 
 
-def bench_ads(work: Path, quick: bool, seeds: list[int]) -> dict[str, Any]:
-    half_a, half_b = _ads_pages(2 if quick else None)
+def bench_ads(
+    work: Path,
+    quick: bool,
+    seeds: list[int],
+    levels: tuple[str, ...] = LEVELS,
+    per_city: int | None = None,
+    extras: bool = True,
+) -> dict[str, Any]:
+    half_a, half_b = _ads_pages(2 if quick else per_city)
     site = work / "ads-site"
     everything = half_a + half_b
     _write_set(site, "orig", everything, lambda html: html)
     # Quick (the test suite): one level per site, enough to run every code path.
-    variants = _variants(seeds, ("renamed",) if quick else LEVELS)
+    variants = _variants(seeds, ("renamed",) if quick else levels)
     for level, seed in variants:
         _write_set(site, f"{level}-s{seed}", half_b, partial(_redesign, level=level, seed=seed))
     out: dict[str, Any] = {"pages": {"half_a": len(half_a), "half_b": len(half_b)}}
@@ -457,9 +466,12 @@ def bench_ads(work: Path, quick: bool, seeds: list[int]) -> dict[str, Any]:
                 scheme_for(seed) if level != "attributes" else None
             )
         out["cases"] = cases
-        if not quick:
+        if not quick and extras:
             out["leave_one_city_out"] = _ads_loco(work, site, base, everything, reference.items)
-        out["cost"] = _ads_cost(work, base, everything[: 20 if quick else None], 1 if quick else 2)
+        if extras:
+            out["cost"] = _ads_cost(
+                work, base, everything[: 20 if quick else None], 1 if quick else 2
+            )
     return out
 
 
@@ -622,11 +634,13 @@ def _other_course(folder: Path) -> None:
     )
 
 
-def bench_ocw(work: Path, quick: bool, seeds: list[int]) -> dict[str, Any]:
+def bench_ocw(
+    work: Path, quick: bool, seeds: list[int], levels: tuple[str, ...] = LEVELS
+) -> dict[str, Any]:
     site = work / "ocw-site"
     _copy_ocw(OCW, site / "orig", None, 0)
     _other_course(site / "other")
-    variants = _variants(seeds, ("moved",) if quick else LEVELS)
+    variants = _variants(seeds, ("moved",) if quick else levels)
     for level, seed in variants:
         _copy_ocw(OCW, site / f"{level}-s{seed}", level, seed)
     out: dict[str, Any] = {}
@@ -749,7 +763,16 @@ def _headline(result: dict[str, Any]) -> dict[str, Any]:
     return head
 
 
-def run(quick: bool | None = None, seeds: list[int] | None = None) -> dict[str, Any]:
+def run(
+    quick: bool | None = None,
+    seeds: list[int] | None = None,
+    sites: tuple[str, ...] = ("ads", "ocw"),
+    levels: tuple[str, ...] = LEVELS,
+    per_city: int | None = None,
+    extras: bool = True,
+) -> dict[str, Any]:
+    """The benchmark (defaults: the full run). ``sites``, ``levels``, ``per_city`` (pages
+    per city and half) and ``extras`` (leave-one-city-out, cost) narrow it while developing."""
     quick = bool(os.environ.get("BENCH_QUICK")) if quick is None else quick
     seeds = seeds if seeds is not None else ([0] if quick else [0, 1, 2, 3])
     if not ADS.exists() and not OCW.exists():
@@ -758,8 +781,14 @@ def run(quick: bool | None = None, seeds: list[int] | None = None) -> dict[str, 
     result: dict[str, Any] = {"quick": quick, "seeds": seeds}
     with tempfile.TemporaryDirectory(prefix="bench-redesigns-") as tmp:
         work = Path(tmp)
-        result["ads"] = bench_ads(work, quick, seeds) if ADS.exists() else None
-        result["ocw"] = bench_ocw(work, quick, seeds) if OCW.exists() else None
+        result["ads"] = (
+            bench_ads(work, quick, seeds, levels, per_city, extras)
+            if ADS.exists() and "ads" in sites
+            else None
+        )
+        result["ocw"] = (
+            bench_ocw(work, quick, seeds, levels) if OCW.exists() and "ocw" in sites else None
+        )
     result["openedx"] = {
         "skipped": "no crawl: the saved Open edX pages are courseware pages without the about"
         " page and course structure the openedx spider starts from; tests/test_demo_redesign.py"
@@ -771,9 +800,22 @@ def run(quick: bool | None = None, seeds: list[int] | None = None) -> dict[str, 
 
 
 if __name__ == "__main__":
-    quick = "--quick" in sys.argv
-    seeds = None
-    for arg in sys.argv[1:]:
-        if arg.startswith("--seeds="):
-            seeds = [int(s) for s in arg.split("=", 1)[1].split(",")]
-    print(json.dumps(run(quick=quick, seeds=seeds), indent=1, ensure_ascii=False))
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seeds", help="naming schemes' seeds, e.g. 0,1,2,3")
+    parser.add_argument("--sites", default="ads,ocw")
+    parser.add_argument("--levels", default=",".join(LEVELS))
+    parser.add_argument("--per-city", type=int, default=None)
+    parser.add_argument("--no-extras", action="store_true", help="no leave-one-city-out, no cost")
+    args = parser.parse_args()
+    result = run(
+        quick=args.quick,
+        seeds=[int(s) for s in args.seeds.split(",")] if args.seeds else None,
+        sites=tuple(args.sites.split(",")),
+        levels=tuple(args.levels.split(",")),
+        per_city=args.per_city,
+        extras=not args.no_extras,
+    )
+    print(json.dumps(result, indent=1, ensure_ascii=False))
