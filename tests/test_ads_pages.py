@@ -197,6 +197,7 @@ def test_page_model_presence_on_dev_postings() -> None:
 def test_fixture_postings_and_their_bundled_tree_grams() -> None:
     """The reference pages parse as written; the bundle is what learn-wrapper gives on them."""
     from eduscrape.adaptation.bundle import learn_pages, load_bundled
+    from eduscrape.demo.redesign import redesign_posting
     from eduscrape.housing._page_model import POSTING, bundled_wrapper
 
     pages = sorted(FIXTURES.glob("posting-*.html"))
@@ -220,6 +221,11 @@ def test_fixture_postings_and_their_bundled_tree_grams() -> None:
     )
     second = parse_posting(pages[1].read_text("utf-8"), "file:///x")
     assert second.attributes["open_house_dates"] == ["2022-07-09", "2022-07-10"]
+    # The open house date bubbles are dates, not amenities (in either markup).
+    assert "amenities" not in second.attributes
+    relabelled = parse_posting(redesign_posting(pages[1].read_text("utf-8"), "attributes", 0))
+    assert relabelled.attributes["open_house_dates"] == ["2022-07-09", "2022-07-10"]
+    assert "amenities" not in relabelled.attributes
 
     wrapper = bundled_wrapper(POSTING)
     bundled = load_bundled(wrapper)

@@ -55,6 +55,9 @@ PARKING = (
     "valet parking",
     "no parking",
 )
+# The posting model's record patterns of attribute bubbles (read into ``attributes``).
+BUBBLE_PATTERNS = ("headline", "bubble")
+
 # Bubbles that are booleans: (attribute, value).
 _FLAGS = {
     "cats are ok - purrr": ("cats_ok", True),
@@ -270,15 +273,21 @@ def parse_attributes(page: PageModel) -> dict[str, Any]:
     dated = False
     bubbles = [
         nodes[0]
-        for pattern in ("headline", "bubble")
+        for pattern in BUBBLE_PATTERNS
         for index in range(len(page.records_of(pattern)))
         if (nodes := page.selector(None, pattern, index))
     ]
     for span in bubbles:
-        for link in span.css("a::attr(href)").getall():
-            m = re.search(r"sale_date=(\d{4}-\d\d-\d\d)", link)
-            if m:
-                open_house.append(m.group(1))
+        dates = [
+            m.group(1)
+            for link in span.css("a::attr(href)").getall()
+            if (m := re.search(r"sale_date=(\d{4}-\d\d-\d\d)", link))
+        ]
+        if dates:
+            # Open house dates (one bubble per date, or one labelled bubble of them
+            # all): dates, not amenities.
+            open_house += dates
+            continue
         text = _text(span).lower()
         text = text.replace("ft 2", "ft2")
         if not text:
