@@ -17,7 +17,7 @@ from eduscrape.adaptation import (
 )
 from eduscrape.adaptation._dom import parse_html
 from eduscrape.adaptation.store import MemoryStore, MongoStore
-from eduscrape.adaptation.wrapper import Wrapper, WrapperError, evaluate, gram_key
+from eduscrape.adaptation.wrapper import Session, Wrapper, WrapperError, evaluate, gram_key
 from eduscrape.storage import MongoWriter
 from eduscrape.storage.spool import Spool
 
@@ -524,3 +524,73 @@ def test_long_body_without_the_old_page_chrome() -> None:
     res = repair(old, new, css="div.entry")
     assert res.status == "repaired", res
     assert res.values[0].startswith("Paragraph 0:") and "Related story" not in res.values[0]
+
+
+# -- record patterns: whole units, never silently absent ---------------------------------
+
+FACTS_WRAPPER = {
+    "site": "shop",
+    "patterns": [
+        {
+            "name": "fact",
+            "css": "ul.facts > li",
+            "optional": True,
+            "fields": [{"name": "text", "xpath": ".", "regex": "[a-z]{2}"}],
+        }
+    ],
+}
+FACTS_OLD = """<html><body><div class="product"><h1>Wool jumper</h1><ul class="facts">
+<li>colour: red</li><li>hand wash</li><li>size: large</li><li>made in Wales</li></ul>
+<p class="blurb">A warm jumper knitted from local wool for the winter months.</p></div>
+</body></html>"""
+# The redesign splits labelled facts into a label and a value, each in its own node.
+FACTS_NEW = """<html><body><div class="item"><h1>Cotton shirt</h1><div class="specs">
+<div class="spec"><span class="k">colour:</span> <span class="v">blue</span></div>
+<div class="spec"><span class="v">hand wash</span></div>
+<div class="spec"><span class="k">size:</span> <span class="v">medium</span></div>
+<div class="spec"><span class="v">made in Wales</span></div></div>
+<p class="blurb">A light shirt woven from organic cotton for the summer months.</p></div>
+</body></html>"""
+
+
+def test_repaired_records_are_whole_label_value_units() -> None:
+    wrapper = Wrapper.from_dict(FACTS_WRAPPER)
+    learned = evaluate(wrapper, parse_html(FACTS_OLD), {}).learned
+    res = evaluate(wrapper, parse_html(FACTS_NEW), learned)
+    texts = [r["fields"]["text"] for r in res.records if r["pattern"] == "fact"]
+    # Not "colour:" and "blue" as two records: the unit holding both is the record.
+    assert texts == ["colour: blue", "hand wash", "size: medium", "made in Wales"]
+    assert res.broken == [] and res.repaired
+
+
+def test_unfound_records_whose_values_the_page_holds_are_broken_not_absent() -> None:
+    wrapper = Wrapper.from_dict(FACTS_WRAPPER)
+    learned = evaluate(wrapper, parse_html(FACTS_OLD), {}).learned
+    # The crawl gave up searching for the pattern (too many pages without it): a page
+    # that still says "hand wash" and "made in Wales" in its own nodes is reported.
+    session = Session(absent_attempts={"fact/": 99})
+    res = evaluate(wrapper, parse_html(FACTS_NEW), learned, session=session, joint=False)
+    assert res.broken == ["fact/"] and "fact/" not in res.absent
+    assert "hand wash" in next(e.reason for e in res.repairs if e.pattern == "fact")
+    # A page without such facts is a page without records: absent, nothing reported.
+    plain = FACTS_NEW.split('<div class="specs">')[0] + "</div></body></html>"
+    res = evaluate(wrapper, parse_html(plain), learned, session=session, joint=False)
+    assert res.broken == [] and res.absent == ["fact/"]
+
+
+def test_parts_whose_parent_has_a_modifier_class_belong_to_the_list() -> None:
+    # The labelled facts' units carry one more class ("spec spec--colour"): the repaired
+    # selector (".specs > .spec") takes them with the plain ones; they are no other parts.
+    new = FACTS_NEW.replace(
+        '<div class="spec"><span class="k">colour:',
+        '<div class="spec spec--colour"><span class="k">colour:',
+    ).replace(
+        '<div class="spec"><span class="k">size:',
+        '<div class="spec spec--size"><span class="k">size:',
+    )
+    wrapper = Wrapper.from_dict(FACTS_WRAPPER)
+    learned = evaluate(wrapper, parse_html(FACTS_OLD), {}).learned
+    res = evaluate(wrapper, parse_html(new), learned)
+    texts = [r["fields"]["text"] for r in res.records if r["pattern"] == "fact"]
+    assert texts == ["colour: blue", "hand wash", "size: medium", "made in Wales"]
+    assert res.broken == []

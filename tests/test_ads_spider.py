@@ -73,6 +73,12 @@ FACTS = (
     "dogs_ok",
     "smoking",
     "furnished",
+    # Labelled bubbles ("rent period: monthly" -> span.labl + span.valu in the redesign):
+    # the repaired bubbles are the whole label + value units.
+    "rent_period",
+    "application_fee_details",
+    "open_house_dates",
+    "amenities",
     "street_address",
     "latitude",
     "longitude",

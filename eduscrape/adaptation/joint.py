@@ -45,6 +45,7 @@ from eduscrape.adaptation._dom import (
     parse_date,
     squash,
     value_kind,
+    value_of,
 )
 from eduscrape.adaptation.matching import bigram_similarity
 from eduscrape.adaptation.treegram import ANCESTOR_LEVELS, TreeGram, context, subtree
@@ -684,6 +685,67 @@ def _vocabulary_fit(old: list[str], new: list[str]) -> float:
     )
 
 
+def _same_list(found: list[Any], members: list[Any]) -> bool:
+    """Whether a group's selector takes its members and nothing from elsewhere.
+
+    Members were grouped by their parent's exact class list, so a part whose parent
+    carries one more class (``div.attr.rent_period`` among plain ``div.attr``) is
+    left out although the selector, which only requires the shared classes, takes
+    it. Such extras are the same list when they sit in the members' containers: the
+    members' parents or grandparents, or another container like those (same tag and
+    classes) beside them (a second group of the same bubbles).
+    """
+    member_ids = {id(m) for m in members}
+    if not member_ids <= {id(r) for r in found}:
+        return False
+    parents = {id(m.getparent()) for m in members}
+    grands = [g for m in members if (g := m.getparent().getparent()) is not None]
+    homes = {id(g) for g in grands}
+    shapes = {(g.tag, g.get("class"), id(g.getparent())) for g in grands}
+    for el in found:
+        if id(el) in member_ids or id(el.getparent()) in parents:
+            continue
+        grand = el.getparent().getparent()
+        if grand is None or not (
+            id(grand) in homes or (grand.tag, grand.get("class"), id(grand.getparent())) in shapes
+        ):
+            return False
+    return True
+
+
+def lift_units(xpath: str, records: list[Any], old: list[str]) -> tuple[str, list[Any]]:
+    """Records widened to the whole repeated unit.
+
+    Parts found like a record pattern's old records may be parts of each new record:
+    the value (or the label and the value apart) of a ``label + value`` pair
+    (``<dt>``/``<dd>``, table cells, ``span.labl`` + ``span.valu``) whose old form held
+    both in one node. Their parents are the records instead when there are several of
+    them, none inside another, they add text (a label) or join parts, and their texts
+    say what the old records said (*old*, the tree-gram's values) at least as well.
+    """
+    for _ in range(3):  # a value sits at most a few wrappers below its unit
+        if len(records) < 2 or not all(is_element(r) for r in records):
+            break
+        parents: list[Any] = []
+        for r in records:
+            parent = r.getparent()
+            if parent is None or parent.tag in ("html", "body"):
+                return xpath, records
+            if not parents or parents[-1] is not parent:
+                parents.append(parent)
+        if len({id(p) for p in parents}) != len(parents) or len(parents) < 2:
+            break  # one parent of all: their list, not a unit
+        ids = {id(p) for p in parents}
+        if any(id(a) in ids for p in parents for a in p.iterancestors()):
+            break
+        texts = [value_of(r) or "" for r in records]
+        units = [value_of(p) or "" for p in parents]
+        if texts == units or _vocabulary_fit(old, units) < _vocabulary_fit(old, texts):
+            break
+        xpath, records = f"({xpath})/..", parents
+    return xpath, records
+
+
 def repair_group(
     root: Any,
     key: str,
@@ -749,7 +811,7 @@ def repair_group(
         (g for g in family if g[0] >= best - min_margin), key=lambda g: (len(g[2]), g[0])
     )
     found = [r for r in root.xpath(xpath) if is_element(r)]
-    if {id(r) for r in found} != {id(m) for m in members}:
+    if not _same_list(found, members):
         return None  # the selector would take other parts too
     return GroupPick(key, xpath, found, best, round(best - runner, 4))
 
@@ -761,6 +823,7 @@ __all__ = [
     "Pick",
     "Target",
     "echoes_title",
+    "lift_units",
     "node_position",
     "repair_group",
     "repair_jointly",

@@ -61,6 +61,7 @@ from eduscrape.adaptation.joint import (
     Pick,
     Target,
     echoes_title,
+    lift_units,
     node_position,
     repair_group,
     repair_jointly,
@@ -512,6 +513,7 @@ def _repair_records(
     group = repair_group(root, pkey, tg)
     if group is None or pattern.violations(len(group.records)):
         return
+    group.xpath, group.records = lift_units(group.xpath, group.records, tg.values)
     for keys in (out.broken, out.absent):
         for key in [k for k in keys if k == pkey or k.startswith(pkey)]:
             keys.remove(key)
@@ -613,6 +615,7 @@ def _repair_pattern(
             )
         return None
     records = [r for r in select(root, res.xpath) if not isinstance(r, str)]
+    xpath, records = lift_units(res.xpath, records, tg.values)
     if not records or pattern.violations(len(records)):
         if quiet:
             return None
@@ -633,14 +636,14 @@ def _repair_pattern(
             pattern.name,
             None,
             pattern.xpath,
-            res.xpath,
+            xpath,
             "repaired",
             res.similarity,
             why,
-            _descend(_capture(res.xpath, records), tg, pattern.xpath),
+            _descend(_capture(xpath, records), tg, pattern.xpath),
         )
     )
-    pattern.xpath = res.xpath
+    pattern.xpath = xpath
     return records
 
 
@@ -709,7 +712,27 @@ def _evaluate_pattern(
                 else:
                     records = repaired
             if not records:
-                out.absent.append(pkey)
+                held = _old_records_held(grams.get(pkey), root)
+                if held:
+                    # Not absent: the page says what the old records said, in nodes the
+                    # selector no longer finds. Reported broken (the joint repair may
+                    # still find them), never a silent "no records".
+                    out.broken.append(pkey)
+                    out.repairs.append(
+                        RepairEvent(
+                            pattern.name,
+                            None,
+                            pattern.xpath,
+                            None,
+                            "unrepaired",
+                            None,
+                            "matches nothing, but the page holds its records' values ("
+                            + ", ".join(repr(v) for v in held[:3])
+                            + ")",
+                        )
+                    )
+                else:
+                    out.absent.append(pkey)
                 return
         if records:
             session.present.add((pkey, pattern.xpath or ""))
@@ -764,6 +787,16 @@ def _evaluate_pattern(
             gram_key(pattern.name, b) for b in broken if gram_key(pattern.name, b) not in out.broken
         )
         index += 1
+
+
+def _old_records_held(tg: TreeGram | None, root: Any) -> list[str]:
+    """The old records' values (``tg.values``) that some element of the page states
+    as its whole text: at least two of them (one when only one is known), else []."""
+    if tg is None or root is None or not hasattr(root, "xpath"):
+        return []
+    values = list(dict.fromkeys(v for v in tg.values if v and len(v) <= 200))
+    held = [v for v in values if root.xpath("//body//*[normalize-space() = $v]", v=v)]
+    return held if len(held) >= min(2, len(values)) and held else []
 
 
 def _evaluate_field(

@@ -29,6 +29,7 @@ from scrapy.http import Response, TextResponse
 
 from eduscrape.arguments import MAX_PAGES, Argument, url_list
 from eduscrape.housing.craigslist import (
+    BUBBLE_PATTERNS,
     language_of,
     listing_of,
     posting_of,
@@ -181,6 +182,11 @@ class AdsSpider(EduscrapeSpider):
         stats.inc_value("ads/postings")
         stats.inc_value(f"ads/status/{status}")
         broken = result.broken_fields()
+        bubbles = [k for k in broken if k.split(".")[0] in BUBBLE_PATTERNS]
+        if bubbles:
+            # The bubbles are read into ``attributes``: the item names the field it
+            # stores, not only the page model's part.
+            broken.setdefault("attributes", f"attribute bubbles broken: {broken[bubbles[0]]}")
         if status not in ("deleted", "flagged", "expired"):
             # Every live posting has a title and a body; the model declares them optional
             # only because removed postings lack them. An empty body cannot be told from
