@@ -60,3 +60,27 @@ def test_mutations_are_labelled_and_found(tmp_path: Path) -> None:
     ):
         assert score["kinds"][kind]["found"] == score["kinds"][kind]["n"], kind
     assert page_scores(labels, results)["fp"] == 0
+
+
+def test_mutations_never_edit_text_inside_scripts(tmp_path: Path) -> None:
+    # Pages whose only long text outside a script is one paragraph: a link "added"
+    # inside the script's string (the Apache manual's comments widget) is no link.
+    script = (
+        "<script>d.write('<div id=\"c\">Comments are disabled for this page at the moment "
+        "and will come back later.<\\/div>');</script>"
+    )
+    for lang in ("en", "fr"):
+        for i in range(40):
+            body = (
+                f"<div id='page-content'>{script}<p>Plain words long enough for a mutation "
+                f"to pick them {i}.</p><p><a href='p{(i + 1) % 40}.html'>next</a></p></div>"
+            )
+            page = tmp_path / lang / f"p{i}.html"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(f"<html lang='{lang}'><body>{body}</body></html>", encoding="utf-8")
+    for seed in range(6):
+        pages, labels = mutate_pair(tmp_path, "en", "fr", seed=seed, per_kind=3)
+        edited = {m["page"] for m in labels["mutation_list"]} & set(pages)
+        assert edited
+        for rel in edited:
+            assert script.encode() in pages[rel]

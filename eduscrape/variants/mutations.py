@@ -59,6 +59,7 @@ _P = re.compile(rb"<p>((?:(?!</?p\b).)*?)</p>", re.S)
 _EM = re.compile(rb"<em>((?:(?!</?em\b).)*?)</em>", re.S)
 _UL = re.compile(rb"<ul>((?:(?!</?ul\b).)*?)</ul>", re.S)
 _HREF = re.compile(rb"href=[\"']([^\"'#]+)(#[^\"']*)?[\"']")
+_SCRIPT = re.compile(rb"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 
 
 def _content_span(html: bytes) -> tuple[int, int]:
@@ -77,6 +78,17 @@ def _compared(m: re.Match[bytes], rel: str) -> bool:
     if m.group(2).lower().startswith((b"javascript:", b"mailto:", b"data:")):
         return False
     return _target_rel(rel, m.group(2)) != rel
+
+
+def _text_runs(html: bytes, lo: int, hi: int) -> list[re.Match[bytes]]:
+    """Text runs of the content that a page shows: not inside <script> or <style>
+    (a link "added" in a script's string is no link of the page)."""
+    hidden = [m.span() for m in _SCRIPT.finditer(html, lo, hi)]
+    return [
+        m
+        for m in _TEXT_RUN.finditer(html, lo, hi)
+        if not any(a <= m.start() < b for a, b in hidden)
+    ]
 
 
 def _content_anchors(html: bytes, rel: str) -> list[re.Match[bytes]]:
@@ -149,7 +161,7 @@ class _Mutator:
     def _add_anchor(self, rel: str) -> bool:
         html = self.pages[rel]
         lo, hi = _content_span(html)
-        runs = [m for m in _TEXT_RUN.finditer(html, lo, hi) if b"\n<" not in m.group(0)[:2]]
+        runs = [m for m in _text_runs(html, lo, hi) if b"\n<" not in m.group(0)[:2]]
         runs = [m for m in runs if _WORD.search(m.group(1).decode("utf-8", "replace"))]
         linked = {_target_rel(rel, m.group(2)) for m in _ANCHOR.finditer(html)}
         if not runs:
@@ -272,7 +284,7 @@ class _Mutator:
             self.pages[rel] = html[: m.start()] + b"<table>" + rows + b"</table>" + html[m.end() :]
             detail = "<ul> list -> <table>"
         else:
-            runs = list(_TEXT_RUN.finditer(html, lo, hi))
+            runs = _text_runs(html, lo, hi)
             if not runs:
                 return False
             run = self.rng.choice(runs)
@@ -290,7 +302,7 @@ class _Mutator:
     def _text_only(self, rel: str) -> bool:
         html = self.pages[rel]
         lo, hi = _content_span(html)
-        runs = list(_TEXT_RUN.finditer(html, lo, hi))
+        runs = _text_runs(html, lo, hi)
         if not runs:
             return False
         run = self.rng.choice(runs)
