@@ -245,9 +245,12 @@ def block_check_ablation(name: str) -> dict[str, Any]:
         ("all", frozenset({"links", "order", "emphasis"})),
     ):
         criteria = dataclasses.replace(default, block_checks=checks)
-        results = compare_trees(pair_dir, left, right, criteria, None, [left, right])
+        learner = ConventionLearner()
+        results = compare_trees(pair_dir, left, right, criteria, learner, [left, right])
         flagged = sum(1 for rel in current if not results[rel].consistent)
         out[tag] = {"flagged": flagged, "flag_rate": round(flagged / len(current), 3)}
+        if "order" in checks:
+            out[tag]["link_place_tolerance"] = round(learner.place_tolerance(), 3)
     return out
 
 
@@ -295,6 +298,7 @@ def cross_language_mutated(name: str, seeds: tuple[int, ...] = SEEDS) -> dict[st
                 }
             row["conventions"] = [c.describe() for c in learner.learn()]
             row["equivalences"] = len(learner.equivalences())
+            row["link_place_tolerance"] = round(learner.place_tolerance(), 3)
             runs.append(row)
         key = "localized_links" if localize else "plain"
         summary = {}

@@ -391,6 +391,8 @@ class VariantSetItem:
     extra_links: list[dict[str, Any]] = field(default_factory=list)
     retargeted_links: list[dict[str, Any]] = field(default_factory=list)
     reordered_links: list[dict[str, Any]] = field(default_factory=list)
+    # Links of a block in another order that moved with their words (not a difference).
+    word_order: list[dict[str, Any]] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)  # the diff in plain words
     diff: str = ""  # unified diff of effective tags, reference variant as base
     left_status: int | None = None
@@ -422,7 +424,8 @@ class VariantSetItem:
         found = {
             f.name: getattr(result, f.name)
             for f in dataclasses.fields(result)
-            if f.name not in ("tag_diff", "similarity")  # stored as diff, rounded
+            # stored as diff, rounded; the place samples only serve the session's learner
+            if f.name not in ("tag_diff", "similarity", "place_moves")
         }
         similarity = None if result.similarity is None else round(result.similarity, 3)
         return cls(
@@ -473,6 +476,8 @@ class VariantSessionItem:
     # each entry with the index of the variant it was learned on.
     conventions: list[dict[str, Any]] = field(default_factory=list)
     equivalences: list[dict[str, Any]] = field(default_factory=list)
+    # How far the pair's translations move links in a block (one entry per variant).
+    link_places: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -25,8 +25,8 @@ def test_variant_set_item_from_comparison() -> None:
     assert item.nonstructural and not item.consistent and not item.doubtful
     assert item.summary == ["Markup differs."] and item.pairing == "rule"
     assert (item.order, item.set_key, item.left_status) == (3, "~/a.html", 200)
-    # Every comparison field lands in the item.
-    assert {f.name for f in dataclasses.fields(Comparison)} - {"tag_diff"} <= {
+    # Every comparison field lands in the item (but the samples the session learns from).
+    assert {f.name for f in dataclasses.fields(Comparison)} - {"tag_diff", "place_moves"} <= {
         f.name for f in dataclasses.fields(VariantSetItem)
     }
 

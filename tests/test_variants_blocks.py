@@ -67,25 +67,62 @@ def test_the_real_translation_is_consistent_and_its_blocks_align() -> None:
     assert 2 not in {j for _, j in pairs}
 
 
-def test_two_links_swapped_inside_a_paragraph_are_type2() -> None:
-    swapped = FR_PAGE.replace(
+SSL_EN = "<p>Read <a href='mod/mod_ssl.html'>mod_ssl</a> before <a href='mod/mod_proxy.html'>mod_proxy</a> today.</p>"
+
+
+def test_two_links_swapped_in_place_inside_a_paragraph_are_type2() -> None:
+    ssl_fr = "<p>Lisez <a href='mod/mod_ssl.html'>mod_ssl</a> avant <a href='mod/mod_proxy.html'>mod_proxy</a> ce jour.</p>"
+    # The two links trade places, the words stay: an edit of the links.
+    swapped = ssl_fr.replace("mod_ssl.html'>mod_ssl", "X").replace(
+        "mod_proxy.html'>mod_proxy", "mod_ssl.html'>mod_ssl"
+    )
+    swapped = swapped.replace("X", "mod_proxy.html'>mod_proxy")
+    assert _compare(EN_PAGE + SSL_EN, FR_PAGE + ssl_fr).consistent
+    c = _compare(EN_PAGE + SSL_EN, FR_PAGE + swapped)
+    assert c.type2 and not c.type1 and not c.nonstructural
+    assert any("another order" in line for line in c.summary)
+    # A sentence rebuilt around its links moves them with their words: word order.
+    rebuilt = (
+        "<p>Il faut lire la page de <a href='mod/mod_proxy.html'>mod_proxy</a> après "
+        "celle de <a href='mod/mod_ssl.html'>mod_ssl</a>.</p>"
+    )
+    assert _compare(EN_PAGE + SSL_EN, FR_PAGE + rebuilt).consistent
+    # A target the block links twice shows both orders: the first mention linked
+    # elsewhere is no reorder (Listen and LoadModule swapped around core twice).
+    twice = FR_PAGE.replace(
         "<code><a href='mod/core.html#listen'>Listen</a></code> avec "
         "<code><a href='mod/mod_so.html'>LoadModule</a></code>",
         "<code><a href='mod/mod_so.html'>LoadModule</a></code> avec "
         "<code><a href='mod/core.html#listen'>Listen</a></code>",
     )
-    c = _compare(EN_PAGE, swapped)
-    assert c.type2 and not c.type1 and not c.nonstructural
-    assert any("another order" in line for line in c.summary)
-    # Swapped list items were already found by the page-level order.
+    assert _compare(EN_PAGE, twice).consistent
+    # Swapped list items: the blocks moved (found once on each page).
     items = (
         FR_PAGE.replace("mod_cache.html'>mod_cache<", "X")
         .replace("mod_cache_disk.html'>mod_cache_disk<", "mod_cache.html'>mod_cache<")
         .replace("X", "mod_cache_disk.html'>mod_cache_disk<")
     )
-    assert _compare(EN_PAGE, items).type2
+    moved = _compare(EN_PAGE, items)
+    assert moved.type2 and any(r.get("moved") for r in moved.reordered_links)
+    # ...also where the page links those targets elsewhere too (the page-level order
+    # of first occurrences cannot see it).
+    intro = "<p><a href='mod/mod_cache_disk.html'>d</a> <a href='mod/mod_cache.html'>c</a></p>"
+    assert _compare(intro + EN_PAGE, intro + items).type2
     # Without the block checks the swap is word order, as before.
-    assert _compare(EN_PAGE, swapped, replace(TR, block_checks=frozenset())).consistent
+    no_checks = replace(TR, block_checks=frozenset())
+    assert _compare(EN_PAGE + SSL_EN, FR_PAGE + swapped, no_checks).consistent
+
+
+def test_link_places_in_a_block_are_shares_of_its_text() -> None:
+    lp, _ = _pages(SSL_EN, "")
+    ssl, proxy = lp.anchors
+    assert ssl.offset == round(len("Read ") / len("Read mod_ssl before mod_proxy today."), 3)
+    assert 0.5 < proxy.offset < 0.6
+    again = PageStructure.from_dict(lp.to_dict())
+    assert [a.offset for a in again.anchors] == [ssl.offset, proxy.offset]
+    old = lp.to_dict()
+    old["anchors"] = [a[:6] for a in old["anchors"]]  # stored before offsets
+    assert [a.offset for a in PageStructure.from_dict(old).anchors] == [-1.0, -1.0]
 
 
 def test_a_word_wrapped_in_em_is_found_though_the_page_uses_em() -> None:

@@ -117,3 +117,50 @@ def test_session_fields_are_what_the_report_reads() -> None:
     fields = session_fields(learner)
     assert [c["kind"] for c in fields["conventions"]] == ["retarget"]
     assert build_report({"session": "s", **fields}, [])["conventions"] == fields["conventions"]
+
+
+def _placed(n: int, far: bool) -> dict[str, tuple[str, str]]:
+    """Pages whose French sentence puts its two links elsewhere in the text: at the
+    other end (far: a language that moves words a lot) or near their English places."""
+    pages = {}
+    for i in range(n):
+        a, b = f"<a href='a{i}.html'>A</a>", f"<a href='b{i}.html'>B</a>"
+        left = f"<p>{a} one two three four five six seven eight nine {b} ten.</p>"
+        if far:
+            right = f"<p>un deux trois quatre cinq six sept huit neuf dix {a} onze {b}</p>"
+        else:
+            right = f"<p>{a} un deux trois quatre cinq six sept huit neuf {b} dix.</p>"
+        pages[f"p{i}.html"] = (left, right)
+    # One page of each site has its two links swapped with the words left as they were
+    # in a sentence that moved them (word order), and one traded them in place.
+    moved = "<p><a href='x.html'>X</a> uno dos tres cuatro cinco seis siete ocho <a href='y.html'>Y</a> nueve</p>"
+    pages["moved.html"] = (
+        moved.replace("uno", "one"),
+        "<p>un deux trois quatre <a href='y.html'>Y</a> cinq six <a href='x.html'>X</a> sept huit neuf dix</p>",
+    )
+    return pages
+
+
+def test_how_far_a_pair_moves_links_is_learned_from_the_pair() -> None:
+    near, far = ConventionLearner(), ConventionLearner()
+    near_results = _observe(near, _mapper(), _placed(40, far=False))
+    far_results = _observe(far, _mapper(), _placed(40, far=True))
+    # A pair that keeps links where they were: the least tolerance; one whose
+    # translations move links half a block: that much.
+    assert near.place_tolerance() == 0.1
+    assert far.place_tolerance() > 0.4
+    # The reordered block has Y and X a third of the block away from the places they
+    # traded: word order for the pair that keeps its places...
+    assert near_results["moved.html"].consistent and near_results["moved.html"].word_order
+    assert near.apply("moved.html", near_results["moved.html"]).consistent
+    # ...links traded in place for the pair whose links move that much anyway.
+    assert far_results["moved.html"].consistent
+    revised = far.apply("moved.html", far_results["moved.html"])
+    assert revised.type2 and not revised.consistent and not revised.word_order
+    assert any("another order" in line for line in revised.summary)
+    fields = session_fields(far)["link_places"]
+    assert fields[0]["tolerance"] == round(far.place_tolerance(), 3) and fields[0]["moves"] >= 80
+    # Too few observed moves: the least tolerance.
+    few = ConventionLearner()
+    _observe(few, _mapper(), _placed(3, far=True))
+    assert few.place_tolerance() == 0.1

@@ -66,7 +66,7 @@ def test_mutations_never_edit_text_inside_scripts(tmp_path: Path) -> None:
     # Pages whose only long text outside a script is one paragraph: a link "added"
     # inside the script's string (the Apache manual's comments widget) is no link.
     script = (
-        "<script>d.write('<div id=\"c\">Comments are disabled for this page at the moment "
+        '<script>d.write(\'<div id="c">Comments are disabled for this page at the moment '
         "and will come back later.<\\/div>');</script>"
     )
     for lang in ("en", "fr"):

@@ -386,9 +386,19 @@ def test_walk_config_from_the_variants_settings() -> None:
             "VARIANTS_SKIPPED_CLASSES": "outofdate",
             "VARIANTS_CONCURRENT_SETS": "0",
             "VARIANTS_MAPPING_RULE": "/en/,/es/",
+            "VARIANTS_BLOCK_CHECKS": "Order, links",
         }
     )
     config = from_settings(VariantsConfig, settings).walk_config(max_sets=5, track=True)
+    # The block checks apply between languages only (for_translation()).
+    assert config.criteria.block_checks == frozenset()
+    assert config.criteria.for_translation().block_checks == frozenset({"order", "links"})
+    off = from_settings(VariantsConfig, Settings({"VARIANTS_BLOCK_CHECKS": ""})).walk_config()
+    assert off.criteria.for_translation().block_checks == frozenset()
+    with pytest.raises(ValueError, match="unknown block checks"):
+        from_settings(
+            VariantsConfig, Settings({"VARIANTS_BLOCK_CHECKS": "order,words"})
+        ).walk_config()
     assert config.criteria.ignored_tags == frozenset({"span", "em"})
     assert config.criteria.skipped_classes == frozenset({"outofdate"})
     assert config.concurrent_sets == 1 and config.rule == "/en/,/es/"

@@ -54,6 +54,7 @@ class VariantsConfig:
     internal_anchors: bool = setting("VARIANTS_INTERNAL_ANCHORS")
     max_page_bytes: int = setting("VARIANTS_MAX_PAGE_BYTES")
     translation_mode: str = setting("VARIANTS_TRANSLATION_MODE")
+    block_checks: list[str] = setting("VARIANTS_BLOCK_CHECKS")
     mapping_rule: str = setting("VARIANTS_MAPPING_RULE")
     min_similarity: float = setting("VARIANTS_MIN_SIMILARITY")
     max_sets: int = setting("VARIANTS_MAX_SETS")
@@ -73,6 +74,9 @@ class VariantsConfig:
             ignore_fragments=self.ignore_fragments,
             include_internal_anchors=self.internal_anchors,
             max_bytes=self.max_page_bytes,
+            translation_block_checks=frozenset(
+                c.strip().lower() for c in self.block_checks if c.strip()
+            ),
         )
         values = {
             "criteria": criteria,

@@ -54,6 +54,13 @@ UNIT_TAGS = frozenset(
 MAX_REGION = 150
 # An occurrence that moved at most this many units away (a split or merged paragraph).
 MOVE_WINDOW = 2
+# How far (share of its block's text) a link of a faithful translation may stand from
+# where the reference has it (_trade_distance): links traded within it count as
+# swapped in place. A session learns its own from the pair (conventions.py,
+# PLACE_QUANTILE of how far links linked once in aligned blocks moved): languages
+# differ in how far their word order moves a link; never below this.
+SWAP_TOLERANCE = 0.1
+PLACE_QUANTILE = 0.9
 
 
 @dataclass
@@ -81,6 +88,12 @@ class BlockFindings:
     extra: list[dict[str, Any]] = field(default_factory=list)
     reordered: list[dict[str, Any]] = field(default_factory=list)
     phrase: list[dict[str, Any]] = field(default_factory=list)
+    aligned: bool = False  # both pages had their blocks (not stored by an older version)
+    # Reorders inside a block whose links moved further than SWAP_TOLERANCE from the
+    # places they traded ("distance"): word order unless the pair's tolerance is larger.
+    word_order: list[dict[str, Any]] = field(default_factory=list)
+    # How far each target linked once in two aligned blocks moved (share of the text).
+    place_moves: list[float] = field(default_factory=list)
 
 
 def _units(page: PageStructure, keys: Sequence[str]) -> list[_Unit]:
@@ -176,6 +189,63 @@ def _link(key: str, anchor: Any) -> dict[str, Any]:
     return {"key": key, "text": anchor.text, "url": anchor.url, "block": True}
 
 
+def _place_moves(
+    lunits: list[_Unit], runits: list[_Unit], pairs: list[tuple[int, int]]
+) -> list[float]:
+    """How far each target linked once in both blocks of an aligned pair moved."""
+    moves = []
+    for i, j in pairs:
+        a, b = lunits[i], runits[j]
+        if len(a.keys) < 2:
+            continue  # a block's only link stands where the block is
+        once = Counter(a.keys)
+        at = {k: an.offset for k, an in zip(a.keys, a.anchors, strict=True) if once[k] == 1}
+        theirs = Counter(b.keys)
+        for k, an in zip(b.keys, b.anchors, strict=True):
+            if k in at and theirs[k] == 1 and an.offset >= 0 and at[k] >= 0:
+                moves.append(round(abs(at[k] - an.offset), 3))
+    return moves
+
+
+def _trade_distance(a: _Unit, b: _Unit) -> float | None:
+    """None when block *b* shows its links (those *a* links too) in no order *a* never
+    shows; else how far the most swap-like pair of them stands from a trade in place.
+
+    An order *a* never shows: some x before some y in *b* where *a* has every y
+    before every x (a term linked at its first or at every mention keeps the order).
+    Traded in place: *b*'s x where *a* has a y, and its y where *a* has an x. A
+    translation that rebuilds a sentence moves each link with its words, so the
+    links change places in the block's text (caching.html: mod_cache from 69% to
+    6%); links swapped with the text left as it was keep the places and exchange
+    the targets. 0.0 when the places are unknown (stored by an older version)."""
+    common = set(a.keys) & set(b.keys)
+    if len(common) < 2:
+        return None
+    where: dict[str, list[float]] = {}
+    for k, anchor in zip(a.keys, a.anchors, strict=True):
+        if k in common:
+            where.setdefault(k, []).append(anchor.offset)
+    first = {k: a.keys.index(k) for k in common}
+    last = {k: len(a.keys) - 1 - a.keys[::-1].index(k) for k in common}
+    best: float | None = None
+    seen: list[tuple[str, float]] = []
+    for y, anchor in zip(b.keys, b.anchors, strict=True):
+        if y not in common:
+            continue
+        for x, x_at in seen:
+            if x == y or last[y] >= first[x]:
+                continue  # a also has some x before some y: word order it shows
+            if anchor.offset < 0 or x_at < 0 or min(where[x] + where[y]) < 0:
+                return 0.0
+            d = max(
+                min(abs(p - x_at) for p in where[y]),
+                min(abs(p - anchor.offset) for p in where[x]),
+            )
+            best = d if best is None else min(best, d)
+        seen.append((y, anchor.offset))
+    return best
+
+
 def block_findings(
     left: PageStructure,
     right: PageStructure,
@@ -187,6 +257,7 @@ def block_findings(
     found = BlockFindings()
     if not left.blocks or not right.blocks:
         return found  # structures stored by an older version: nothing to align
+    found.aligned = True
     lunits, runits = _units(left, lkeys), _units(right, rkeys)
     pairs = align(lunits, runits)
     # Position of every unit on the other side (unpaired: that of the previous pair).
@@ -208,6 +279,7 @@ def block_findings(
     for j, unit in enumerate(runits):
         if j not in rpos:
             new.extend((k, j, a) for k, a in zip(unit.keys, unit.anchors, strict=True))
+    found.place_moves = _place_moves(lunits, runits, pairs)
     for i, j in pairs:
         a, b = lunits[i], runits[j]
         ca, cb = Counter(a.keys), Counter(b.keys)
@@ -221,12 +293,39 @@ def block_findings(
                 if right_only[k] > 0:
                     right_only[k] -= 1
                     new.append((k, j, anchor))
-        else:
-            if a.keys != b.keys and len(set(a.keys)) > 1:
-                found.reordered.append({"key": " ".join(a.keys), "block": a.tag})
+        # Links traded in place are an edit; moved with their words, word order.
+        distance = _trade_distance(a, b)
+        if distance is not None:
+            entry = {"key": " ".join(dict.fromkeys(a.keys)), "block": a.tag}
+            if distance <= SWAP_TOLERANCE:
+                found.reordered.append(entry)
+            else:
+                found.word_order.append({**entry, "distance": round(distance, 3)})
         for tag, count in b.phrase.items():
             if count > a.phrase.get(tag, 0) and not a.phrase.get(tag):
                 found.phrase.append({"tag": tag, "block": a.tag, "count": count})
+    # A block with links left unpaired on both sides with the same tag and targets
+    # has moved when pairing the two would cross an aligned pair of other blocks
+    # (list items swapped); rows that repeat one target shift, they do not move.
+    moved_right: dict[tuple[str, frozenset[str]], list[int]] = {}
+    for j, unit in enumerate(runits):
+        if unit.keys and j not in rpos:
+            moved_right.setdefault((unit.tag, frozenset(unit.keys)), []).append(j)
+    for i, unit in enumerate(lunits):
+        sig = (unit.tag, frozenset(unit.keys))
+        if i in lpos or not unit.keys or sig not in moved_right:
+            continue
+        for j in moved_right[sig]:
+            if any(
+                (i2 < i) != (j2 < j) and (lunits[i2].tag, frozenset(lunits[i2].keys)) != sig
+                for i2, j2 in pairs
+                if lunits[i2].keys
+            ):
+                moved_right[sig].remove(j)
+                found.reordered.append(
+                    {"key": " ".join(unit.keys), "block": unit.tag, "moved": True}
+                )
+                break
     # An occurrence that moved to a nearby block (split or merged paragraph) is no loss.
     spare = list(new)
     for k, where, anchor in gone:

@@ -45,6 +45,11 @@ class Comparison:
     tag_diff: str = ""  # unified diff of effective tags, left as base
     summary: list[str] = field(default_factory=list)  # plain words
     similarity: float | None = None
+    # Links of a block in another order that moved with their words (blocks.py): not a
+    # difference unless the session learns its pair moves links less (conventions.py).
+    word_order: list[dict[str, Any]] = field(default_factory=list)
+    # How far links linked once in aligned blocks moved (blocks.py; not stored).
+    place_moves: list[float] = field(default_factory=list)
 
     @property
     def kinds(self) -> list[str]:
@@ -141,13 +146,17 @@ def compare_pages(
     inside = _block_checks(left, right, every, mapper, result, Counter(lk) & Counter(rk))
     result.type1 = bool(result.missing_links or result.extra_links or result.retargeted_links)
 
-    # Type 2: the common targets in another order.
+    # Type 2: the common targets in another order. With the block order check the
+    # aligned blocks decide (in a block, and blocks moved); the page-level sequence of
+    # first occurrences would also call a term linked at an earlier mention reordered.
     common = Counter(lk) & Counter(rk)
     lseq = _restrict(lk, common)
     rseq = _restrict(rk, common)
     if lseq != rseq and mapper.criteria.tolerate_block_reorder:
         lseq = _block_sorted(lk, [a.block for a in lanchors], common)
         rseq = _block_sorted(rk, [a.block for a in ranchors], common)
+    if inside is not None and inside.aligned and "order" in mapper.criteria.block_checks:
+        lseq = rseq
     if inside is not None and inside.reordered and lseq == rseq:
         result.type2 = True
         result.reordered_links.extend(inside.reordered)
@@ -223,7 +232,10 @@ def _block_checks(
             if link["key"] in both and link["key"] not in reported:
                 result.extra_links.append(link)
         result.type1 = bool(result.missing_links or result.extra_links or result.retargeted_links)
-    if "order" not in checks:
+    if "order" in checks:
+        result.word_order = found.word_order
+        result.place_moves = found.place_moves
+    else:
         found.reordered = []
     found.phrase = (
         [p for p in found.phrase if p["tag"] in BLOCK_EMPHASIS] if "emphasis" in checks else []

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
+from eduscrape.variants.blocks import PLACE_QUANTILE, SWAP_TOLERANCE
 from eduscrape.variants.compare import Comparison, _summary
 from eduscrape.variants.pairing import VariantMapper
 from eduscrape.variants.structure import PageStructure
@@ -36,6 +37,8 @@ from eduscrape.variants.structure import PageStructure
 # Candidate pairs per page: every missing x extra link up to this product (a page
 # that lost 40 links and gained 40 is not 1,600 conventions).
 MAX_CROSS_PAIRS = 36
+# Link moves (blocks.py) a session needs before it trusts its own place tolerance.
+MIN_PLACE_MOVES = 50
 R = TypeVar("R", Comparison, dict)
 
 
@@ -77,6 +80,7 @@ class _Seen:
     pairs: set[tuple[str, str]]  # candidate retargets (left key, right key)
     left_only: frozenset[str]
     right_only: frozenset[str]
+    word_order: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -113,6 +117,7 @@ class ConventionLearner:
         self._seen: dict[str, _Seen] = {}
         self._conventions: list[Convention] | None = None
         self._equivalent: Counter[tuple[str, str, str]] = Counter()
+        self._moves: list[float] = []
 
     def observe(
         self,
@@ -153,8 +158,20 @@ class ConventionLearner:
         }
         if len(left_only) * len(right_only) <= MAX_CROSS_PAIRS:
             pairs.update((a, b) for a in left_only for b in right_only)
-        self._seen[set_id] = _Seen(lkeys, rkeys, pairs, left_only, right_only)
+        self._seen[set_id] = _Seen(
+            lkeys, rkeys, pairs, left_only, right_only, list(_get(result, "word_order") or [])
+        )
+        self._moves.extend(_get(result, "place_moves") or [])
         self._conventions = None
+
+    def place_tolerance(self) -> float:
+        """How far this pair's translations move a link inside its block (PLACE_QUANTILE
+        of the moves observed, at least SWAP_TOLERANCE; blocks.py): links of a block in
+        another order that moved less than this were traded in place, a difference."""
+        if len(self._moves) < MIN_PLACE_MOVES:
+            return SWAP_TOLERANCE
+        moves = sorted(self._moves)
+        return max(SWAP_TOLERANCE, moves[int(PLACE_QUANTILE * (len(moves) - 1))])
 
     def equivalences(self) -> list[Equivalence]:
         """Different URLs linked as the same target on both sides (most frequent first)."""
@@ -232,7 +249,11 @@ class ConventionLearner:
         conventions added (a Comparison or a stored set dict; a new object either way)."""
         conventions = self.learn()
         seen = self._seen.get(set_id)
-        if seen is None or not conventions or _get(result, "missing_counterpart"):
+        if seen is None or _get(result, "missing_counterpart"):
+            return result
+        tolerance = self.place_tolerance()
+        traded = [w for w in seen.word_order if w["distance"] <= tolerance]
+        if not conventions and not traded:
             return result
         pairs = {(c.left, c.right) for c in conventions if c.left and c.right}
         dropped = {c.left for c in conventions if c.left and not c.right}
@@ -294,6 +315,10 @@ class ConventionLearner:
         setter("missing_links", missing)
         setter("extra_links", extra)
         setter("retargeted_links", retargeted)
+        if traded:  # this pair moves links further: these were traded in place
+            setter("reordered_links", list(_get(new, "reordered_links") or []) + traded)
+            setter("word_order", [w for w in seen.word_order if w not in traded])
+            setter("type2", True)
         type1 = bool(missing or extra or retargeted)
         setter("type1", type1)
         consistent = not (type1 or _get(new, "type2") or _get(new, "nonstructural"))
@@ -340,4 +365,13 @@ def session_fields(learner: ConventionLearner, max_equivalences: int = 500) -> d
     return {
         "conventions": [c.to_dict() for c in learner.learn()],
         "equivalences": [e.to_dict() for e in learner.equivalences()[:max_equivalences]],
+        "link_places": [
+            {
+                "tolerance": round(learner.place_tolerance(), 3),
+                "moves": len(learner._moves),
+                "description": "links of a block in another order that stand within "
+                f"{learner.place_tolerance():.0%} of the block's text of the places they "
+                "traded are reported (swapped); further, they moved with their words",
+            }
+        ],
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
@@ -104,6 +105,7 @@ BLOCK_TAGS = frozenset(
     }
 )
 # The block checks a translation gets by default (Criteria.block_checks, blocks.py).
+BLOCK_CHECKS = frozenset({"links", "order", "emphasis"})
 DEFAULT_BLOCK_CHECKS = frozenset({"order", "emphasis"})
 # Phrase markup that is the author's emphasis, not a technical term's markup: a
 # translation keeps it where the original has it and does not add it to a block
@@ -143,6 +145,8 @@ class Criteria:
     # a block in another order), "emphasis" (BLOCK_EMPHASIS markup added in a block
     # that has none); set by for_translation().
     block_checks: frozenset[str] = frozenset()
+    # The block checks for_translation() sets (VARIANTS_BLOCK_CHECKS).
+    translation_block_checks: frozenset[str] = DEFAULT_BLOCK_CHECKS
     # `/dir/` and `/dir/index.html` are the same target.
     index_names: tuple[str, ...] = ("index.html", "index.htm")
     # Pages larger than this are truncated before parsing (bytes).
@@ -156,8 +160,15 @@ class Criteria:
             ignored_tags=self.ignored_tags | PHRASE_TAGS | {"p"},
             tolerate_block_reorder=True,
             distinct_targets=True,
-            block_checks=DEFAULT_BLOCK_CHECKS,
+            block_checks=self.translation_block_checks,
         )
+
+    def __post_init__(self) -> None:
+        unknown = (self.block_checks | self.translation_block_checks) - BLOCK_CHECKS
+        if unknown:
+            raise ValueError(
+                f"unknown block checks {sorted(unknown)}; known: {sorted(BLOCK_CHECKS)}"
+            )
 
     def effective(self, tag: str) -> bool:
         if self.tags_of_interest is not None:
@@ -175,6 +186,9 @@ class Anchor:
     block: int = 0  # ordinal of the enclosing block element
     raw: str = ""  # absolute URL as linked (no fragment), for fetching
     fragment: str = ""  # the link's #fragment, kept whatever the criteria (see translation.py)
+    # Where the link starts in its block's text, 0 (first word) to 1 (end); -1: unknown
+    # (a structure stored by an older version). See blocks.py (links swapped in place).
+    offset: float = -1.0
 
 
 @dataclass
@@ -223,7 +237,8 @@ class PageStructure:
             "url": self.url,
             "tags": self.tags,
             "anchors": [
-                [a.url, a.text, a.position, a.block, a.raw, a.fragment] for a in self.anchors
+                [a.url, a.text, a.position, a.block, a.raw, a.fragment, a.offset]
+                for a in self.anchors
             ],
             "alternates": self.alternates,
             "lang": self.lang,
@@ -245,6 +260,7 @@ class PageStructure:
                 int(a[3]),
                 str(a[4]) if len(a) > 4 else "",
                 str(a[5]) if len(a) > 5 else "",
+                float(a[6]) if len(a) > 6 else -1.0,
             )
             for a in data.get("anchors", [])
         ]
@@ -304,6 +320,11 @@ def normalize_url(url: str, criteria: Criteria = Criteria()) -> str:
         path = head + "/"
     fragment = "" if criteria.ignore_fragments else parts.fragment
     return urlunsplit((scheme, netloc, path, parts.query, fragment))
+
+
+def _text_len(text: str) -> int:
+    """Length of a text node with runs of whitespace counted as one character."""
+    return len(_WS.sub(" ", text))
 
 
 def _text_of(el: etree._Element) -> str:
@@ -375,6 +396,7 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
             anchors.append(
                 Anchor(target, _text_of(child)[:200], len(anchors), block, raw_url, fragment)
             )
+            starts.append(chars[block])
 
     def walk(el: etree._Element, depth: int, block: int) -> None:
         for child in el:
@@ -408,11 +430,22 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
                 block_list.append(Block(tag, block))
             if len(texts) < 60:
                 texts.extend(t for t in (child.text, child.tail) if t and t.strip())
+            if child.text:
+                chars[child_block] += _text_len(child.text)
             walk(child, child_depth, child_block)
+            if child.tail:
+                chars[block] += _text_len(child.tail)
 
     phrase: dict[str, int] = {}
     block_list = [Block("body")]
+    # Characters of text seen so far in each block, and where each anchor starts.
+    chars: defaultdict[int, int] = defaultdict(int)
+    starts: list[int] = []
+    if start.text:
+        chars[0] += _text_len(start.text)
     walk(start, 0, 0)
+    for anchor, at in zip(anchors, starts, strict=True):
+        anchor.offset = round(at / chars[anchor.block], 3) if chars[anchor.block] else 0.0
     page.phrase_tags = phrase
     page.blocks = block_list
     page.tags = tokens

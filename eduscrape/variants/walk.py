@@ -290,7 +290,11 @@ class VariantWalk:
 
     def _learned(self) -> dict[str, list[dict[str, Any]]]:
         """The session's conventions and equivalences, each with its variant."""
-        out: dict[str, list[dict[str, Any]]] = {"conventions": [], "equivalences": []}
+        out: dict[str, list[dict[str, Any]]] = {
+            "conventions": [],
+            "equivalences": [],
+            "link_places": [],
+        }
         for variant, learner in self.learners.items():
             for name, values in session_fields(learner).items():
                 out[name].extend({**value, "variant": variant} for value in values)
