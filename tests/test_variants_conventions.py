@@ -160,6 +160,11 @@ def test_how_far_a_pair_moves_links_is_learned_from_the_pair() -> None:
     assert any("another order" in line for line in revised.summary)
     fields = session_fields(far)["link_places"]
     assert fields[0]["tolerance"] == round(far.place_tolerance(), 3) and fields[0]["moves"] >= 80
+    # The report shows it with the other learned items, filterable.
+    report = build_report({"session": "s", **session_fields(far)}, [])
+    assert report["link_places"] == fields
+    html = render_html(report)
+    assert 'value="link-places"' in html and f"tolerance {fields[0]['tolerance']}" in html
     # Too few observed moves: the least tolerance.
     few = ConventionLearner()
     _observe(few, _mapper(), _placed(3, far=True))

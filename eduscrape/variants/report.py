@@ -62,6 +62,7 @@ def build_report(session: dict[str, Any], sets: list[dict[str, Any]]) -> dict[st
         "recompared",
         "conventions",
         "outdated",
+        "word_order",
     )
     return {
         "session": session.get("session"),
@@ -80,6 +81,7 @@ def build_report(session: dict[str, Any], sets: list[dict[str, Any]]) -> dict[st
         # Learned from the whole pair (eduscrape.variants.conventions): reported once.
         "conventions": session.get("conventions") or [],
         "equivalences": session.get("equivalences") or [],
+        "link_places": session.get("link_places") or [],
         "sets": [{k: s.get(k) for k in keep} for s in sets],
     }
 
@@ -228,9 +230,16 @@ def _learned_section(report: dict[str, Any]) -> str:
     """Conventions and link equivalences learned from the pair, each kind filterable."""
     conventions = report.get("conventions") or []
     equivalences = report.get("equivalences") or []
-    if not conventions and not equivalences:
+    places = report.get("link_places") or []
+    if not conventions and not equivalences and not places:
         return ""
     rows = []
+    for lp in places:
+        rows.append(
+            f'<tr class="learned" data-kind="link-places"><td>link places</td>'
+            f"<td></td><td>tolerance {_e(lp.get('tolerance'))}</td><td>{_e(lp.get('moves'))} links</td>"
+            f"<td></td><td>{_e(lp.get('description'))}</td></tr>"
+        )
     for c in conventions:
         rows.append(
             f'<tr class="learned" data-kind="convention-{_e(c.get("kind"))}"><td>convention: {_e(c.get("kind"))}</td>'
@@ -248,6 +257,7 @@ def _learned_section(report: dict[str, Any]) -> str:
         ("convention-added", "conventions: links only in the variant"),
         ("convention-removed", "conventions: links only in the reference"),
         ("equivalence", "equivalent URLs (language-aware keys)"),
+        ("link-places", "how far the pair's translations move links in a block"),
         ("convention-pages", "sets whose differences a convention explains"),
     ]
     boxes = "".join(
