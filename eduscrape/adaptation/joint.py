@@ -565,6 +565,15 @@ def _matching(ranked: dict[str, list[_Cand]]) -> dict[str, int] | None:
     return out
 
 
+def _wraps(tg: TreeGram, outer: _Cand, inner: _Cand) -> bool:
+    """Whether *outer* is a container of *inner* for a long free text: the same text with
+    page chrome around it (a column holding the body and the photo strip), not another
+    datum; it must not make the tighter node look ambiguous."""
+    if tg.kind != "long" or outer.attr is not None or inner.attr is not None:
+        return False
+    return any(x is outer.el for x in inner.el.iterancestors())
+
+
 def repair_jointly(
     root: Any,
     targets: Iterable[Target],
@@ -594,7 +603,8 @@ def repair_jointly(
             if not options:
                 continue
             top = options[0]
-            runner = options[1].score if len(options) > 1 else 0.0
+            rivals = [c for c in options[1:] if not _wraps(target.tg, c, top)]
+            runner = rivals[0].score if rivals else 0.0
             margin = top.score - runner
             floor = min_score + (OPTIONAL_EXTRA if target.optional else 0.0)
             if top.score < floor or margin < min_margin:
