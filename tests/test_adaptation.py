@@ -266,6 +266,21 @@ def test_selectors_avoid_generated_classes() -> None:
     assert page.xpath(make_xpath(page, span, None))[0] is span
 
 
+def test_an_unlabelled_node_is_not_selected_by_position() -> None:
+    """Opaque CSS-in-JS names and a title span without a class: the selector must still
+    find the title on a page where an optional sibling (the size) is missing."""
+    page = (
+        "<html><body><section class='css-q1w2e'><h1 class='css-spxhvno'>"
+        "<span class='css-lpztrif'><span class='css-qmmmogy'>$1,395</span> {size}"
+        "<span>{title}</span></span></h1></section></body></html>"
+    )
+    size = "<span class='css-8ccwmn0'>/ 2br - 900ft2 - </span>"
+    root = parse_html(page.format(size=size, title="Sunny two bedroom"))
+    xp = make_xpath(root, root.xpath("//span[not(@class)]")[0], None)
+    other = parse_html(page.format(size="", title="Quiet studio"))
+    assert [e.text for e in other.xpath(xp)] == ["Quiet studio"]
+
+
 def _article(title: str, author: str, date: str, body: str, cls: dict[str, str]) -> str:
     return (
         "<html><head><title>x</title></head><body><div id='page'><div class='main'>"

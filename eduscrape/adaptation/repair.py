@@ -819,8 +819,19 @@ def make_xpath(root: Any, el: Any, attr: str | None, *, multiple: bool = False) 
             anchored.extend(f"{pre}//{anc.tag}[{p}]//{tag}[{q}]" for q in _preds(el)[:2])
     plain = [f"{pre}//{tag}"] if tag not in ("div", "span", "a", "p", "meta", "li") else []
     weak = [f"{pre}//{tag}[{p}]" for p in _preds(el, weak=True)]
+    # Last before a positional path: an ancestor's build-tool class (stable within a
+    # deploy) and, for a node with no label of its own, that it has none. Positions
+    # shift from page to page wherever an optional sibling (a price, a size) precedes.
+    bare = [] if el.get("class") is not None or el.get("id") else ["not(@class)"]
+    fragile: list[str] = []
+    for depth, anc in enumerate(el.iterancestors()):
+        if depth >= 4 or anc.tag in ("html", "body") or anc is root:
+            break
+        for p in _preds(anc, weak=True)[:2]:
+            fragile.extend(f"{pre}//{anc.tag}[{p}]//{tag}[{q}]" for q in bare)
+            fragile.append(f"{pre}//{anc.tag}[{p}]//{tag}")
     for unique in (True, False):
-        for xp in own + anchored + plain + weak:
+        for xp in own + anchored + plain + weak + fragile:
             try:
                 if ok(xp + tail, unique):
                     return xp + tail
