@@ -56,6 +56,8 @@ def test_broken_pages_are_flagged_counted_and_fail_a_mostly_broken_crawl(
     assert len(flagged) == redesigned
     for item in flagged:
         assert {"title", "body"} <= set(item["broken"])
+        # The status is read off the body: "empty" is named as unconfirmed, not stated.
+        assert item["status"] == "empty" and "status" in item["broken"]
         assert Path(item["page_path"]).is_file()
     # One WARNING per broken page, naming its URL and fields.
     for i in range(redesigned):

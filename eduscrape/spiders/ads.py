@@ -195,6 +195,9 @@ class AdsSpider(EduscrapeSpider):
                 broken["title"] = "no title on the page (and no removal notice)"
             if status == "empty":
                 broken["body"] = "no posting body text on the page (and no removal notice)"
+                # The status is read off the body: "empty" is what was seen, not a fact
+                # about the posting, so the item names it as unconfirmed too.
+                broken["status"] = "'empty' only because no body was found (see body)"
         page_path = record_broken_page(self.crawler, response, broken) or result.page_path
         yield HousingAdItem(
             url=page.url or response.url,
