@@ -17,6 +17,7 @@ from eduscrape.adaptation._dom import parse_html
 from eduscrape.adaptation.bundle import learn_pages
 from eduscrape.adaptation.joint import (
     Target,
+    exclude_claimed,
     node_position,
     repair_jointly,
     token_similarity,
@@ -460,3 +461,29 @@ def test_a_page_without_the_repeated_part_invents_none() -> None:
     result = evaluate(wrapper, parse_html(html[:start] + html[end:]), grams, session=Session())
     assert _bubbles(result) == []
     assert "bubble/" in result.absent
+
+
+FACTS_PAGE = """<html><body><div class="facts">
+<span class="fact hl">3BR / 2Ba</span><span class="fact hl">870ft2</span>
+<div class="fact">cats are OK</div><div class="fact">apartment</div>
+<div class="fact"><span class="lab">rent period:</span> <span>monthly</span></div>
+</div></body></html>"""
+
+
+def test_repaired_records_leave_out_another_patterns_records() -> None:
+    """A container's every child is two patterns' records: the headline facts (already
+    claimed) are left out by a class only they have, or the repair is refused."""
+    root = parse_html(FACTS_PAGE)
+    every = root.xpath("//div[@class='facts']/*")
+    headline = root.xpath("//span[contains(@class, 'hl')]")
+    xpath, records = exclude_claimed("//div[@class='facts']/*", every, headline)
+    assert [r.tag for r in records] == ["div", "div", "div"]
+    assert root.xpath(xpath) == records
+    # Nothing claimed: unchanged.
+    assert exclude_claimed("//div[@class='facts']/*", every, []) == (
+        "//div[@class='facts']/*",
+        every,
+    )
+    # Claimed nodes that share every class and tag with kept ones: refused.
+    facts = root.xpath("//div[@class='fact']")
+    assert exclude_claimed("//div[@class='fact']", facts, facts[:1]) is None

@@ -756,6 +756,52 @@ def lift_units(xpath: str, records: list[Any], old: list[str]) -> tuple[str, lis
     return xpath, records
 
 
+def exclude_claimed(
+    xpath: str, records: list[Any], claimed: Iterable[Any]
+) -> tuple[str, list[Any]] | None:
+    """Repaired records without the nodes another record pattern of the page holds.
+
+    A page's parts are disjoint: facts next to headline facts are two patterns, and a
+    group repair that takes a container's every child takes both. The selector gets a
+    predicate that leaves the claimed nodes out (a class token they all share and no
+    kept record has, else their tag); None when nothing separates them (the repair
+    would take another part's records: better reported broken).
+    """
+    ids = {id(n) for n in claimed}
+    taken = [r for r in records if id(r) in ids]
+    if not taken:
+        return xpath, records
+    kept = [r for r in records if id(r) not in ids]
+    if not kept or not all(is_element(r) for r in records):
+        return None
+
+    def tokens(el: Any) -> set[str]:
+        return set((el.get("class") or "").split())
+
+    shared = set.intersection(*(tokens(r) for r in taken))
+    kept_tokens = set().union(*(tokens(k) for k in kept))
+    predicate = None
+    for token in sorted(shared - kept_tokens):
+        if re.fullmatch(r"[\w-]+", token):
+            predicate = f"not(contains(concat(' ', normalize-space(@class), ' '), ' {token} '))"
+            break
+    taken_tags = {r.tag for r in taken}
+    if (
+        predicate is None
+        and taken_tags.isdisjoint(k.tag for k in kept)
+        and all(isinstance(t, str) and re.fullmatch(r"[a-z][a-z0-9]*", t) for t in taken_tags)
+    ):
+        predicate = "not(" + " or ".join(f"self::{t}" for t in sorted(taken_tags)) + ")"
+    if predicate is None:
+        return None
+    narrowed = f"({xpath})[{predicate}]"
+    root = records[0].getroottree().getroot()
+    found = root.xpath(narrowed)
+    if [id(n) for n in found] != [id(k) for k in kept]:
+        return None
+    return narrowed, kept
+
+
 def repair_group(
     root: Any,
     key: str,

@@ -61,6 +61,7 @@ from eduscrape.adaptation.joint import (
     Pick,
     Target,
     echoes_title,
+    exclude_claimed,
     lift_units,
     node_position,
     repair_group,
@@ -511,9 +512,12 @@ def _repair_records(
 ) -> None:
     pkey = gram_key(pattern.name, None)
     group = repair_group(root, pkey, tg)
-    if group is None or pattern.violations(len(group.records)):
+    if group is None:
         return
-    group.xpath, group.records = lift_units(group.xpath, group.records, tg.values)
+    narrowed = exclude_claimed(group.xpath, group.records, _claimed(out, pattern))
+    if narrowed is None or pattern.violations(len(narrowed[1])):
+        return
+    group.xpath, group.records = lift_units(*narrowed, tg.values)
     for keys in (out.broken, out.absent):
         for key in [k for k in keys if k == pkey or k.startswith(pkey)]:
             keys.remove(key)
@@ -615,7 +619,8 @@ def _repair_pattern(
             )
         return None
     records = [r for r in select(root, res.xpath) if not isinstance(r, str)]
-    xpath, records = lift_units(res.xpath, records, tg.values)
+    narrowed = exclude_claimed(res.xpath, records, _claimed(out, pattern))
+    xpath, records = lift_units(*narrowed, tg.values) if narrowed else (res.xpath, [])
     if not records or pattern.violations(len(records)):
         if quiet:
             return None
@@ -787,6 +792,17 @@ def _evaluate_pattern(
             gram_key(pattern.name, b) for b in broken if gram_key(pattern.name, b) not in out.broken
         )
         index += 1
+
+
+def _claimed(out: PageResult, pattern: PatternSpec) -> list[Any]:
+    """The nodes the page's other record patterns hold (not the page-wide pattern's root)."""
+    return [
+        r["node"]
+        for r in out.records
+        if r["pattern"] != pattern.name
+        and r["node"] is not None
+        and r["node"].getparent() is not None
+    ]
 
 
 def _old_records_held(tg: TreeGram | None, root: Any) -> list[str]:
