@@ -139,6 +139,35 @@ def test_a_word_wrapped_in_em_is_found_though_the_page_uses_em() -> None:
     assert _compare(
         EN_PAGE, FR_PAGE.replace("Des mots simples", "Des <code>mots</code> simples")
     ).consistent
+    # A new emphasized text in a block that has emphasis is found; the block's
+    # emphasized term marked at one more mention is not (mod_setenvif.html: 13
+    # <em>valeur</em> for 12 <em>value</em>).
+    more = _compare(
+        EN_PAGE, FR_PAGE.replace("httpd.conf</code>.", "httpd.conf</code> <em>ici</em>.")
+    )
+    assert more.nonstructural and not more.type1
+    # Adjacent emphases are one (a translator splits the emphasized phrase).
+    split = FR_PAGE.replace("<em>important</em>", "<em>très</em> <em>important</em>")
+    assert _compare(EN_PAGE, split).consistent
+    again = FR_PAGE.replace("</em> pour", "</em> pour <em>important</em>")
+    assert _compare(EN_PAGE, again).consistent
+
+
+def test_an_untranslated_word_set_in_italics_is_no_added_emphasis() -> None:
+    # French typography sets a word kept in English in italics (the Apache manual's
+    # new_features_2_0.html: "les drapeaux <em>start</em> et <em>end</em>").
+    en = EN_PAGE.replace("have no markup at all", "have no start and end tags")
+    fr = FR_PAGE.replace("sans aucun balisage", "sans balises <em>start</em> et <em>end</em>")
+    assert _compare(en, fr).consistent
+    # A word the reference block does not have, or one the translation also uses
+    # plainly in the block (a word of its own language), is added emphasis.
+    assert _compare(EN_PAGE, fr).nonstructural
+    plain = fr.replace("Des mots", "Des start mots")
+    assert _compare(en, plain).nonstructural
+    # Each block keeps its emphasized texts and its own text (stored with the structure).
+    lp, rp = _pages(en, fr)
+    assert any(["em", "start"] in b.marked for b in rp.blocks or [])
+    assert any("start and end tags" in b.text for b in lp.blocks or [])
 
 
 def test_a_removed_occurrence_of_a_target_linked_elsewhere_with_the_links_check() -> None:

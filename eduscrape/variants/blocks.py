@@ -21,12 +21,13 @@ names). Inside aligned blocks the links are compared by position, so:
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from eduscrape.variants.structure import Block, PageStructure
+from eduscrape.variants.structure import BLOCK_EMPHASIS, Block, PageStructure
 
 # Blocks that hold content (text, links): the units aligned. Containers (div, ul,
 # table...) take part only when they hold links themselves.
@@ -61,6 +62,8 @@ MOVE_WINDOW = 2
 # differ in how far their word order moves a link; never below this.
 SWAP_TOLERANCE = 0.1
 PLACE_QUANTILE = 0.9
+# Words of a block's text (letters and digits of any script), for _kept_words.
+_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -71,6 +74,8 @@ class _Unit:
     anchors: list[Any]
     codes: list[str]
     phrase: dict[str, int]
+    marked: list[list[str]] = field(default_factory=list)
+    text: str = ""
 
     signature: str = ""
     features: frozenset[str] = frozenset()
@@ -114,6 +119,8 @@ def _units(page: PageStructure, keys: Sequence[str]) -> list[_Unit]:
                 [page.anchors[i] for i in linked],
                 block.codes,
                 block.phrase,
+                block.marked,
+                block.text,
             )
         )
     return units
@@ -246,6 +253,53 @@ def _trade_distance(a: _Unit, b: _Unit) -> float | None:
     return best
 
 
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _occurs(span: list[str], words: list[str]) -> int:
+    n = len(span)
+    return sum(1 for i in range(len(words) - n + 1) if words[i : i + n] == span) if n else 0
+
+
+def _kept_words(a: _Unit, b: _Unit, tag: str) -> int:
+    """How many distinct texts of *b*'s *tag* emphases are words kept from *a*.
+
+    Typographic convention of French, Spanish, German...: a word left in the source
+    language is set in italics (new_features_2_0.html: "les drapeaux <em>start</em>
+    et <em>end</em>"). Such an emphasis spans text that occurs verbatim in the aligned
+    reference block, where it is not emphasized, and that the translation never uses
+    unemphasized in the block (a word it does use plainly belongs to its language: a
+    cognate wrapped in italics is added emphasis)."""
+    if not a.text or not b.text:
+        return 0  # stored by an older version
+    theirs, ours = _words(a.text), _words(b.text)
+    emphasized = Counter(text for t, text in a.marked if t == tag)
+    spans = Counter(text for t, text in b.marked if t == tag)
+    kept = 0
+    for text, n in spans.items():
+        span = _words(text)
+        if span and not emphasized[text] and _occurs(span, theirs) and _occurs(span, ours) <= n:
+            kept += 1
+    return kept
+
+
+def _added_emphasis(a: _Unit, b: _Unit, tag: str) -> bool:
+    """Whether block *b* emphasizes (with *tag*) more than the reference block *a*.
+
+    Counted in distinct emphasized texts: a translator marks a term (a placeholder,
+    a defined word) at each of its mentions, sometimes at one more than the source
+    (mod_setenvif.html: <em>valeur</em> 13 times for 12 <em>value</em>); a new
+    emphasized text is added emphasis, unless it is a word kept untranslated
+    (_kept_words). Other phrase tags, or stored by an older version (no texts): added
+    to a block without any only."""
+    if tag not in BLOCK_EMPHASIS or not b.text:
+        return not a.phrase.get(tag)
+    ours = {text for t, text in b.marked if t == tag}
+    theirs = {text for t, text in a.marked if t == tag}
+    return len(ours) - _kept_words(a, b, tag) > len(theirs)
+
+
 def block_findings(
     left: PageStructure,
     right: PageStructure,
@@ -302,7 +356,7 @@ def block_findings(
             else:
                 found.word_order.append({**entry, "distance": round(distance, 3)})
         for tag, count in b.phrase.items():
-            if count > a.phrase.get(tag, 0) and not a.phrase.get(tag):
+            if count > a.phrase.get(tag, 0) and _added_emphasis(a, b, tag):
                 found.phrase.append({"tag": tag, "block": a.tag, "count": count})
     # A block with links left unpaired on both sides with the same tag and targets
     # has moved when pairing the two would cross an aligned pair of other blocks

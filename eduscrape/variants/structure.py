@@ -111,6 +111,8 @@ DEFAULT_BLOCK_CHECKS = frozenset({"order", "emphasis"})
 # translation keeps it where the original has it and does not add it to a block
 # without any (translators do add code/var/strong around terms).
 BLOCK_EMPHASIS = frozenset({"em", "i"})
+# Characters of a block's own text kept (Block.text): a long paragraph is cut.
+BLOCK_TEXT = 2000
 # Subtrees that are never compared (not rendered text structure, or the <head>).
 DEFAULT_SKIPPED_SUBTREES = frozenset({"head", "script", "style", "noscript", "template"})
 
@@ -199,13 +201,25 @@ class Block:
     parent: int = 0
     codes: list[str] = field(default_factory=list)  # texts of code/kbd/var/samp, lower-cased
     phrase: dict[str, int] = field(default_factory=dict)  # phrase tag -> count directly in it
+    # Texts of its emphasis (BLOCK_EMPHASIS) as [tag, text lower-cased], and its own text
+    # (child blocks excluded), lower-cased: a word kept untranslated and set in italics
+    # is no added emphasis (blocks.py). Empty when stored by an older version.
+    marked: list[list[str]] = field(default_factory=list)
+    text: str = ""
 
     def to_list(self) -> list[Any]:
-        return [self.tag, self.parent, self.codes, self.phrase]
+        return [self.tag, self.parent, self.codes, self.phrase, self.marked, self.text]
 
     @classmethod
     def from_list(cls, data: list[Any]) -> Block:
-        return cls(str(data[0]), int(data[1]), [str(c) for c in data[2]], dict(data[3]))
+        return cls(
+            str(data[0]),
+            int(data[1]),
+            [str(c) for c in data[2]],
+            dict(data[3]),
+            [[str(t), str(x)] for t, x in data[4]] if len(data) > 4 else [],
+            str(data[5]) if len(data) > 5 else "",
+        )
 
 
 @dataclass
@@ -419,6 +433,22 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
                 here[tag] = here.get(tag, 0) + 1
                 if tag in CODE_TAGS:
                     block_list[block].codes.append(_text_of(child).casefold()[:80])
+                elif tag in BLOCK_EMPHASIS:
+                    text = _text_of(child).casefold()
+                    marked = block_list[block].marked
+                    prev = child.getprevious()
+                    if (
+                        marked
+                        and prev is not None
+                        and prev.tag == tag
+                        and not (prev.tail or "").strip()
+                        and marked[-1][0] == tag
+                    ):
+                        # Adjacent emphases are one: a translator may split the
+                        # emphasized phrase it translated ("<em>accent</em> <em>ici</em>").
+                        marked[-1][1] = f"{marked[-1][1]} {text}"[:80]
+                    else:
+                        marked.append([tag, text[:80]])
             child_depth = depth
             if tag not in ("a", "area") and criteria.effective(tag):
                 tokens.append(f"{depth}:{tag}")
@@ -432,18 +462,24 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
                 texts.extend(t for t in (child.text, child.tail) if t and t.strip())
             if child.text:
                 chars[child_block] += _text_len(child.text)
+                own[child_block].append(child.text)
             walk(child, child_depth, child_block)
             if child.tail:
                 chars[block] += _text_len(child.tail)
+                own[block].append(child.tail)
 
     phrase: dict[str, int] = {}
     block_list = [Block("body")]
     # Characters of text seen so far in each block, and where each anchor starts.
     chars: defaultdict[int, int] = defaultdict(int)
     starts: list[int] = []
+    own: defaultdict[int, list[str]] = defaultdict(list)  # text pieces of each block
     if start.text:
         chars[0] += _text_len(start.text)
+        own[0].append(start.text)
     walk(start, 0, 0)
+    for ordinal, pieces in own.items():
+        block_list[ordinal].text = " ".join("".join(pieces).split()).casefold()[:BLOCK_TEXT]
     for anchor, at in zip(anchors, starts, strict=True):
         anchor.offset = round(at / chars[anchor.block], 3) if chars[anchor.block] else 0.0
     page.phrase_tags = phrase
