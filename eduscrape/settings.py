@@ -313,7 +313,8 @@ VARIANTS_INTERNAL_ANCHORS = False
 VARIANTS_TRANSLATION_MODE = "auto"
 # In translation mode, checks inside aligned blocks (eduscrape.variants.blocks): "order"
 # (links traded in place in a block, or a list item / block moved: type 2), "emphasis"
-# (<em>/<i> added to a block without any: non-structural), "links" (an occurrence
+# (<em>/<i> on a text the aligned block does not emphasize, a word kept untranslated
+# in italics excepted: non-structural), "links" (an occurrence
 # missing or added in a block while the page links the target elsewhere: type 1; off,
 # real translations link a term at a different number of mentions on 8% of pages).
 VARIANTS_BLOCK_CHECKS: list[str] = ["order", "emphasis"]

@@ -15,7 +15,8 @@ names). Inside aligned blocks the links are compared by position, so:
 - two links of a block in another order are type 2 when the block's links are
   otherwise the same;
 - phrase markup (``em``, ``strong``, ``code``...) added in a block that has none of
-  it in the reference is non-structural.
+  it in the reference is non-structural; emphasis (``em``, ``i``) is compared in
+  distinct emphasized texts, a word kept untranslated in italics excepted.
 """
 
 from __future__ import annotations
