@@ -251,11 +251,18 @@ class Score:
         self.silent: dict[str, int] = defaultdict(int)
         self.excluded: dict[str, int] = defaultdict(int)
         self.excluded_same: dict[str, int] = defaultdict(int)
+        # Values the redesigned crawl gives where the original has none: invented by a
+        # false repair (a wrong node taken for an absent part), silent unless flagged.
+        self.invented: dict[str, int] = defaultdict(int)
+        self.invented_silent: dict[str, int] = defaultdict(int)
         # A crawl that exits non-zero says so: the items it lost are failures, not silent.
         self.crawl_failed = crawl_failed
 
     def add(self, name: str, ref: Any, got: Any, item: dict[str, Any] | None, skip: bool) -> None:
         if _empty(ref):
+            if not skip and not _empty(got):
+                self.invented[name] += 1
+                self.invented_silent[name] += not _flagged(item, name)
             return
         ok = _norm(ref) == _norm(got)
         if skip:
@@ -280,6 +287,10 @@ class Score:
             "silent_share": round(silent / failures, 4) if failures else 0.0,
             "silent_of_all_values": round(silent / total, 4) if total else 0.0,
         }
+        out["invented"] = sum(self.invented.values())
+        out["invented_silent"] = sum(self.invented_silent.values())
+        if self.invented:
+            out["invented_fields"] = dict(sorted(self.invented.items()))
         if self.excluded:
             n = sum(self.excluded.values())
             out["structured_only"] = {
@@ -317,6 +328,11 @@ def compare_ads(
         for name in AD_FIELDS:
             score.add(name, ref.get(name), values.get(name), item, skip=False)
         attrs = values.get("attributes") or {}
+        if item is not None:  # attributes the original page does not have at all
+            for name in sorted(set(attrs) - set(ref.get("attributes") or {})):
+                full = f"attributes.{name}"
+                skip = level == "moved" and full in STRUCTURED_ONLY
+                score.add(full, None, attrs[name], item, skip)
         # A street address taken from JSON-LD (no map address on the page) is structured data.
         from_jsonld = not (ref.get("attributes") or {}).get("map_address")
         for name, value in (ref.get("attributes") or {}).items():

@@ -609,3 +609,23 @@ def test_parts_whose_parent_has_a_modifier_class_belong_to_the_list() -> None:
     texts = [r["fields"]["text"] for r in res.records if r["pattern"] == "fact"]
     assert texts == ["colour: blue", "hand wash", "size: medium", "made in Wales"]
     assert res.broken == []
+
+
+def test_the_bundled_tree_gram_repairs_where_the_crawls_own_cannot() -> None:
+    wrapper = Wrapper.from_dict(FACTS_WRAPPER)
+    bundled = evaluate(wrapper, parse_html(FACTS_OLD), {}).learned
+    # The crawl learned its tree-gram on a page with one unlabelled fact: alone it
+    # repairs onto nothing (a single "gift box") or onto the value spans ("made in Wales").
+    for facts in ("<li>gift box</li>", "<li>made in Wales</li>"):
+        page = FACTS_OLD.split('<ul class="facts">')[0] + f'<ul class="facts">{facts}</ul>'
+        own = evaluate(wrapper, parse_html(page + "</div></body></html>"), {}).learned
+        alone = evaluate(wrapper, parse_html(FACTS_NEW), dict(own))
+        texts = [r["fields"]["text"] for r in alone.records if r["pattern"] == "fact"]
+        assert texts != ["colour: blue", "hand wash", "size: medium", "made in Wales"]
+        session = Session(reference=dict(bundled))
+        res = evaluate(wrapper, parse_html(FACTS_NEW), dict(own), session=session)
+        texts = [r["fields"]["text"] for r in res.records if r["pattern"] == "fact"]
+        assert texts == ["colour: blue", "hand wash", "size: medium", "made in Wales"]
+        assert res.broken == [] and res.absent == []
+    # Where the crawl's tree-gram is the bundled one, there is no second attempt.
+    assert Session(reference=dict(bundled)).fallback("fact/", bundled) is None

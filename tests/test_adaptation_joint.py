@@ -487,3 +487,37 @@ def test_repaired_records_leave_out_another_patterns_records() -> None:
     # Claimed nodes that share every class and tag with kept ones: refused.
     facts = root.xpath("//div[@class='fact']")
     assert exclude_claimed("//div[@class='fact']", facts, facts[:1]) is None
+
+
+def test_nothing_inside_another_patterns_records_is_picked() -> None:
+    wrapper = Wrapper.from_dict(
+        {
+            "site": "t",
+            "patterns": [
+                {
+                    "fields": [
+                        {"name": "price", "css": "span.price", "optional": True},
+                        {"name": "title", "css": "h1.title"},
+                    ]
+                }
+            ],
+        }
+    )
+    old = (
+        "<html><body><h1 class='title'>Sunny flat</h1><p><span class='price'>$1,385</span>"
+        " 2br</p><ul class='facts'><li>cats ok</li><li>fee: $40</li></ul></body></html>"
+    )
+    grams = learn_pages(wrapper, [old])
+    # Redesigned, and this ad states no price: only a fee inside one of its facts.
+    new = parse_html(
+        "<html><body><h1 class='hd'>Quiet house</h1><div>3br</div><div class='specs'>"
+        "<div class='spec'><span>application fee:</span> <span>$85</span></div>"
+        "<div class='spec'><span>dogs ok</span></div></div></body></html>"
+    )
+    price = [Target("/price", grams["/price"], tokens=words("price"), optional=True)]
+    anchors = [(grams["/title"], new.xpath("//h1")[0])]
+    # Alone, the fee is taken for the price: a value the page does not have.
+    assert repair_jointly(new, price, anchors)["/price"].value == "$85"
+    # The facts are the records of another pattern: their parts are theirs.
+    facts = new.xpath("//div[@class='spec']")
+    assert repair_jointly(new, price, anchors, claimed=facts) == {}

@@ -581,10 +581,12 @@ def repair_jointly(
     *,
     min_score: float = MIN_SCORE,
     min_margin: float = MIN_MARGIN,
+    claimed: Iterable[Any] = (),
 ) -> dict[str, Pick]:
     """The nodes of *root* chosen for *targets* (key -> :class:`Pick`); a target
     not in the answer abstained. *anchors*: (tree-gram, node) of fields that still
-    work (their old and new positions pin the neighbourhood)."""
+    work (their old and new positions pin the neighbourhood). *claimed*: the records
+    of the page's other parts (a list's items): nothing inside them is a candidate."""
     targets = list(targets)
     if not targets:
         return {}
@@ -592,6 +594,15 @@ def repair_jointly(
     pinned = [_Anchor(tg, node, page.positions.get(node, 0.5)) for tg, node in anchors]
     # A node that still answers its own field is nobody else's.
     taken: set[int] = {c.datum for c in page.cands if any(c.el is a.el for a in pinned)}
+    # Nor is a part of another pattern's record (a fee in a list of facts): it would
+    # be extracted twice, and as a runner-up it makes the field's true node abstain.
+    owned = {id(n) for n in claimed}
+    if owned:
+        taken |= {
+            c.datum
+            for c in page.cands
+            if id(c.el) in owned or any(id(a) in owned for a in c.el.iterancestors())
+        }
     picks: dict[str, Pick] = {}
     todo = {t.key: t for t in targets}
     ranked = {key: _rank(t, page, pinned) for key, t in todo.items()}

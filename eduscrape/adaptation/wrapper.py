@@ -373,12 +373,21 @@ class Session:
     # False: no tree-grams captured (declared selectors only, e.g. healing off: capturing
     # costs about a third of an evaluation and nobody would use them).
     learn: bool = True
+    # The wrapper's bundled tree-grams: where the crawl's own one for a key (stored by an
+    # earlier crawl, learned or repaired in this one) cannot repair it, the reference
+    # pages' form is tried before giving up (one site page's values are a thin witness).
+    reference: dict[str, TreeGram] = field(default_factory=dict)
 
     def may_search(self, key: str, xpath: str | None) -> bool:
         """Whether an empty optional *key* is worth a repair attempt."""
         return (key, xpath or "") not in self.present and (
             self.absent_attempts.get(key, 0) < self.max_absent_attempts
         )
+
+    def fallback(self, key: str, grams: dict[str, TreeGram]) -> TreeGram | None:
+        """The bundled tree-gram of *key* when the crawl uses another one, else None."""
+        ref = self.reference.get(key)
+        return ref if ref is not None and grams.get(key) is not ref else None
 
 
 def _values(results: list[Any]) -> list[str]:
@@ -477,8 +486,13 @@ def _joint_repair(
         tg = grams.get(pkey)
         if tg is None or pattern.xpath is None:
             continue
-        if pkey in out.broken or (pkey in out.absent and session.may_search(pkey, pattern.xpath)):
-            _repair_records(pattern, root, tg, grams, eng, out, session)
+        wanted = pkey in out.broken or (
+            pkey in out.absent and session.may_search(pkey, pattern.xpath)
+        )
+        if wanted and not _repair_records(pattern, root, tg, grams, eng, out, session):
+            ref = session.fallback(pkey, grams)
+            if ref is not None:  # the crawl's tree-gram abstained: the bundled one
+                _repair_records(pattern, root, ref, grams, eng, out, session)
     for pattern in wrapper.patterns:
         records = [r for r in out.records if r["pattern"] == pattern.name]
         if len(records) != 1:
@@ -487,12 +501,18 @@ def _joint_repair(
         targets, anchors = _joint_targets(pattern, record, grams, out, session)
         if not targets:
             continue
+        # Nodes of fields that still work, and their ancestors: a record holding one
+        # is no list item of the page (a record pattern repaired onto a whole column).
+        working = {id(x) for _, a in anchors for x in (a, *a.iterancestors())}
+        claimed = []
         for other in wrapper.patterns:  # the first record of the page's other parts
             okey = gram_key(other.name, None)
-            first = next((r for r in out.records if r["pattern"] == other.name), None)
-            if other is not pattern and okey in grams and first is not None:
-                anchors.append((grams[okey], first["node"]))
-        picks = repair_jointly(record["node"], targets, anchors)
+            mine = [r["node"] for r in out.records if r["pattern"] == other.name]
+            if other is not pattern and okey in grams and mine:
+                anchors.append((grams[okey], mine[0]))
+            if other is not pattern and other.xpath is not None:
+                claimed += [n for n in mine if id(n) not in working]
+        picks = repair_jointly(record["node"], targets, anchors, claimed=claimed)
         by_key = {t.key: t for t in targets}
         for spec in pattern.fields:
             key = gram_key(pattern.name, spec.name)
@@ -509,15 +529,16 @@ def _repair_records(
     eng: Repairer,
     out: PageResult,
     session: Session,
-) -> None:
+) -> bool:
+    """Whether the records were repaired as a group like ``tg``'s."""
     pkey = gram_key(pattern.name, None)
     group = repair_group(root, pkey, tg)
     if group is None:
-        return
+        return False
     narrowed = exclude_claimed(group.xpath, group.records, _claimed(out, pattern))
     if narrowed is None or pattern.violations(len(narrowed[1])):
-        return
-    group.xpath, group.records = lift_units(*narrowed, tg.values)
+        return False
+    group.xpath, group.records = lift_units(*narrowed, _unit_values(pkey, tg, session))
     for keys in (out.broken, out.absent):
         for key in [k for k in keys if k == pkey or k.startswith(pkey)]:
             keys.remove(key)
@@ -544,6 +565,7 @@ def _repair_records(
         if values and not spec.violations(values):
             fresh.pop(gram_key(pattern.name, spec.name), None)
     _evaluate_pattern(pattern, root, fresh, eng, out, session)
+    return True
 
 
 def _apply_pick(
@@ -600,16 +622,24 @@ def _repair_pattern(
     out: PageResult,
     why: str,
     quiet: bool = False,
+    session: Session | None = None,
 ) -> list[Any] | None:
     """The records of a repaired record selector, or None (``quiet``: no event for a
-    failure, the pattern being optional)."""
-    tg = grams.get(gram_key(pattern.name, None))
+    failure, the pattern being optional). The crawl's tree-gram first, then the
+    bundled one (``session.reference``) if it differs."""
+    pkey = gram_key(pattern.name, None)
+    tg = grams.get(pkey)
     if tg is None or pattern.xpath is None:
         return None
     multiple = (pattern.max or 2) > 1
     res = eng.check(tg, root, pattern.xpath, multiple=multiple)
     if res.status != "repaired" or not res.xpath:
         res = _infer_record(pattern, root, grams, eng, multiple) or res
+    ref = session.fallback(pkey, grams) if session is not None else None
+    if ref is not None and (res.status != "repaired" or not res.xpath):
+        again = eng.check(ref, root, pattern.xpath, multiple=multiple)
+        if again.status == "repaired" and again.xpath:
+            tg, res = ref, again
     if res.status != "repaired" or not res.xpath:
         if not quiet:
             out.repairs.append(
@@ -620,7 +650,9 @@ def _repair_pattern(
         return None
     records = [r for r in select(root, res.xpath) if not isinstance(r, str)]
     narrowed = exclude_claimed(res.xpath, records, _claimed(out, pattern))
-    xpath, records = lift_units(*narrowed, tg.values) if narrowed else (res.xpath, [])
+    xpath, records = (
+        lift_units(*narrowed, _unit_values(pkey, tg, session)) if narrowed else (res.xpath, [])
+    )
     if not records or pattern.violations(len(records)):
         if quiet:
             return None
@@ -650,6 +682,15 @@ def _repair_pattern(
     )
     pattern.xpath = xpath
     return records
+
+
+def _unit_values(key: str, tg: TreeGram, session: Session | None) -> list[str]:
+    """The old records' values that say what a whole record is: the tree-gram's, and
+    the bundled tree-gram's too (a crawl's tree-gram may hold one page's one record)."""
+    ref = session.reference.get(key) if session is not None else None
+    if ref is None or ref is tg:
+        return list(tg.values)
+    return list(dict.fromkeys([*tg.values, *ref.values]))
 
 
 def _infer_record(
@@ -702,7 +743,9 @@ def _evaluate_pattern(
         records = [r for r in select(root, pattern.xpath) if not isinstance(r, str)]
         problems = pattern.violations(len(records))
         if problems:  # top-down: repair the record pattern, then its fields
-            repaired = _repair_pattern(pattern, root, grams, eng, out, "; ".join(problems))
+            repaired = _repair_pattern(
+                pattern, root, grams, eng, out, "; ".join(problems), session=session
+            )
             if repaired is None:
                 out.broken.append(pkey)
                 return
@@ -710,14 +753,16 @@ def _evaluate_pattern(
         elif not records:  # optional pattern, no record: absent, or moved?
             if grams.get(pkey) is not None and session.may_search(pkey, pattern.xpath):
                 repaired = _repair_pattern(
-                    pattern, root, grams, eng, out, "matches nothing", quiet=True
+                    pattern, root, grams, eng, out, "matches nothing", quiet=True, session=session
                 )
                 if repaired is None:
                     session.absent_attempts[pkey] = session.absent_attempts.get(pkey, 0) + 1
                 else:
                     records = repaired
             if not records:
-                held = _old_records_held(grams.get(pkey), root)
+                held = _old_records_held(grams.get(pkey), root) or _old_records_held(
+                    session.fallback(pkey, grams), root
+                )
                 if held:
                     # Not absent: the page says what the old records said, in nodes the
                     # selector no longer finds. Reported broken (the joint repair may
@@ -767,7 +812,13 @@ def _evaluate_pattern(
                 # record pattern itself now selects the wrong element.
                 pattern_retried = True
                 repaired = _repair_pattern(
-                    pattern, root, grams, eng, out, f"field {spec.name!r} unrepairable"
+                    pattern,
+                    root,
+                    grams,
+                    eng,
+                    out,
+                    f"field {spec.name!r} unrepairable",
+                    session=session,
                 )
                 if repaired:
                     records, index, retry = repaired, 0, True

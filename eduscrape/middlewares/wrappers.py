@@ -274,6 +274,8 @@ class WrapperMiddleware:
             for key, tg in load_bundled(wrapper).items():
                 model.grams[key], model.origin[key] = tg, "bundled"
             self.stats.inc_value("wrapper/bundled_treegrams", len(model.grams))
+            # Kept after stored, learned or repaired ones replace them: tried when those fail.
+            model.session.reference = dict(model.grams)
         assert self.store is not None
         try:
             stored = await asyncio.to_thread(self.store.load, wrapper.site)
