@@ -642,11 +642,7 @@ def _repair_pattern(
             tg, res = ref, again
     if res.status != "repaired" or not res.xpath:
         if not quiet:
-            out.repairs.append(
-                RepairEvent(
-                    pattern.name, None, pattern.xpath, None, "unrepaired", res.similarity, why
-                )
-            )
+            out.repairs.append(_pattern_unrepaired(pattern, res.similarity, why))
         return None
     records = [r for r in select(root, res.xpath) if not isinstance(r, str)]
     narrowed = exclude_claimed(res.xpath, records, _claimed(out, pattern))
@@ -657,14 +653,8 @@ def _repair_pattern(
         if quiet:
             return None
         out.repairs.append(
-            RepairEvent(
-                pattern.name,
-                None,
-                pattern.xpath,
-                None,
-                "unrepaired",
-                res.similarity,
-                why + "; repaired selector breaks the constraints",
+            _pattern_unrepaired(
+                pattern, res.similarity, why + "; repaired selector breaks the constraints"
             )
         )
         return None
@@ -769,12 +759,8 @@ def _evaluate_pattern(
                     # still find them), never a silent "no records".
                     out.broken.append(pkey)
                     out.repairs.append(
-                        RepairEvent(
-                            pattern.name,
-                            None,
-                            pattern.xpath,
-                            None,
-                            "unrepaired",
+                        _pattern_unrepaired(
+                            pattern,
                             None,
                             "matches nothing, but the page holds its records' values ("
                             + ", ".join(repr(v) for v in held[:3])
@@ -843,6 +829,11 @@ def _evaluate_pattern(
             gram_key(pattern.name, b) for b in broken if gram_key(pattern.name, b) not in out.broken
         )
         index += 1
+
+
+def _pattern_unrepaired(pattern: PatternSpec, similarity: float | None, reason: str) -> RepairEvent:
+    """A record pattern's selector that stays broken, and why."""
+    return RepairEvent(pattern.name, None, pattern.xpath, None, "unrepaired", similarity, reason)
 
 
 def _claimed(out: PageResult, pattern: PatternSpec) -> list[Any]:
