@@ -52,6 +52,7 @@ from eduscrape.variants import Criteria, VariantMapper, compare_pages, reduce_pa
 from eduscrape.variants.conventions import ConventionLearner  # noqa: E402
 from eduscrape.variants.evaluation import (  # noqa: E402
     compare_trees,
+    page_of,
     page_scores,
     score_mutated,
     score_real,
@@ -119,8 +120,7 @@ def by_page(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for item in items:
         if "set_key" not in item:
             continue
-        url = item["left_url"] or item["right_url"]
-        out[url.split("/", 4)[4] or "index.html"] = item
+        out[page_of(item["left_url"] or item["right_url"])] = item
     return out
 
 

@@ -211,3 +211,33 @@ def test_report_links_pages_unless_crawled_from_loopback() -> None:
     assert "127.0.0.1:8765, localhost:8765" in out
     out = render_html(build_report(local, [row]), links=True)
     assert 'href="http://127.0.0.1:8765/en/"' in out
+
+
+def test_page_of_names_directory_pages_by_their_file() -> None:
+    from eduscrape.variants.evaluation import page_of
+
+    assert page_of("http://127.0.0.1:8000/en/mod/") == "mod/index.html"
+    assert page_of("http://127.0.0.1:8000/en/") == "index.html"
+    assert page_of("http://127.0.0.1:8000/en/mod/core.html") == "mod/core.html"
+
+
+def test_verify_pair_leaves_site_boilerplate_out_of_the_language_check() -> None:
+    """A translated page whose footer repeats an untranslated notice (the Apache manual's
+    comments notice) is in its own language; the same notice on a page whose own text is
+    English still makes the pair doubtful."""
+    from eduscrape.variants.pairing import text_segments
+
+    notice = (
+        "Notice: This is not a Q&A section. Comments placed here should be pointed towards "
+        "suggestions on improving the documentation, and may be removed by our moderators. "
+    ) * 2
+    own = "Esta página contenía la documentación de programas que ahora tienen sus páginas."
+    en = reduce_page(page(f"<p>Other programs, now documented elsewhere.</p><p>{notice}</p>"), EN)
+    es = reduce_page(page(f"<p>{own}</p><p>{notice}</p>", "es"), ES + "a.html")
+    assert verify_pair(en, es, "en", "es")[0]  # the notice outweighs the page's own text
+    boilerplate = set(text_segments(" ".join(notice.split())))
+    assert not verify_pair(en, es, "en", "es", boilerplate=boilerplate)[0]
+    english = "This page was not translated and still reads in English for every visitor. " * 2
+    untranslated = reduce_page(page(f"<p>{english}</p><p>{notice}</p>", "es"), ES + "b.html")
+    doubtful, reason, _ = verify_pair(en, untranslated, "en", "es", boilerplate=boilerplate)
+    assert doubtful and "expected es" in reason

@@ -250,7 +250,7 @@ def test_tracking_and_bad_input(run_spider, tricky_pair, mongo_uri, tmp_path) ->
 
 
 def test_mutated_pair_targets(run_spider, serve_folder) -> None:
-    from eduscrape.variants.evaluation import score_mutated
+    from eduscrape.variants.evaluation import page_of, score_mutated
 
     folder = shared_data("variants", "dev", "apache-en-mutated")
     labels = json.loads((folder / "labels.json").read_text())
@@ -260,9 +260,7 @@ def test_mutated_pair_targets(run_spider, serve_folder) -> None:
     )
     by_page = {}
     for item in _sets(result.items).values():
-        url = item["left_url"] or item["right_url"]
-        rel = url.split("/", 4)[4] or "index.html"
-        by_page[rel] = item
+        by_page[page_of(item["left_url"] or item["right_url"])] = item
     score = score_mutated(labels, by_page)
     kinds = score["kinds"]
     for kind in ("remove_anchor", "add_anchor", "retarget_anchor", "add_page", "remove_page"):

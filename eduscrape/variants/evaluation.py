@@ -64,6 +64,13 @@ def compare_trees(
     return out
 
 
+def page_of(url: str) -> str:
+    """The labels' page name of a crawled URL (``http://host/en/mod/`` -> ``mod/index.html``):
+    the walk normalizes ``dir/index.html`` to ``dir/``, the labels name the file."""
+    rel = url.split("/", 4)[4] if url.count("/") >= 4 else ""
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
 def _flags(result: Any) -> dict[str, bool]:
     get = result.get if isinstance(result, Mapping) else lambda k: getattr(result, k)
     return {k: bool(get(k)) for k in ("consistent", *STRUCTURAL_KINDS)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from eduscrape.variants.links import LinkKeyer
@@ -217,9 +218,22 @@ def structure_similarity(a: PageStructure, b: PageStructure) -> float:
 _LANG_CODE = re.compile(r"^[a-z]{2,3}")
 
 
-def detect_language(page: PageStructure) -> str | None:
-    """Language of the page text (py3langid) when there is enough text, else None."""
+_SEGMENT_END = re.compile(r"(?<=[.!?:|])\s+")
+
+
+def text_segments(text: str) -> list[str]:
+    """A page's text cut at sentence and menu ends (the unit of site boilerplate)."""
+    return [s for s in _SEGMENT_END.split(text) if s]
+
+
+def detect_language(page: PageStructure, boilerplate: Collection[str] = ()) -> str | None:
+    """Language of the page text (py3langid) when there is enough text, else None.
+
+    Segments in *boilerplate* (text the site repeats on many pages, such as an
+    untranslated comments notice) are left out: the page's own text decides."""
     text = page.text_sample
+    if boilerplate:
+        text = " ".join(s for s in text_segments(text) if s not in boilerplate)
     if len(text) < 80:
         return None
     try:
@@ -244,13 +258,17 @@ def verify_pair(
     ref_lang: str | None,
     other_lang: str | None,
     min_similarity: float = 0.3,
+    boilerplate: Collection[str] = (),
 ) -> tuple[bool, str, float]:
-    """(doubtful, reason, similarity) for a candidate pair of counterpart pages."""
+    """(doubtful, reason, similarity) for a candidate pair of counterpart pages.
+
+    *boilerplate*: text segments the other variant repeats across the site, not
+    counted as the page's language (``detect_language``)."""
     sim = structure_similarity(ref, other)
     if sim < min_similarity:
         return True, f"structures differ too much (similarity {sim:.2f})", sim
     if ref_lang and other_lang and base_lang(ref_lang) != base_lang(other_lang):
-        detected = base_lang(detect_language(other))
+        detected = base_lang(detect_language(other, boilerplate))
         if detected and detected == base_lang(ref_lang) and detected != base_lang(other_lang):
             return True, f"page is in {detected}, expected {other_lang}", sim
     return False, "", sim

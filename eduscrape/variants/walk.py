@@ -26,7 +26,7 @@ import hashlib
 import json
 import time
 import uuid
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -38,7 +38,13 @@ from eduscrape.variants.conventions import ConventionLearner, session_fields
 from eduscrape.variants.fetching import Counts, Fetch, Fetched, PageFetcher, Stats
 from eduscrape.variants.kinds import KINDS, STRUCTURAL_KINDS, kinds_of
 from eduscrape.variants.outdated import PageSignals, outdated_score
-from eduscrape.variants.pairing import VariantMapper, base_lang, detect_language, verify_pair
+from eduscrape.variants.pairing import (
+    VariantMapper,
+    base_lang,
+    detect_language,
+    text_segments,
+    verify_pair,
+)
 from eduscrape.variants.structure import (
     PAGE_URL,
     Criteria,
@@ -47,6 +53,9 @@ from eduscrape.variants.structure import (
 )
 from eduscrape.variants.tracking import tracking_status
 
+# A text segment seen on this many pages of a variant is the site's, not the page's
+# (the language check of a pair leaves it out: pairing.verify_pair).
+BOILERPLATE_PAGES = 3
 # A set waiting in the walk: key, URL per variant, how paired, position fallbacks.
 Entry = tuple[str, dict[int, str], str, dict[int, str]]
 # A compared set and its pages' freshness signals (reference, variant), when both are known.
@@ -134,6 +143,7 @@ class VariantWalk:
             i: ConventionLearner(config.convention_min_pages, config.convention_min_share)
             for i in range(1, len(self.roots))
         }
+        self._segments_seen: dict[int, Counter[str]] = {}
 
     # -- the walk -------------------------------------------------------------------
 
@@ -472,6 +482,7 @@ class VariantWalk:
                 self.langs[0],
                 self.langs[variant],
                 min_similarity=self.config.min_similarity,
+                boilerplate=self._boilerplate(variant, other.page),
             )
             if doubtful:
                 self.stats.inc_value("variants/doubtful_pairs")
@@ -485,6 +496,13 @@ class VariantWalk:
             result, doubtful=doubtful, doubt_reason=reason, **context
         )
         return item
+
+    def _boilerplate(self, variant: int, page: PageStructure) -> set[str]:
+        """Text segments the variant has repeated on BOILERPLATE_PAGES or more pages so
+        far, this one included (menus, an untranslated notice in every footer)."""
+        seen = self._segments_seen.setdefault(variant, Counter())
+        seen.update(set(text_segments(page.text_sample)))
+        return {s for s, n in seen.items() if n >= BOILERPLATE_PAGES}
 
     def _count(self, session: VariantSessionItem, item: VariantSetItem) -> None:
         counts = session.counts
