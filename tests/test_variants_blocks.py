@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from eduscrape.variants import Criteria, VariantMapper, compare_pages, reduce_page
-from eduscrape.variants.blocks import _units, align, block_findings
+from eduscrape.variants.blocks import _enumerated, _units, align, block_findings
 from eduscrape.variants.mutations import mutate_pair
 from eduscrape.variants.structure import PageStructure
 
@@ -111,6 +111,43 @@ def test_two_links_swapped_in_place_inside_a_paragraph_are_type2() -> None:
     # Without the block checks the swap is word order, as before.
     no_checks = replace(TR, block_checks=frozenset())
     assert _compare(EN_PAGE + SSL_EN, FR_PAGE + swapped, no_checks).consistent
+
+
+def test_an_enumeration_reversed_in_a_rebuilt_sentence_is_type2() -> None:
+    """custom-error.html: the French sentence puts "A et B" at its end where the English
+    starts with "A and B"; the pair moved with its words (word order), but swapping the
+    two items is an edit however far they moved."""
+    en = (
+        "<p><a href='mod/mod_include.html'>mod_include</a> and "
+        "<a href='mod/mod_negotiation.html'>mod_negotiation</a> must be enabled to use "
+        "this feature.</p>"
+    )
+    fr = (
+        "<p>Pour pouvoir utiliser cette fonctionnalité, vous devez activer "
+        "<a href='mod/mod_include.html'>mod_include</a> et "
+        "<a href='mod/mod_negotiation.html'>mod_negotiation</a>.</p>"
+    )
+    assert _compare(EN_PAGE + en, FR_PAGE + fr).consistent
+    swapped = fr.replace("mod_include.html'>mod_include", "X").replace(
+        "mod_negotiation.html'>mod_negotiation", "mod_include.html'>mod_include"
+    )
+    swapped = swapped.replace("X", "mod_negotiation.html'>mod_negotiation")
+    c = _compare(EN_PAGE + en, FR_PAGE + swapped)
+    assert c.type2 and not c.type1
+
+    # Only punctuation or a short word makes an enumeration: "A avec B" reads both ways
+    # round ("B avec A"), so moved with its words it stays word order.
+    def pairs(html: str) -> set[tuple[str, str]]:
+        page = reduce_page(HTML.format("fr", html), FR + "x.html", TR)
+        return _enumerated(_units(page, [a.url for a in page.anchors])[0])
+
+    link = "<a href='{0}.html'>{0}</a>"
+    a, b, c3 = (link.format(n) for n in ("a", "b", "c"))
+    assert pairs(f"<p>Voir {a}, {b} et {c3}.</p>") == {
+        (FR + "a.html", FR + "b.html"),
+        (FR + "b.html", FR + "c.html"),
+    }
+    assert pairs(f"<p>Voir {a} avec {b} ou après {c3}.</p>") == set()
 
 
 def test_link_places_in_a_block_are_shares_of_its_text() -> None:

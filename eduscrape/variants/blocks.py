@@ -62,6 +62,12 @@ MOVE_WINDOW = 2
 # PLACE_QUANTILE of how far links linked once in aligned blocks moved): languages
 # differ in how far their word order moves a link; never below this.
 SWAP_TOLERANCE = 0.1
+# Two links joined by at most this many words of at most this many letters are items
+# of one enumeration: their order reversed is an edit wherever the translation moved
+# them (_enumeration_reversed).
+# ", and", "et", "ou", "と": not "with", "before" / "après", which read both ways round.
+ENUMERATION_WORDS = 1
+ENUMERATION_WORD_CHARS = 3
 PLACE_QUANTILE = 0.9
 # Words of a block's text (letters and digits of any script), for _kept_words.
 _WORD = re.compile(r"\w+")
@@ -254,6 +260,57 @@ def _trade_distance(a: _Unit, b: _Unit) -> float | None:
     return best
 
 
+def _spans(unit: _Unit) -> list[tuple[int, int] | None]:
+    """Where each link's text stands in the block's text (None: not found, or the text
+    stored by an older version); searched from the link's offset, in link order."""
+    text = unit.text
+    out: list[tuple[int, int] | None] = []
+    at = 0
+    for anchor in unit.anchors:
+        needle = " ".join(anchor.text.split()).casefold()
+        hint = max(at, round(anchor.offset * len(text)) - 2) if anchor.offset >= 0 else at
+        start = text.find(needle, hint) if needle else -1
+        if start < 0 and needle:
+            start = text.find(needle, at)
+        if start < 0 or not needle:
+            out.append(None)
+            continue
+        out.append((start, start + len(needle)))
+        at = start + len(needle)
+    return out
+
+
+def _enumerated(unit: _Unit) -> set[tuple[str, str]]:
+    """Pairs of consecutive links of the block joined by punctuation or a short word
+    ("A and B", "A, B", "A et B", "A と B"): (first, second)."""
+    spans = _spans(unit)
+    pairs: set[tuple[str, str]] = set()
+    for i in range(len(unit.keys) - 1):
+        here, there = spans[i], spans[i + 1]
+        if here is None or there is None or there[0] < here[1]:
+            continue
+        words = _words(unit.text[here[1] : there[0]])
+        if len(words) <= ENUMERATION_WORDS and all(len(w) <= ENUMERATION_WORD_CHARS for w in words):
+            pairs.add((unit.keys[i], unit.keys[i + 1]))
+    return pairs
+
+
+def _enumeration_reversed(a: _Unit, b: _Unit) -> bool:
+    """Whether *b* lists two links of an enumeration of *a* the other way round.
+
+    A translation that rebuilds a sentence moves "A and B" as a whole (custom-error.html:
+    from the start of the French sentence to its end); it keeps the order of the items,
+    which the source chose (alphabetical, by importance). Their order reversed, each item
+    keeping its own text, is an edit however far the pair moved."""
+    if not a.text or not b.text:
+        return False
+    ours = _enumerated(a)
+    ca, cb = Counter(a.keys), Counter(b.keys)
+    # A target linked at two mentions shows both orders (see _trade_distance).
+    once = {k for k in ca if ca[k] == cb[k] == 1}
+    return any((y, x) in ours and {x, y} <= once for x, y in _enumerated(b))
+
+
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
@@ -352,7 +409,7 @@ def block_findings(
         distance = _trade_distance(a, b)
         if distance is not None:
             entry = {"key": " ".join(dict.fromkeys(a.keys)), "block": a.tag}
-            if distance <= SWAP_TOLERANCE:
+            if distance <= SWAP_TOLERANCE or _enumeration_reversed(a, b):
                 found.reordered.append(entry)
             else:
                 found.word_order.append({**entry, "distance": round(distance, 3)})
