@@ -4,6 +4,8 @@
     python bench/bench_redesigns.py --quick    # a few pages, one scheme (the test suite runs it)
     python bench/bench_redesigns.py --sites=ads --levels=renamed,moved --seeds=0,1 \
         --per-city=10 --no-extras               # while developing: a subset, no LOCO/cost
+    python bench/bench_redesigns.py --loco-cities=boston --levels=moved
+                                                # only leave-one-city-out, for these cities
 
 The saved pages of ``../shared/data`` (300 Craigslist postings from 6 cities, the OCW
 course 21G.107) are redesigned by :mod:`eduscrape.demo.redesign` at each level
@@ -433,11 +435,14 @@ def bench_ads(
     levels: tuple[str, ...] = LEVELS,
     per_city: int | None = None,
     extras: bool = True,
+    loco_cities: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     half_a, half_b = _ads_pages(2 if quick else per_city)
     site = work / "ads-site"
     everything = half_a + half_b
     _write_set(site, "orig", everything, lambda html: html)
+    if loco_cities:
+        return _ads_loco_only(work, site, everything, levels, loco_cities)
     # Quick (the test suite): one level per site, enough to run every code path.
     variants = _variants(seeds, ("renamed",) if quick else levels)
     for level, seed in variants:
@@ -495,11 +500,38 @@ def _redesign(html: str, level: str, seed: int) -> str:
     return redesign_posting(html, level, seed)
 
 
-def _ads_loco(
-    work: Path, site: Path, base: str, pages: list[Path], reference: list[dict[str, Any]]
+def _ads_loco_only(
+    work: Path,
+    site: Path,
+    pages: list[Path],
+    levels: tuple[str, ...],
+    only: tuple[str, ...],
 ) -> dict[str, Any]:
-    """Warm on five cities' originals, the sixth city redesigned (cold is in ``cases``)."""
+    """The reference crawl and leave-one-city-out for the cities *only* (no cases, no cost)."""
+    with _serve(site) as base:
+        ref_home = work / "home-ads-reference"
+        reference = crawl("ads", {"url_file": _url_file(ref_home, base, "orig", pages)}, ref_home)
+        loco = _ads_loco(work, site, base, pages, reference.items, levels, only)
+    return {
+        "reference": {"exit_code": reference.exit_code, "items": len(reference.items)},
+        "cases": {},
+        "leave_one_city_out": loco,
+    }
+
+
+def _ads_loco(
+    work: Path,
+    site: Path,
+    base: str,
+    pages: list[Path],
+    reference: list[dict[str, Any]],
+    levels: tuple[str, ...] = LOCO_LEVELS,
+    only: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Warm on five cities' originals, the sixth city redesigned (cold is in ``cases``);
+    *only* some cities (each keeps its naming scheme) and *levels* while developing."""
     cities = sorted({_city(p) for p in pages})
+    loco_levels = tuple(level for level in LOCO_LEVELS if level in levels)
 
     def one_city(index: int, city: str) -> dict[str, Any]:
         held = [p for p in pages if _city(p) == city]
@@ -508,7 +540,7 @@ def _ads_loco(
         warm = crawl("ads", {"url_file": _url_file(warm_home, base, "orig", others)}, warm_home)
         keys = {_post_id(p) for p in held}
         row: dict[str, Any] = {"warm_exit_code": warm.exit_code}
-        for level in LOCO_LEVELS:
+        for level in loco_levels:
             seed = index  # each city gets another naming scheme
             name = f"loco-{level}-s{seed}"
             _write_set(site, name, held, partial(_redesign, level=level, seed=seed))
@@ -528,11 +560,15 @@ def _ads_loco(
         return row
 
     with ThreadPoolExecutor(WORKERS) as pool:
-        futures = {city: pool.submit(one_city, i, city) for i, city in enumerate(cities)}
+        futures = {
+            city: pool.submit(one_city, i, city)
+            for i, city in enumerate(cities)
+            if not only or city in only
+        }
     out: dict[str, Any] = {city: future.result() for city, future in futures.items()}
     out["mean_agreement"] = {
-        level: round(statistics.mean(out[city][level]["agreement"] or 0.0 for city in cities), 4)
-        for level in LOCO_LEVELS
+        level: round(statistics.mean(out[city][level]["agreement"] or 0.0 for city in futures), 4)
+        for level in loco_levels
     }
     return out
 
@@ -786,9 +822,11 @@ def run(
     levels: tuple[str, ...] = LEVELS,
     per_city: int | None = None,
     extras: bool = True,
+    loco_cities: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The benchmark (defaults: the full run). ``sites``, ``levels``, ``per_city`` (pages
-    per city and half) and ``extras`` (leave-one-city-out, cost) narrow it while developing."""
+    per city and half), ``extras`` (leave-one-city-out, cost) and ``loco_cities`` (only
+    leave-one-city-out, for these cities) narrow it while developing."""
     quick = bool(os.environ.get("BENCH_QUICK")) if quick is None else quick
     seeds = seeds if seeds is not None else ([0] if quick else [0, 1, 2, 3])
     if not ADS.exists() and not OCW.exists():
@@ -798,12 +836,14 @@ def run(
     with tempfile.TemporaryDirectory(prefix="bench-redesigns-") as tmp:
         work = Path(tmp)
         result["ads"] = (
-            bench_ads(work, quick, seeds, levels, per_city, extras)
-            if ADS.exists() and "ads" in sites
+            bench_ads(work, quick, seeds, levels, per_city, extras, loco_cities)
+            if ADS.exists() and ("ads" in sites or loco_cities)
             else None
         )
         result["ocw"] = (
-            bench_ocw(work, quick, seeds, levels) if OCW.exists() and "ocw" in sites else None
+            bench_ocw(work, quick, seeds, levels)
+            if OCW.exists() and "ocw" in sites and not loco_cities
+            else None
         )
     result["openedx"] = {
         "skipped": "no crawl: the saved Open edX pages are courseware pages without the about"
@@ -825,6 +865,9 @@ if __name__ == "__main__":
     parser.add_argument("--levels", default=",".join(LEVELS))
     parser.add_argument("--per-city", type=int, default=None)
     parser.add_argument("--no-extras", action="store_true", help="no leave-one-city-out, no cost")
+    parser.add_argument(
+        "--loco-cities", default="", help="only leave-one-city-out, for these cities (boston,...)"
+    )
     args = parser.parse_args()
     result = run(
         quick=args.quick,
@@ -833,5 +876,6 @@ if __name__ == "__main__":
         levels=tuple(args.levels.split(",")),
         per_city=args.per_city,
         extras=not args.no_extras,
+        loco_cities=tuple(c for c in args.loco_cities.split(",") if c),
     )
     print(json.dumps(result, indent=1, ensure_ascii=False))
