@@ -482,11 +482,26 @@ def _combine(parts: dict[str, float]) -> float:
     return sum(_WEIGHTS[k] * v for k, v in parts.items()) / total if total else 0.0
 
 
+def _swallowing(tg: TreeGram, anchors: list[_Anchor]) -> set[int]:
+    """The elements (ids) holding another field's node that was not inside the field's
+    node on the old page: such a container's text carries that datum too (a column
+    holding the body, the post id and the map address is no body), so its value is
+    not the field's, however well its label and length fit."""
+    out: set[int] = set()
+    for a in anchors:
+        if not _inside(a.tg, tg):
+            out.update(id(x) for x in a.el.iterancestors())
+    return out
+
+
 def _rank(target: Target, page: _Page, anchors: list[_Anchor]) -> list[_Cand]:
     tg = target.tg
+    swallowing = _swallowing(tg, anchors)
     pool = []
     for cand in page.cands:
         if not _fits(tg, cand):
+            continue
+        if cand.attr is None and id(cand.el) in swallowing:
             continue
         if target.accept is not None and not target.accept(cand.value):
             continue
