@@ -239,10 +239,11 @@ def block_check_ablation(name: str) -> dict[str, Any]:
     for tag, checks in (
         ("none", frozenset()),
         ("links", frozenset({"links"})),
+        ("link_lists", frozenset({"link_lists"})),
         ("order", frozenset({"order"})),
         ("emphasis", frozenset({"emphasis"})),
         ("default", default.block_checks),
-        ("all", frozenset({"links", "order", "emphasis"})),
+        ("all", frozenset({"links", "link_lists", "order", "emphasis"})),
     ):
         criteria = dataclasses.replace(default, block_checks=checks)
         learner = ConventionLearner()

@@ -224,6 +224,57 @@ def test_a_removed_occurrence_of_a_target_linked_elsewhere_with_the_links_check(
     assert _compare(EN_PAGE, removed).consistent
 
 
+def test_an_item_unlinked_in_a_block_made_of_links_is_type1_by_default() -> None:
+    """server-wide.html: the menu "Modules | Directives | FAQ" lost its Directives link
+    while the footer's copy of the menu keeps it; mod_macro.html: one directive table's
+    "Context:" header cell no longer links directive-dict.html#Context. Translators
+    link a term of a sentence at another mention, not an item of a menu."""
+    menu = (
+        "<p class='menu'><a href='mod/index.html'>{}</a> | "
+        "<a href='mod/quickreference.html'>Directives</a> | <a href='faq.html'>FAQ</a></p>"
+    )
+    en = menu.format("Modules") + EN_PAGE + menu.format("Modules")
+    fr = menu.format("Modules") + FR_PAGE + menu.format("Modules")
+    assert _compare(en, fr).consistent
+    unlinked = fr.replace("<a href='mod/quickreference.html'>Directives</a>", "Directives", 1)
+    c = _compare(en, unlinked)
+    assert c.type1 and [m["key"] for m in c.missing_links] == ["~/mod/quickreference.html"]
+    assert c.missing_links[0]["link_list"] is True
+    # Added to a menu: an extra occurrence.
+    more = fr.replace("FAQ</a></p>", "FAQ</a> | <a href='mod/core.html'>core</a></p>", 1)
+    assert [e["key"] for e in _compare(en, more).extra_links] == ["~/mod/core.html"]
+    # The same target linked at another mention of a sentence stays a translator's choice.
+    removed = fr.replace("relisez <a href='mod/core.html'>core</a>", "relisez core")
+    assert _compare(en, removed).consistent
+    # An item that lost its link in a menu while the page links the target as often as
+    # the reference (here from a new list item) moved, it is not lost: rows of a long
+    # table paired by position do that (quickreference.html).
+    moved = unlinked.replace(
+        "<ul>", "<ul><li><a href='mod/quickreference.html'>Directives</a></li>", 1
+    )
+    c = _compare(en, moved)
+    assert not c.missing_links and not c.extra_links
+    # Off when the checks leave it out (VARIANTS_BLOCK_CHECKS).
+    assert _compare(en, unlinked, replace(TR, block_checks=frozenset({"order"}))).consistent
+
+
+def test_an_italic_word_the_translation_uses_plainly_elsewhere_is_added_emphasis() -> None:
+    """ssl_faq.html: 'support' wrapped in <em> where the English block says "support";
+    French uses the word ("le support SSL") on the page: not a word kept in English."""
+    en = EN_PAGE.replace("have no markup at all", "have no support")
+    fr = FR_PAGE.replace("sans aucun balisage", "sans <em>support</em>")
+    assert _compare(en, fr).consistent  # a word kept from the English block, in italics
+    elsewhere = fr.replace("pour les bases", "pour le support des bases")
+    c = _compare(en, elsewhere)
+    assert c.nonstructural and not c.type1
+    # Untranslated text (a block identical to one of the reference's) and code-like
+    # texts are no use of the word in the translation's language.
+    untranslated = fr + "<p>Some support for this.</p>"
+    assert _compare(en + "<p>Some support for this.</p>", untranslated).consistent
+    coded = fr.replace("pour les bases", "pour <var>support</var>")
+    assert _compare(en.replace("for the basics", "for <var>support</var>"), coded).consistent
+
+
 def test_structures_keep_their_blocks_and_old_ones_are_compared_without() -> None:
     lp, rp = _pages(EN_PAGE, FR_PAGE)
     again = PageStructure.from_dict(lp.to_dict())

@@ -11,7 +11,10 @@ names). Inside aligned blocks the links are compared by position, so:
 
 - a link occurrence missing (or added) in a block while the other page links the
   target elsewhere is a type-1 difference, unless the occurrence moved to a
-  neighbouring block (a paragraph split or merged);
+  neighbouring block (a paragraph split or merged); by default ("link_lists") only
+  in an aligned pair of blocks made of links (a menu, a table's header cell), the
+  page linking the target fewer times: translators link a term of a sentence at
+  another mention, not an item of a menu;
 - two links of a block in another order are type 2 when the block's links are
   otherwise the same;
 - phrase markup (``em``, ``strong``, ``code``...) added in a block that has none of
@@ -69,6 +72,10 @@ SWAP_TOLERANCE = 0.1
 ENUMERATION_WORDS = 1
 ENUMERATION_WORD_CHARS = 3
 PLACE_QUANTILE = 0.9
+# A block whose link texts cover at least this share of its words' characters is made
+# of links (a menu, "Modules | Directives | FAQ", a table header cell linking its
+# label): an occurrence missing there is an edit, not a translator's choice of mention.
+LINK_LIST_SHARE = 0.8
 # Words of a block's text (letters and digits of any script), for _kept_words.
 _WORD = re.compile(r"\w+")
 
@@ -90,6 +97,15 @@ class _Unit:
     def __post_init__(self) -> None:
         self.signature = f"{self.tag}|{' '.join(self.keys)}|{' '.join(sorted(self.codes))}"
         self.features = frozenset(self.keys) | {f"c:{c}" for c in self.codes}
+
+    def made_of_links(self) -> bool:
+        """Whether the block's link texts cover nearly all of its words (LINK_LIST_SHARE);
+        False when its text was stored by an older version."""
+        total = sum(map(len, _words(self.text)))
+        if not total or not self.anchors:
+            return False
+        linked = sum(len(w) for a in self.anchors for w in _words(a.text))
+        return linked >= LINK_LIST_SHARE * total
 
 
 @dataclass
@@ -199,8 +215,12 @@ def align(left: list[_Unit], right: list[_Unit]) -> list[tuple[int, int]]:
     return pairs
 
 
-def _link(key: str, anchor: Any) -> dict[str, Any]:
-    return {"key": key, "text": anchor.text, "url": anchor.url, "block": True}
+def _link(key: str, anchor: Any, listed: bool = False) -> dict[str, Any]:
+    """An occurrence found missing or extra; *listed*: in a block made of links."""
+    link = {"key": key, "text": anchor.text, "url": anchor.url, "block": True}
+    if listed:
+        link["link_list"] = True
+    return link
 
 
 def _place_moves(
@@ -320,15 +340,49 @@ def _occurs(span: list[str], words: list[str]) -> int:
     return sum(1 for i in range(len(words) - n + 1) if words[i : i + n] == span) if n else 0
 
 
-def _kept_words(a: _Unit, b: _Unit, tag: str) -> int:
+class _PageWords:
+    """The words of every translated block of a page, computed once when a block's
+    emphasis needs them (_kept_words). A block whose text is one of the reference
+    page's blocks was left untranslated (quickreference.html's English descriptions
+    in the Japanese table): its words are the source language's."""
+
+    def __init__(self, page: PageStructure, reference: PageStructure) -> None:
+        self._page = page
+        self._reference = reference
+        self._blocks: list[tuple[list[str], Block]] | None = None
+
+    def plain_uses(self, span: list[str], tag: str) -> int:
+        """How often *span* occurs in the page's translated text outside its *tag*
+        emphases and its code-like texts (a placeholder <var>bytes</var> is no use
+        of the word)."""
+        if self._blocks is None:
+            source = {block.text for block in self._reference.blocks or [] if block.text}
+            self._blocks = [
+                (_words(block.text), block)
+                for block in self._page.blocks or []
+                if block.text and block.text not in source
+            ]
+        uses = 0
+        for words, block in self._blocks:
+            if not _occurs(span, words):
+                continue
+            uses += _occurs(span, words) - sum(
+                _occurs(span, _words(text))
+                for text in [*(text for t, text in block.marked if t == tag), *block.codes]
+            )
+        return uses
+
+
+def _kept_words(a: _Unit, b: _Unit, tag: str, page: _PageWords | None = None) -> int:
     """How many distinct texts of *b*'s *tag* emphases are words kept from *a*.
 
     Typographic convention of French, Spanish, German...: a word left in the source
     language is set in italics (new_features_2_0.html: "les drapeaux <em>start</em>
     et <em>end</em>"). Such an emphasis spans text that occurs verbatim in the aligned
     reference block, where it is not emphasized, and that the translation never uses
-    unemphasized in the block (a word it does use plainly belongs to its language: a
-    cognate wrapped in italics is added emphasis)."""
+    unemphasized, in the block nor anywhere on its *page* (a word it does use plainly
+    belongs to its language: ssl_faq.html's "le support SSL", so a 'support' wrapped
+    in italics is added emphasis)."""
     if not a.text or not b.text:
         return 0  # stored by an older version
     theirs, ours = _words(a.text), _words(b.text)
@@ -337,25 +391,28 @@ def _kept_words(a: _Unit, b: _Unit, tag: str) -> int:
     kept = 0
     for text, n in spans.items():
         span = _words(text)
-        if span and not emphasized[text] and _occurs(span, theirs) and _occurs(span, ours) <= n:
-            kept += 1
+        if not span or emphasized[text] or not _occurs(span, theirs):
+            continue
+        if _occurs(span, ours) > n or (page is not None and page.plain_uses(span, tag) > 0):
+            continue
+        kept += 1
     return kept
 
 
-def _added_emphasis(a: _Unit, b: _Unit, tag: str) -> bool:
+def _added_emphasis(a: _Unit, b: _Unit, tag: str, page: _PageWords | None = None) -> bool:
     """Whether block *b* emphasizes (with *tag*) more than the reference block *a*.
 
     Counted in distinct emphasized texts: a translator marks a term (a placeholder,
     a defined word) at each of its mentions, sometimes at one more than the source
     (mod_setenvif.html: <em>valeur</em> 13 times for 12 <em>value</em>); a new
     emphasized text is added emphasis, unless it is a word kept untranslated
-    (_kept_words). Other phrase tags, or stored by an older version (no texts): added
-    to a block without any only."""
+    (_kept_words; *page*: the words of *b*'s page). Other phrase tags, or stored by an
+    older version (no texts): added to a block without any only."""
     if tag not in BLOCK_EMPHASIS or not b.text:
         return not a.phrase.get(tag)
     ours = {text for t, text in b.marked if t == tag}
     theirs = {text for t, text in a.marked if t == tag}
-    return len(ours) - _kept_words(a, b, tag) > len(theirs)
+    return len(ours) - _kept_words(a, b, tag, page) > len(theirs)
 
 
 def block_findings(
@@ -377,34 +434,42 @@ def block_findings(
     rpos: dict[int, int] = {}
     for i, j in pairs:
         lpos[i], rpos[j] = j, i
-    # Occurrences present on one side of a block pair (or in an unpaired block) only.
-    gone: list[tuple[str, int, Any]] = []  # key, right position, anchor
-    new: list[tuple[str, int, Any]] = []  # key, right position, anchor
+    # Occurrences present on one side of a block pair (or in an unpaired block) only:
+    # key, right position, anchor, whether the two aligned blocks are made of links (a
+    # block left out whole is the translator's: link_lists reports a link lost from an
+    # item both pages show).
+    gone: list[tuple[str, int, Any, bool]] = []
+    new: list[tuple[str, int, Any, bool]] = []
     last = -1
     paired_left = set(lpos)
     for i, unit in enumerate(lunits):
         where = lpos.get(i, last)
         last = where
         if i not in paired_left:
-            gone.extend((k, where, a) for k, a in zip(unit.keys, unit.anchors, strict=True))
+            gone.extend((k, where, a, False) for k, a in zip(unit.keys, unit.anchors, strict=True))
     last = -1
     for j, unit in enumerate(runits):
         if j not in rpos:
-            new.extend((k, j, a) for k, a in zip(unit.keys, unit.anchors, strict=True))
+            new.extend((k, j, a, False) for k, a in zip(unit.keys, unit.anchors, strict=True))
     found.place_moves = _place_moves(lunits, runits, pairs)
+    right_words = _PageWords(right, left)
     for i, j in pairs:
         a, b = lunits[i], runits[j]
         ca, cb = Counter(a.keys), Counter(b.keys)
         if ca != cb:
             left_only, right_only = ca - cb, cb - ca
+            # The side that lost a link may no longer read as a list of links.
+            # An item of a list of links that lost (or gained) its link: the target
+            # gone from the block, not linked at one mention fewer.
+            listed = a.made_of_links() or b.made_of_links()
             for k, anchor in zip(a.keys, a.anchors, strict=True):
                 if left_only[k] > 0:
                     left_only[k] -= 1
-                    gone.append((k, j, anchor))
+                    gone.append((k, j, anchor, listed and not cb[k]))
             for k, anchor in zip(b.keys, b.anchors, strict=True):
                 if right_only[k] > 0:
                     right_only[k] -= 1
-                    new.append((k, j, anchor))
+                    new.append((k, j, anchor, listed and not ca[k]))
         # Links traded in place are an edit; moved with their words, word order.
         distance = _trade_distance(a, b)
         if distance is not None:
@@ -414,7 +479,7 @@ def block_findings(
             else:
                 found.word_order.append({**entry, "distance": round(distance, 3)})
         for tag, count in b.phrase.items():
-            if count > a.phrase.get(tag, 0) and _added_emphasis(a, b, tag):
+            if count > a.phrase.get(tag, 0) and _added_emphasis(a, b, tag, right_words):
                 found.phrase.append({"tag": tag, "block": a.tag, "count": count})
     # A block with links left unpaired on both sides with the same tag and targets
     # has moved when pairing the two would cross an aligned pair of other blocks
@@ -440,7 +505,7 @@ def block_findings(
                 break
     # An occurrence that moved to a nearby block (split or merged paragraph) is no loss.
     spare = list(new)
-    for k, where, anchor in gone:
+    for k, where, anchor, listed in gone:
         match = next(
             (n for n in spare if n[0] == k and abs(n[1] - where) <= MOVE_WINDOW),
             None,
@@ -448,6 +513,6 @@ def block_findings(
         if match is not None:
             spare.remove(match)
             continue
-        found.missing.append(_link(k, anchor))
-    found.extra.extend(_link(k, anchor) for k, _, anchor in spare)
+        found.missing.append(_link(k, anchor, listed))
+    found.extra.extend(_link(k, anchor, listed) for k, _, anchor, listed in spare)
     return found

@@ -105,8 +105,8 @@ BLOCK_TAGS = frozenset(
     }
 )
 # The block checks a translation gets by default (Criteria.block_checks, blocks.py).
-BLOCK_CHECKS = frozenset({"links", "order", "emphasis"})
-DEFAULT_BLOCK_CHECKS = frozenset({"order", "emphasis"})
+BLOCK_CHECKS = frozenset({"links", "link_lists", "order", "emphasis"})
+DEFAULT_BLOCK_CHECKS = frozenset({"link_lists", "order", "emphasis"})
 # Phrase markup that is the author's emphasis, not a technical term's markup: a
 # translation keeps it where the original has it and does not add it to a block
 # without any (translators do add code/var/strong around terms).
@@ -143,7 +143,8 @@ class Criteria:
     distinct_targets: bool = False
     # Checks inside aligned blocks (blocks.py), between variants in different
     # languages where page-level sets hide them: "links" (an occurrence missing or
-    # added in a block while the page links the target elsewhere), "order" (links of
+    # added in a block while the page links the target elsewhere), "link_lists" (the
+    # same, in blocks made of links only: menus, header cells), "order" (links of
     # a block in another order), "emphasis" (BLOCK_EMPHASIS markup added in a block
     # that has none); set by for_translation().
     block_checks: frozenset[str] = frozenset()
