@@ -314,10 +314,11 @@ VARIANTS_TRANSLATION_MODE = "auto"
 # In translation mode, checks inside aligned blocks (eduscrape.variants.blocks): "order"
 # (links traded in place in a block, or a list item / block moved: type 2), "emphasis"
 # (<em>/<i> on a text the aligned block does not emphasize, a word kept untranslated
-# in italics excepted: non-structural), "link_lists" (an occurrence missing or added
-# in a block made of links, a menu or a header cell, while the page links the target
-# elsewhere: type 1), "links" (the same in any block; off, real translations link a
-# term of a sentence at a different number of mentions on 8% of pages).
+# in italics excepted: non-structural), "link_lists" (an item of a block made of links,
+# a menu or a header cell, that lost or gained its link, the target gone from the block
+# and linked fewer times on the page: type 1), "links" (an occurrence missing or added
+# in any block while the page links the target elsewhere; off, real translations link
+# a term of a sentence at a different number of mentions on 8% of pages).
 VARIANTS_BLOCK_CHECKS: list[str] = ["link_lists", "order", "emphasis"]
 # Counterpart URLs: "auto" detects the language token from the roots (/en/ <-> /es/,
 # -en.html <-> -fr.html); or give patterns, e.g. "/en/,/es/". hreflang links win.

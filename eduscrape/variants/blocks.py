@@ -364,16 +364,17 @@ class _PageWords:
             ]
         uses = 0
         for words, block in self._blocks:
-            if not _occurs(span, words):
+            here = _occurs(span, words)
+            if not here:
                 continue
-            uses += _occurs(span, words) - sum(
+            uses += here - sum(
                 _occurs(span, _words(text))
                 for text in [*(text for t, text in block.marked if t == tag), *block.codes]
             )
         return uses
 
 
-def _kept_words(a: _Unit, b: _Unit, tag: str, page: _PageWords | None = None) -> int:
+def _kept_words(a: _Unit, b: _Unit, tag: str, page: _PageWords) -> int:
     """How many distinct texts of *b*'s *tag* emphases are words kept from *a*.
 
     Typographic convention of French, Spanish, German...: a word left in the source
@@ -393,13 +394,13 @@ def _kept_words(a: _Unit, b: _Unit, tag: str, page: _PageWords | None = None) ->
         span = _words(text)
         if not span or emphasized[text] or not _occurs(span, theirs):
             continue
-        if _occurs(span, ours) > n or (page is not None and page.plain_uses(span, tag) > 0):
+        if _occurs(span, ours) > n or page.plain_uses(span, tag) > 0:
             continue
         kept += 1
     return kept
 
 
-def _added_emphasis(a: _Unit, b: _Unit, tag: str, page: _PageWords | None = None) -> bool:
+def _added_emphasis(a: _Unit, b: _Unit, tag: str, page: _PageWords) -> bool:
     """Whether block *b* emphasizes (with *tag*) more than the reference block *a*.
 
     Counted in distinct emphasized texts: a translator marks a term (a placeholder,
@@ -458,9 +459,9 @@ def block_findings(
         ca, cb = Counter(a.keys), Counter(b.keys)
         if ca != cb:
             left_only, right_only = ca - cb, cb - ca
-            # The side that lost a link may no longer read as a list of links.
             # An item of a list of links that lost (or gained) its link: the target
-            # gone from the block, not linked at one mention fewer.
+            # gone from the block, not linked at one mention fewer. Either side: the
+            # block that lost its link may no longer read as made of links.
             listed = a.made_of_links() or b.made_of_links()
             for k, anchor in zip(a.keys, a.anchors, strict=True):
                 if left_only[k] > 0:

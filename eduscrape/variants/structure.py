@@ -143,8 +143,8 @@ class Criteria:
     distinct_targets: bool = False
     # Checks inside aligned blocks (blocks.py), between variants in different
     # languages where page-level sets hide them: "links" (an occurrence missing or
-    # added in a block while the page links the target elsewhere), "link_lists" (the
-    # same, in blocks made of links only: menus, header cells), "order" (links of
+    # added in a block while the page links the target elsewhere), "link_lists" (a
+    # link lost or gained by an item of a menu or header cell), "order" (links of
     # a block in another order), "emphasis" (BLOCK_EMPHASIS markup added in a block
     # that has none); set by for_translation().
     block_checks: frozenset[str] = frozenset()
