@@ -258,6 +258,61 @@ def test_an_item_unlinked_in_a_block_made_of_links_is_type1_by_default() -> None
     assert _compare(en, unlinked, replace(TR, block_checks=frozenset({"order"}))).consistent
 
 
+def _directive_tables(labels: tuple[str, ...], context: str, unlinked: tuple[int, int]) -> str:
+    """The directive tables of a module page (mod_macro.html): header cells linking
+    directive-dict.html; *unlinked*: (table, row) whose header cell has no link."""
+    html = ""
+    for t, name in enumerate(("Macro", "UndefMacro", "MacroIgnoreBadNesting", "Use")):
+        cells = (f"Does {name} things", f"<code>{name} on|off</code>", context, "Base")
+        rows = ""
+        for r, (label, cell) in enumerate(zip(labels, cells, strict=True)):
+            field = ("Description", "Syntax", "Context", "Status")[r]
+            th = (
+                label
+                if (t, r) == unlinked
+                else f"<a href='mod/directive-dict.html#{field}'>{label}</a>"
+            )
+            rows += f"<tr><th>{th}</th><td>{cell}</td></tr>"
+        html += f"<table class='directive'>{rows}</table><p>The <code>{name}</code> directive.</p>"
+    return html
+
+
+def test_a_header_cell_unlinked_in_any_of_many_alike_tables_is_found() -> None:
+    """Blocks without links or code texts (the translated cells) are the context of the
+    alignment: aligned on the linked blocks alone, a header cell that lost its link was
+    matched to the next table's and the loss hidden (8 of these 16 found before)."""
+    en = _directive_tables(("Description:", "Syntax:", "Context:", "Status:"), "server", (-1, -1))
+    fr_labels = ("Description :", "Syntaxe :", "Contexte :", "Statut :")
+    assert _compare(en, _directive_tables(fr_labels, "serveur", (-1, -1))).consistent
+    found = []
+    for table in range(4):
+        for row in range(4):
+            c = _compare(en, _directive_tables(fr_labels, "serveur", (table, row)))
+            found.append([m["key"] for m in c.missing_links] == ["~/mod/directive-dict.html"])
+    assert all(found)
+
+
+def test_alike_items_moved_behind_others_are_found_whichever_way_aligned() -> None:
+    """Two items linking one target moved behind three others: aligned on the three,
+    the two are left unpaired on both sides and reported as moved blocks."""
+
+    def items(*rows: tuple[str, str]) -> str:
+        return (
+            "<ul>"
+            + "".join(f"<li><a href='mod/{k}.html'>{k}</a> {t}</li>" for k, t in rows)
+            + "</ul>"
+        )
+
+    en = items(("x", "one"), ("x", "two"), ("y", "three"), ("z", "four"), ("w", "five"))
+    fr = items(("x", "un"), ("x", "deux"), ("y", "trois"), ("z", "quatre"), ("w", "cinq"))
+    assert _compare(EN_PAGE + en, FR_PAGE + fr).consistent
+    moved = items(("y", "trois"), ("z", "quatre"), ("w", "cinq"), ("x", "un"), ("x", "deux"))
+    c = _compare(EN_PAGE + en, FR_PAGE + moved)
+    assert (
+        c.type2 and [r["key"] for r in c.reordered_links if r.get("moved")] == ["~/mod/x.html"] * 2
+    )
+
+
 def test_an_italic_word_the_translation_uses_plainly_elsewhere_is_added_emphasis() -> None:
     """ssl_faq.html: 'support' wrapped in <em> where the English block says "support";
     French uses the word ("le support SSL") on the page: not a word kept in English."""
