@@ -201,6 +201,13 @@ def test_an_untranslated_word_set_in_italics_is_no_added_emphasis() -> None:
     assert _compare(EN_PAGE, fr).nonstructural
     plain = fr.replace("Des mots", "Des start mots")
     assert _compare(en, plain).nonstructural
+    # An identifier kept from the reference is no word of a language: its italics are
+    # added emphasis (mod_so.html's status_module).
+    ids = EN_PAGE.replace("have no markup at all", "name status_module and fc12")
+    for name in ("status_module", "fc12"):
+        kept = FR_PAGE.replace("sans aucun balisage", "nomment status_module et fc12")
+        assert _compare(ids, kept).consistent
+        assert _compare(ids, kept.replace(f" {name}", f" <em>{name}</em>")).nonstructural
     # Each block keeps its emphasized texts and its own text (stored with the structure).
     lp, rp = _pages(en, fr)
     assert any(["em", "start"] in b.marked for b in rp.blocks or [])
@@ -311,6 +318,84 @@ def test_alike_items_moved_behind_others_are_found_whichever_way_aligned() -> No
     assert (
         c.type2 and [r["key"] for r in c.reordered_links if r.get("moved")] == ["~/mod/x.html"] * 2
     )
+
+
+def test_a_code_left_unlinked_where_the_block_links_its_target_again_is_type1() -> None:
+    """ "prefork, worker, or <code>event</code>": the code kept, its link dropped, in a
+    cell that is no list of links and while the page links event elsewhere."""
+    en = (
+        "<table><tr><td><code><a href='mod/prefork.html'>prefork</a></code>, "
+        "<code><a href='mod/event.html'>event</a></code>, depending on the platform"
+        "</td></tr></table><p>The default is <a href='mod/event.html'>event</a>.</p>"
+        "<p>Use <code><a href='mod/event.html'>event</a></code> or not.</p>"
+    )
+    fr = (
+        "<table><tr><td><code><a href='mod/prefork.html'>prefork</a></code>, "
+        "<code><a href='mod/event.html'>event</a></code>, selon la plate-forme"
+        "</td></tr></table><p>Par défaut : <a href='mod/event.html'>event</a>.</p>"
+        "<p>Utilisez <code><a href='mod/event.html'>event</a></code> ou pas.</p>"
+    )
+    assert _compare(EN_PAGE + en, FR_PAGE + fr).consistent
+    unlinked = fr.replace(
+        "<code><a href='mod/event.html'>event</a></code>, selon", "<code>event</code>, selon"
+    )
+    c = _compare(EN_PAGE + en, FR_PAGE + unlinked)
+    assert c.type1 and [link["key"] for link in c.missing_links] == ["~/mod/event.html"]
+    # ...also where the translation links event once more elsewhere (the page-level
+    # counts are equal again: mod_proxy_ajp.html).
+    more = unlinked + "<p>Voir aussi <a href='mod/event.html'>event</a>.</p>"
+    assert _compare(
+        EN_PAGE + en, FR_PAGE + fr + "<p>Voir aussi <a href='mod/event.html'>event</a>.</p>"
+    ).consistent
+    assert [link["key"] for link in _compare(EN_PAGE + en, FR_PAGE + more).missing_links] == [
+        "~/mod/event.html"
+    ]
+    # A term (no code) linked at one mention fewer is the translator's choice.
+    plain_en = "<p>Read <a href='mod/x.html'>the guide</a> and then <a href='mod/x.html'>the guide</a>.</p>"
+    plain_fr = "<p>Lisez <a href='mod/x.html'>le guide</a> puis le guide.</p>"
+    assert _compare(EN_PAGE + plain_en, FR_PAGE + plain_fr).consistent
+
+
+def test_an_item_naming_code_swapped_with_one_that_links_is_moved() -> None:
+    """An item that links nothing but names directives (its links point at the page
+    itself) swapped with its neighbour that links a module: the code-naming item
+    moved across the linking one."""
+
+    def items(first: str, second: str) -> str:
+        return f"<ul><li>{first}</li><li>{second}</li></ul>"
+
+    en_a = "A file set by <code>DirectoryIndex</code>, see <a href='mod/mod_dir.html'>mod_dir</a>."
+    en_b = "A listing: <code>AddIcon</code> and <code>AddIconByType</code> set icons."
+    fr_a = "Un fichier défini par <code>DirectoryIndex</code>, voir <a href='mod/mod_dir.html'>mod_dir</a>."
+    fr_b = "Un listing : <code>AddIcon</code> et <code>AddIconByType</code> règlent les icônes."
+    assert _compare(EN_PAGE + items(en_a, en_b), FR_PAGE + items(fr_a, fr_b)).consistent
+    c = _compare(EN_PAGE + items(en_a, en_b), FR_PAGE + items(fr_b, fr_a))
+    assert c.type2 and not c.type1
+    assert [r["key"] for r in c.reordered_links if r.get("moved")] in (
+        ["addicon addiconbytype"],
+        ["~/mod/mod_dir.html"],
+    )
+
+
+def test_links_of_different_lengths_swapped_in_place_are_type2() -> None:
+    """The second of two swapped links starts later by the difference of their texts'
+    lengths; it still ends where the other ended."""
+    en = (
+        "<p>The aspects of this lock are set with the <a href='mod/core.html'>Mutex</a>"
+        " directive; read <a href='misc/perf.html'>the performance hints documentation"
+        "</a>.</p>"
+    )
+    fr = (
+        "<p>Les aspects de ce verrou se règlent avec <a href='mod/core.html'>Mutex</a>"
+        " ; lisez <a href='misc/perf.html'>les conseils en matière de performances</a>.</p>"
+    )
+    swapped = (
+        "<p>Les aspects de ce verrou se règlent avec <a href='misc/perf.html'>les conseils"
+        " en matière de performances</a> ; lisez <a href='mod/core.html'>Mutex</a>.</p>"
+    )
+    assert _compare(EN_PAGE + en, FR_PAGE + fr).consistent
+    c = _compare(EN_PAGE + en, FR_PAGE + swapped)
+    assert c.type2 and not c.type1
 
 
 def test_an_italic_word_the_translation_uses_plainly_elsewhere_is_added_emphasis() -> None:

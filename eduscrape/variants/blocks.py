@@ -14,7 +14,8 @@ names). Inside aligned blocks the links are compared by position, so:
   neighbouring block (a paragraph split or merged); by default ("link_lists") only
   in an aligned pair of blocks made of links (a menu, a table's header cell), the
   page linking the target fewer times: translators link a term of a sentence at
-  another mention, not an item of a menu;
+  another mention, not an item of a menu; nor do they drop the link of a code text
+  (a directive, a module name) that they keep where the source links it;
 - two links of a block in another order are type 2 when the block's links are
   otherwise the same;
 - phrase markup (``em``, ``strong``, ``code``...) added in a block that has none of
@@ -232,11 +233,36 @@ def align(left: list[_Unit], right: list[_Unit]) -> list[tuple[int, int]]:
     return pairs
 
 
-def _link(key: str, anchor: Any, listed: bool = False) -> dict[str, Any]:
-    """An occurrence found missing or extra; *listed*: in a block made of links."""
+def _linked_codes(unit: _Unit) -> Counter[tuple[str, str]]:
+    codes = set(unit.codes)
+    texts = (" ".join(anchor.text.split()).casefold()[:80] for anchor in unit.anchors)
+    return Counter((k, t) for k, t in zip(unit.keys, texts, strict=True) if t in codes)
+
+
+def _unlinked_codes(a: _Unit, b: _Unit) -> set[str]:
+    """Targets *a* links on a code text (a directive, a module name) that *b* shows as
+    often but links fewer times: the code kept, its link dropped (mpm.html: "prefork,
+    worker, or <code>event</code>"). A translator links a term at another mention,
+    not a code the source links where it stands."""
+    ours, theirs = _linked_codes(a), _linked_codes(b)
+    ca, cb = Counter(a.codes), Counter(b.codes)
+    return {k for (k, t), n in ours.items() if theirs[(k, t)] < n and cb[t] >= ca[t]}
+
+
+def _identity(unit: _Unit) -> tuple[str, frozenset[str]]:
+    """What tells a moved block from another: its tag and targets, or its code texts
+    when it links nothing."""
+    return unit.tag, frozenset(unit.keys) if unit.keys else frozenset(unit.features)
+
+
+def _link(key: str, anchor: Any, why: str = "") -> dict[str, Any]:
+    """An occurrence found missing or extra; *why*: "list", in a block made of links;
+    "code", a code text the other page keeps unlinked (_unlinked_codes)."""
     link = {"key": key, "text": anchor.text, "url": anchor.url, "block": True}
-    if listed:
+    if why == "list":
         link["link_list"] = True
+    elif why == "code":
+        link["code_unlinked"] = True
     return link
 
 
@@ -273,14 +299,17 @@ def _trade_distance(a: _Unit, b: _Unit) -> float | None:
     if len(common) < 2:
         return None
     where: dict[str, list[float]] = {}
-    for k, anchor in zip(a.keys, a.anchors, strict=True):
+    ends: dict[str, list[float]] = {}
+    for k, anchor, end in zip(a.keys, a.anchors, _ends(a), strict=True):
         if k in common:
             where.setdefault(k, []).append(anchor.offset)
+            ends.setdefault(k, []).append(end)
+    b_ends = _ends(b)
     first = {k: a.keys.index(k) for k in common}
     last = {k: len(a.keys) - 1 - a.keys[::-1].index(k) for k in common}
     best: float | None = None
     seen: list[tuple[str, float]] = []
-    for y, anchor in zip(b.keys, b.anchors, strict=True):
+    for y, anchor, y_end in zip(b.keys, b.anchors, b_ends, strict=True):
         if y not in common:
             continue
         for x, x_at in seen:
@@ -288,13 +317,39 @@ def _trade_distance(a: _Unit, b: _Unit) -> float | None:
                 continue  # a also has some x before some y: word order it shows
             if anchor.offset < 0 or x_at < 0 or min(where[x] + where[y]) < 0:
                 return 0.0
+            # The first of the two starts where a's other one starts; the second ends
+            # where a's other one ends, and starts there too when the two texts are
+            # as long: links of different lengths traded in place shift the second's
+            # start by the difference (worker.html: "Mutex" and "conseils en matière
+            # de performances", 0.2 of the block), while a translation's text after
+            # it may be longer (mod_mime_magic.html): the nearer of the two.
             d = max(
                 min(abs(p - x_at) for p in where[y]),
-                min(abs(p - anchor.offset) for p in where[x]),
+                min(
+                    min(abs(p - y_end) for p in ends[x]),
+                    min(abs(p - anchor.offset) for p in where[x]),
+                ),
             )
             best = d if best is None else min(best, d)
         seen.append((y, anchor.offset))
     return best
+
+
+def _ends(unit: _Unit) -> list[float]:
+    """Where each link's text ends in its block's text (share, as ``Anchor.offset``);
+    from the link's start and its text's length when its text is not found."""
+    size = len(unit.text)
+    if not size:
+        return [anchor.offset for anchor in unit.anchors]  # stored by an older version
+    out = []
+    for anchor, span in zip(unit.anchors, _spans(unit), strict=True):
+        if span is not None:
+            out.append(round(span[1] / size, 3))
+        elif anchor.offset < 0:
+            out.append(anchor.offset)
+        else:
+            out.append(min(1.0, anchor.offset + len(" ".join(anchor.text.split())) / size))
+    return out
 
 
 def _spans(unit: _Unit) -> list[tuple[int, int] | None]:
@@ -400,7 +455,8 @@ def _kept_words(a: _Unit, b: _Unit, tag: str, page: _PageWords) -> int:
     reference block, where it is not emphasized, and that the translation never uses
     unemphasized, in the block nor anywhere on its *page* (a word it does use plainly
     belongs to its language: ssl_faq.html's "le support SSL", so a 'support' wrapped
-    in italics is added emphasis)."""
+    in italics is added emphasis). Names with digits or underscores are identifiers,
+    not words: set in italics, they are added emphasis."""
     if not a.text or not b.text:
         return 0  # stored by an older version
     theirs, ours = _words(a.text), _words(b.text)
@@ -411,6 +467,8 @@ def _kept_words(a: _Unit, b: _Unit, tag: str, page: _PageWords) -> int:
         span = _words(text)
         if not span or emphasized[text] or not _occurs(span, theirs):
             continue
+        if any(c.isdigit() or c == "_" for c in text):
+            continue  # an identifier (status_module, fc12) is no word of a language
         if _occurs(span, ours) > n or page.plain_uses(span, tag) > 0:
             continue
         kept += 1
@@ -456,19 +514,19 @@ def block_findings(
     # key, right position, anchor, whether the two aligned blocks are made of links (a
     # block left out whole is the translator's: link_lists reports a link lost from an
     # item both pages show).
-    gone: list[tuple[str, int, Any, bool]] = []
-    new: list[tuple[str, int, Any, bool]] = []
+    gone: list[tuple[str, int, Any, str]] = []
+    new: list[tuple[str, int, Any, str]] = []
     last = -1
     paired_left = set(lpos)
     for i, unit in enumerate(lunits):
         where = lpos.get(i, last)
         last = where
         if i not in paired_left:
-            gone.extend((k, where, a, False) for k, a in zip(unit.keys, unit.anchors, strict=True))
+            gone.extend((k, where, a, "") for k, a in zip(unit.keys, unit.anchors, strict=True))
     last = -1
     for j, unit in enumerate(runits):
         if j not in rpos:
-            new.extend((k, j, a, False) for k, a in zip(unit.keys, unit.anchors, strict=True))
+            new.extend((k, j, a, "") for k, a in zip(unit.keys, unit.anchors, strict=True))
     found.place_moves = _place_moves(lunits, runits, pairs)
     right_words = _PageWords(right, left)
     for i, j in pairs:
@@ -479,15 +537,20 @@ def block_findings(
             # An item of a list of links that lost (or gained) its link: the target
             # gone from the block, not linked at one mention fewer. Either side: the
             # block that lost its link may no longer read as made of links.
+            # A code text the reference links and the translation shows unlinked as
+            # often lost its link, wherever else the block links. Not the other way:
+            # translators link a code the source leaves plain (invoking.html's httpd).
             listed = a.made_of_links() or b.made_of_links()
+            unlinked = _unlinked_codes(a, b)
             for k, anchor in zip(a.keys, a.anchors, strict=True):
                 if left_only[k] > 0:
                     left_only[k] -= 1
-                    gone.append((k, j, anchor, listed and not cb[k]))
+                    why = "code" if k in unlinked else "list" if listed and not cb[k] else ""
+                    gone.append((k, j, anchor, why))
             for k, anchor in zip(b.keys, b.anchors, strict=True):
                 if right_only[k] > 0:
                     right_only[k] -= 1
-                    new.append((k, j, anchor, listed and not ca[k]))
+                    new.append((k, j, anchor, "list" if listed and not ca[k] else ""))
         # Links traded in place are an edit; moved with their words, word order.
         distance = _trade_distance(a, b)
         if distance is not None:
@@ -499,31 +562,33 @@ def block_findings(
         for tag, count in b.phrase.items():
             if count > a.phrase.get(tag, 0) and _added_emphasis(a, b, tag, right_words):
                 found.phrase.append({"tag": tag, "block": a.tag, "count": count})
-    # A block with links left unpaired on both sides with the same tag and targets
-    # has moved when pairing the two would cross an aligned pair of other blocks
-    # (list items swapped); rows that repeat one target shift, they do not move.
+    # A block with links (or code texts) left unpaired on both sides with the same tag
+    # and targets (codes) has moved when pairing the two would cross an aligned pair
+    # of other blocks (list items swapped; mod_autoindex.html: an item naming
+    # directives that link the page itself, swapped with one linking mod_dir); rows
+    # that repeat one target shift, they do not move.
     moved_right: dict[tuple[str, frozenset[str]], list[int]] = {}
     for j, unit in enumerate(runits):
-        if unit.keys and j not in rpos:
-            moved_right.setdefault((unit.tag, frozenset(unit.keys)), []).append(j)
+        if unit.features and j not in rpos:
+            moved_right.setdefault(_identity(unit), []).append(j)
+    crossing = [
+        (i2, j2, _identity(lunits[i2]))
+        for i2, j2 in pairs
+        if lunits[i2].keys or (lunits[i2].codes and lunits[i2].signature == runits[j2].signature)
+    ]
     for i, unit in enumerate(lunits):
-        sig = (unit.tag, frozenset(unit.keys))
-        if i in lpos or not unit.keys or sig not in moved_right:
+        sig = _identity(unit)
+        if i in lpos or not unit.features or sig not in moved_right:
             continue
         for j in moved_right[sig]:
-            if any(
-                (i2 < i) != (j2 < j) and (lunits[i2].tag, frozenset(lunits[i2].keys)) != sig
-                for i2, j2 in pairs
-                if lunits[i2].keys
-            ):
+            if any((i2 < i) != (j2 < j) and other != sig for i2, j2, other in crossing):
                 moved_right[sig].remove(j)
-                found.reordered.append(
-                    {"key": " ".join(unit.keys), "block": unit.tag, "moved": True}
-                )
+                key = " ".join(unit.keys or unit.codes)
+                found.reordered.append({"key": key, "block": unit.tag, "moved": True})
                 break
     # An occurrence that moved to a nearby block (split or merged paragraph) is no loss.
     spare = list(new)
-    for k, where, anchor, listed in gone:
+    for k, where, anchor, why in gone:
         match = next(
             (n for n in spare if n[0] == k and abs(n[1] - where) <= MOVE_WINDOW),
             None,
@@ -531,6 +596,6 @@ def block_findings(
         if match is not None:
             spare.remove(match)
             continue
-        found.missing.append(_link(k, anchor, listed))
-    found.extra.extend(_link(k, anchor, listed) for k, _, anchor, listed in spare)
+        found.missing.append(_link(k, anchor, why))
+    found.extra.extend(_link(k, anchor, why) for k, _, anchor, why in spare)
     return found

@@ -240,8 +240,10 @@ def _block_checks(
                 if key not in both or key in reported:
                     continue
                 # In a list of links, an occurrence the other page has as often
-                # elsewhere moved (rows of a long table paired by position).
-                if not every_block and not (link.get("link_list") and ours[key] > theirs[key]):
+                # elsewhere moved (rows of a long table paired by position); a code
+                # kept unlinked where it stands lost its link whatever the page's count.
+                listed = link.get("link_list") and ours[key] > theirs[key]
+                if not every_block and not (listed or link.get("code_unlinked")):
                     continue
                 if links is result.missing_links and sections[key] > 0:
                     sections[key] -= 1

@@ -144,7 +144,8 @@ class Criteria:
     # Checks inside aligned blocks (blocks.py), between variants in different
     # languages where page-level sets hide them: "links" (an occurrence missing or
     # added in a block while the page links the target elsewhere), "link_lists" (a
-    # link lost or gained by an item of a menu or header cell), "order" (links of
+    # link lost or gained by an item of a menu or header cell, or lost by a code
+    # text the translation keeps unlinked where the source links it), "order" (links of
     # a block in another order), "emphasis" (BLOCK_EMPHASIS markup added in a block
     # that has none); set by for_translation().
     block_checks: frozenset[str] = frozenset()
