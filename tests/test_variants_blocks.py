@@ -398,6 +398,26 @@ def test_links_of_different_lengths_swapped_in_place_are_type2() -> None:
     assert c.type2 and not c.type1
 
 
+def test_links_swapped_in_place_are_found_when_one_of_them_is_retargeted() -> None:
+    """The translation links its own account where the source links the English one
+    (a site convention judges that); the two links traded places all the same."""
+    en = (
+        "<p>Follow <a href='https://social.test/httpd_news'>our account</a> for news about"
+        " the server and read <a href='mod/x.html'>the module x</a> for details.</p>"
+    )
+    fr = (
+        "<p>Suivez <a href='https://social.test/httpd_nouvelles'>notre compte</a> pour les"
+        " nouvelles du serveur et lisez <a href='mod/x.html'>le module x</a> pour plus.</p>"
+    )
+    swapped = (
+        "<p>Suivez <a href='mod/x.html'>le module x</a> pour les nouvelles du serveur et"
+        " lisez <a href='https://social.test/httpd_nouvelles'>notre compte</a> pour plus.</p>"
+    )
+    assert not _compare(EN_PAGE + en, FR_PAGE + fr).reordered_links
+    c = _compare(EN_PAGE + en, FR_PAGE + swapped)
+    assert c.type2 and c.reordered_links
+
+
 def test_an_italic_word_the_translation_uses_plainly_elsewhere_is_added_emphasis() -> None:
     """ssl_faq.html: 'support' wrapped in <em> where the English block says "support";
     French uses the word ("le support SSL") on the page: not a word kept in English."""

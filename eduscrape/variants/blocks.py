@@ -17,7 +17,7 @@ names). Inside aligned blocks the links are compared by position, so:
   another mention, not an item of a menu; nor do they drop the link of a code text
   (a directive, a module name) that they keep where the source links it;
 - two links of a block in another order are type 2 when the block's links are
-  otherwise the same;
+  otherwise the same (a block's one retargeted link standing for the one it replaces);
 - phrase markup (``em``, ``strong``, ``code``...) added in a block that has none of
   it in the reference is non-structural; emphasis (``em``, ``i``) is compared in
   distinct emphasized texts, a word kept untranslated in italics excepted.
@@ -29,7 +29,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eduscrape.variants.structure import BLOCK_EMPHASIS, Block, PageStructure
@@ -372,6 +372,22 @@ def _spans(unit: _Unit) -> list[tuple[int, int] | None]:
     return out
 
 
+def _retargeted_as(a: _Unit, b: _Unit) -> _Unit:
+    """*b* with its one link to a target *a* does not link renamed to *a*'s one link to
+    a target *b* does not link: a link the translation retargets (a localized account,
+    a mirror; retarget findings and site conventions judge the target) still holds its
+    place in the block's order."""
+    ca, cb = Counter(a.keys), Counter(b.keys)
+    left_only = [k for k in ca if k not in cb]
+    right_only = [k for k in cb if k not in ca]
+    if len(left_only) != 1 or len(right_only) != 1:
+        return b
+    old, new = right_only[0], left_only[0]
+    if ca[new] != 1 or cb[old] != 1:
+        return b
+    return replace(b, keys=[new if k == old else k for k in b.keys])
+
+
 def _enumerated(unit: _Unit) -> set[tuple[str, str]]:
     """Pairs of consecutive links of the block joined by punctuation or a short word
     ("A and B", "A, B", "A et B", "A と B"): (first, second)."""
@@ -552,10 +568,11 @@ def block_findings(
                     right_only[k] -= 1
                     new.append((k, j, anchor, "list" if listed and not ca[k] else ""))
         # Links traded in place are an edit; moved with their words, word order.
-        distance = _trade_distance(a, b)
+        ordered = _retargeted_as(a, b)
+        distance = _trade_distance(a, ordered)
         if distance is not None:
             entry = {"key": " ".join(dict.fromkeys(a.keys)), "block": a.tag}
-            if distance <= SWAP_TOLERANCE or _enumeration_reversed(a, b):
+            if distance <= SWAP_TOLERANCE or _enumeration_reversed(a, ordered):
                 found.reordered.append(entry)
             else:
                 found.word_order.append({**entry, "distance": round(distance, 3)})
