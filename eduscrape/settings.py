@@ -317,9 +317,10 @@ VARIANTS_TRANSLATION_MODE = "auto"
 # in italics excepted: non-structural), "link_lists" (an item of a block made of links,
 # a menu or a header cell, that lost or gained its link, the target gone from the block
 # and linked fewer times on the page; or a code text, a directive or module name, the
-# translation keeps where the source links it but leaves unlinked: type 1), "links" (an occurrence missing or added
-# in any block while the page links the target elsewhere; off, real translations link
-# a term of a sentence at a different number of mentions on 8% of pages).
+# translation keeps where the source links it but leaves unlinked: type 1), "links"
+# (an occurrence missing or added in any block while the page links the target
+# elsewhere; off, real translations link a term of a sentence at a different number
+# of mentions on 8% of pages).
 VARIANTS_BLOCK_CHECKS: list[str] = ["link_lists", "order", "emphasis"]
 # Counterpart URLs: "auto" detects the language token from the roots (/en/ <-> /es/,
 # -en.html <-> -fr.html); or give patterns, e.g. "/en/,/es/". hreflang links win.

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from eduscrape.variants.structure import BLOCK_EMPHASIS, Block, PageStructure
+from eduscrape.variants.structure import BLOCK_EMPHASIS, Block, PageStructure, code_text
 
 # Blocks that hold content (text, links): the units aligned. Containers (div, ul,
 # table...) take part only when they hold links themselves.
@@ -235,7 +235,7 @@ def align(left: list[_Unit], right: list[_Unit]) -> list[tuple[int, int]]:
 
 def _linked_codes(unit: _Unit) -> Counter[tuple[str, str]]:
     codes = set(unit.codes)
-    texts = (" ".join(anchor.text.split()).casefold()[:80] for anchor in unit.anchors)
+    texts = (code_text(anchor.text) for anchor in unit.anchors)
     return Counter((k, t) for k, t in zip(unit.keys, texts, strict=True) if t in codes)
 
 
@@ -299,17 +299,16 @@ def _trade_distance(a: _Unit, b: _Unit) -> float | None:
     if len(common) < 2:
         return None
     where: dict[str, list[float]] = {}
-    ends: dict[str, list[float]] = {}
-    for k, anchor, end in zip(a.keys, a.anchors, _ends(a), strict=True):
+    for k, anchor in zip(a.keys, a.anchors, strict=True):
         if k in common:
             where.setdefault(k, []).append(anchor.offset)
-            ends.setdefault(k, []).append(end)
-    b_ends = _ends(b)
+    ends: dict[str, list[float]] | None = None  # searched for only once a pair inverts
+    b_ends: list[float] = []
     first = {k: a.keys.index(k) for k in common}
     last = {k: len(a.keys) - 1 - a.keys[::-1].index(k) for k in common}
     best: float | None = None
     seen: list[tuple[str, float]] = []
-    for y, anchor, y_end in zip(b.keys, b.anchors, b_ends, strict=True):
+    for at, (y, anchor) in enumerate(zip(b.keys, b.anchors, strict=True)):
         if y not in common:
             continue
         for x, x_at in seen:
@@ -317,19 +316,20 @@ def _trade_distance(a: _Unit, b: _Unit) -> float | None:
                 continue  # a also has some x before some y: word order it shows
             if anchor.offset < 0 or x_at < 0 or min(where[x] + where[y]) < 0:
                 return 0.0
+            if ends is None:
+                ends = {}
+                for k, end in zip(a.keys, _ends(a), strict=True):
+                    ends.setdefault(k, []).append(end)
+                b_ends = _ends(b)
             # The first of the two starts where a's other one starts; the second ends
             # where a's other one ends, and starts there too when the two texts are
             # as long: links of different lengths traded in place shift the second's
             # start by the difference (worker.html: "Mutex" and "conseils en matière
             # de performances", 0.2 of the block), while a translation's text after
             # it may be longer (mod_mime_magic.html): the nearer of the two.
-            d = max(
-                min(abs(p - x_at) for p in where[y]),
-                min(
-                    min(abs(p - y_end) for p in ends[x]),
-                    min(abs(p - anchor.offset) for p in where[x]),
-                ),
-            )
+            second = [abs(p - b_ends[at]) for p in ends[x]]
+            second += [abs(p - anchor.offset) for p in where[x]]
+            d = max(min(abs(p - x_at) for p in where[y]), min(second))
             best = d if best is None else min(best, d)
         seen.append((y, anchor.offset))
     return best
@@ -373,10 +373,10 @@ def _spans(unit: _Unit) -> list[tuple[int, int] | None]:
 
 
 def _retargeted_as(a: _Unit, b: _Unit) -> _Unit:
-    """*b* with its one link to a target *a* does not link renamed to *a*'s one link to
-    a target *b* does not link: a link the translation retargets (a localized account,
-    a mirror; retarget findings and site conventions judge the target) still holds its
-    place in the block's order."""
+    """*b* with its link retargeted keyed as in *a*, when each block has exactly one
+    link (linked once) to a target the other does not link: a localized account or
+    mirror still holds its place in the block's order (the retarget itself is judged
+    by the retarget findings and the site conventions)."""
     ca, cb = Counter(a.keys), Counter(b.keys)
     left_only = [k for k in ca if k not in cb]
     right_only = [k for k in cb if k not in ca]
@@ -527,9 +527,9 @@ def block_findings(
     for i, j in pairs:
         lpos[i], rpos[j] = j, i
     # Occurrences present on one side of a block pair (or in an unpaired block) only:
-    # key, right position, anchor, whether the two aligned blocks are made of links (a
-    # block left out whole is the translator's: link_lists reports a link lost from an
-    # item both pages show).
+    # key, right position, anchor, why it is reported by default (_link: "list", in
+    # two aligned blocks made of links, a block left out whole being the translator's;
+    # "code", a code text kept unlinked; "": only by the "links" check).
     gone: list[tuple[str, int, Any, str]] = []
     new: list[tuple[str, int, Any, str]] = []
     last = -1

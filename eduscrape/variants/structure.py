@@ -113,6 +113,8 @@ DEFAULT_BLOCK_CHECKS = frozenset({"link_lists", "order", "emphasis"})
 BLOCK_EMPHASIS = frozenset({"em", "i"})
 # Characters of a block's own text kept (Block.text): a long paragraph is cut.
 BLOCK_TEXT = 2000
+# Characters of a code text kept (Block.codes).
+CODE_TEXT = 80
 # Subtrees that are never compared (not rendered text structure, or the <head>).
 DEFAULT_SKIPPED_SUBTREES = frozenset({"head", "script", "style", "noscript", "template"})
 
@@ -145,9 +147,9 @@ class Criteria:
     # languages where page-level sets hide them: "links" (an occurrence missing or
     # added in a block while the page links the target elsewhere), "link_lists" (a
     # link lost or gained by an item of a menu or header cell, or lost by a code
-    # text the translation keeps unlinked where the source links it), "order" (links of
-    # a block in another order), "emphasis" (BLOCK_EMPHASIS markup added in a block
-    # that has none); set by for_translation().
+    # text the translation keeps unlinked where the source links it), "order"
+    # (links of a block in another order), "emphasis" (BLOCK_EMPHASIS markup added
+    # in a block that has none); set by for_translation().
     block_checks: frozenset[str] = frozenset()
     # The block checks for_translation() sets (VARIANTS_BLOCK_CHECKS).
     translation_block_checks: frozenset[str] = DEFAULT_BLOCK_CHECKS
@@ -343,6 +345,11 @@ def _text_len(text: str) -> int:
     return len(_WS.sub(" ", text))
 
 
+def code_text(text: str) -> str:
+    """A code text as ``Block.codes`` keeps it: spaces collapsed, case-folded, cut."""
+    return " ".join(text.split()).casefold()[:CODE_TEXT]
+
+
 def _text_of(el: etree._Element) -> str:
     # lxml-stubs type itertext() as str | bytes; lxml yields str on Python 3.
     return " ".join("".join(cast("Iterator[str]", el.itertext())).split())
@@ -434,7 +441,7 @@ def reduce_page(body: bytes | str, url: str, criteria: Criteria = Criteria()) ->
                 here = block_list[block].phrase
                 here[tag] = here.get(tag, 0) + 1
                 if tag in CODE_TAGS:
-                    block_list[block].codes.append(_text_of(child).casefold()[:80])
+                    block_list[block].codes.append(code_text(_text_of(child)))
                 elif tag in BLOCK_EMPHASIS:
                     text = _text_of(child).casefold()
                     marked = block_list[block].marked
