@@ -208,6 +208,12 @@ def test_an_untranslated_word_set_in_italics_is_no_added_emphasis() -> None:
         kept = FR_PAGE.replace("sans aucun balisage", "nomment status_module et fc12")
         assert _compare(ids, kept).consistent
         assert _compare(ids, kept.replace(f" {name}", f" <em>{name}</em>")).nonstructural
+    # Code left as it is in a <pre> keeps no word of a translated text: a word of it in
+    # italics is added emphasis (mod_deflate.html's "/your-server-root/manual").
+    pre = "<pre>&lt;Directory /your-server-root/manual&gt;</pre>"
+    assert _compare(EN_PAGE + pre, FR_PAGE + pre).consistent
+    italic = pre.replace("your", "<em>your</em>")
+    assert _compare(EN_PAGE + pre, FR_PAGE + italic).nonstructural
     # Each block keeps its emphasized texts and its own text (stored with the structure).
     lp, rp = _pages(en, fr)
     assert any(["em", "start"] in b.marked for b in rp.blocks or [])
@@ -416,6 +422,41 @@ def test_links_swapped_in_place_are_found_when_one_of_them_is_retargeted() -> No
     assert not _compare(EN_PAGE + en, FR_PAGE + fr).reordered_links
     c = _compare(EN_PAGE + en, FR_PAGE + swapped)
     assert c.type2 and c.reordered_links
+
+
+def test_links_kept_with_their_text_swapped_where_their_targets_recur_are_type2() -> None:
+    """mod_authn_file.html: both targets are linked twice, so by target alone the block
+    shows both orders; a link kept with its text (a directive name) pairs with its
+    own occurrence, and the second two traded places."""
+    en = (
+        "<p>With <a href='mod/b.html'>mod_b</a> or <a href='mod/d.html'>mod_d</a>, the module"
+        " is invoked by the <a href='mod/b.html#bp'>BProvider</a> or"
+        " <a href='mod/d.html#dp'>DProvider</a> directive with the value file.</p>"
+    )
+    fr = (
+        "<p>Avec <a href='mod/b.html'>mod_b</a> ou <a href='mod/d.html'>mod_d</a>, le module"
+        " est invoqué en affectant la valeur file à la directive"
+        " <a href='mod/b.html#bp'>BProvider</a> ou <a href='mod/d.html#dp'>DProvider</a>.</p>"
+    )
+    swapped = fr.replace(
+        "<a href='mod/b.html#bp'>BProvider</a> ou <a href='mod/d.html#dp'>DProvider</a>",
+        "<a href='mod/d.html#dp'>DProvider</a> ou <a href='mod/b.html#bp'>BProvider</a>",
+    )
+    assert _compare(EN_PAGE + en, FR_PAGE + fr).consistent
+    c = _compare(EN_PAGE + en, FR_PAGE + swapped)
+    assert c.type2 and c.reordered_links
+    # One target's mentions in another order (a translated text and a name) is no swap:
+    # rewrite/avoid.html, "the mod_rewrite reference documentation" translated as "la
+    # documentation de référence de mod_rewrite", both linking mod_rewrite.
+    en_one = (
+        "<p>This supplements the <a href='mod/r.html'>mod_r</a> <a href='mod/r.html'>reference"
+        " documentation</a>. It says when to avoid <a href='mod/r.html'>mod_r</a>.</p>"
+    )
+    fr_one = (
+        "<p>Ceci complète la <a href='mod/r.html'>documentation de référence</a> de"
+        " <a href='mod/r.html'>mod_r</a>. Il dit quand éviter <a href='mod/r.html'>mod_r</a>.</p>"
+    )
+    assert _compare(EN_PAGE + en_one, FR_PAGE + fr_one).consistent
 
 
 def test_an_italic_word_the_translation_uses_plainly_elsewhere_is_added_emphasis() -> None:

@@ -17,7 +17,9 @@ names). Inside aligned blocks the links are compared by position, so:
   another mention, not an item of a menu; nor do they drop the link of a code text
   (a directive, a module name) that they keep where the source links it;
 - two links of a block in another order are type 2 when the block's links are
-  otherwise the same (a block's one retargeted link standing for the one it replaces);
+  otherwise the same (a block's one retargeted link standing for the one it replaces;
+  a link both blocks show with the same text, a directive name, paired with its own
+  occurrence where its target recurs);
 - phrase markup (``em``, ``strong``, ``code``...) added in a block that has none of
   it in the reference is non-structural; emphasis (``em``, ``i``) is compared in
   distinct emphasized texts, a word kept untranslated in italics excepted.
@@ -312,7 +314,7 @@ def _trade_distance(a: _Unit, b: _Unit) -> float | None:
         if y not in common:
             continue
         for x, x_at in seen:
-            if x == y or last[y] >= first[x]:
+            if _target(x) == _target(y) or last[y] >= first[x]:
                 continue  # a also has some x before some y: word order it shows
             if anchor.offset < 0 or x_at < 0 or min(where[x] + where[y]) < 0:
                 return 0.0
@@ -388,6 +390,45 @@ def _retargeted_as(a: _Unit, b: _Unit) -> _Unit:
     return replace(b, keys=[new if k == old else k for k in b.keys])
 
 
+def _occurrences(a: _Unit, b: _Unit) -> tuple[_Unit, _Unit]:
+    """*a* and *b* with each link that both blocks show with the same text (a directive,
+    a module name: kept as is by a translation) as often keyed by its target, its text
+    and its rank among those: the n-th of one block is the n-th of the other. A target
+    linked at two mentions shows both orders by target alone (mod_authn_file.html:
+    mod_auth_basic, mod_auth_digest, then AuthBasicProvider, AuthDigestProvider); by
+    occurrence, the second two traded places is an order the source never shows."""
+    ta, tb = _link_texts(a), _link_texts(b)
+    ca, cb = Counter(ta), Counter(tb)
+    same = {kt for kt, n in ca.items() if kt[1] and cb[kt] == n}
+    if not same:
+        return a, b
+
+    def keyed(unit: _Unit, texts: list[tuple[str, str]]) -> _Unit:
+        rank: Counter[tuple[str, str]] = Counter()
+        keys = []
+        for k, t in texts:
+            if (k, t) in same:
+                rank[(k, t)] += 1
+                keys.append(f"{k}\x00{t}\x00{rank[(k, t)]}")
+            else:
+                keys.append(k)
+        return replace(unit, keys=keys)
+
+    return keyed(a, ta), keyed(b, tb)
+
+
+def _target(key: str) -> str:
+    """The target of a key of _occurrences (the key itself otherwise)."""
+    return key.split("\x00", 1)[0]
+
+
+def _link_texts(unit: _Unit) -> list[tuple[str, str]]:
+    return [
+        (k, " ".join(an.text.split()).casefold())
+        for k, an in zip(unit.keys, unit.anchors, strict=True)
+    ]
+
+
 def _enumerated(unit: _Unit) -> set[tuple[str, str]]:
     """Pairs of consecutive links of the block joined by punctuation or a short word
     ("A and B", "A, B", "A et B", "A と B"): (first, second)."""
@@ -416,7 +457,9 @@ def _enumeration_reversed(a: _Unit, b: _Unit) -> bool:
     ca, cb = Counter(a.keys), Counter(b.keys)
     # A target linked at two mentions shows both orders (see _trade_distance).
     once = {k for k in ca if ca[k] == cb[k] == 1}
-    return any((y, x) in ours and {x, y} <= once for x, y in _enumerated(b))
+    return any(
+        (y, x) in ours and {x, y} <= once and _target(x) != _target(y) for x, y in _enumerated(b)
+    )
 
 
 def _words(text: str) -> list[str]:
@@ -475,6 +518,10 @@ def _kept_words(a: _Unit, b: _Unit, tag: str, page: _PageWords) -> int:
     not words: set in italics, they are added emphasis."""
     if not a.text or not b.text:
         return 0  # stored by an older version
+    if b.tag == "pre" and a.text == b.text:
+        return 0  # code left as it is: no word of a translated text kept in italics
+    # (a syntax cell left untranslated may set its placeholder in italics though:
+    # quickreference.html's "ScriptLogBuffer <em>bytes</em>" in Japanese)
     theirs, ours = _words(a.text), _words(b.text)
     emphasized = Counter(text for t, text in a.marked if t == tag)
     spans = Counter(text for t, text in b.marked if t == tag)
@@ -568,11 +615,11 @@ def block_findings(
                     right_only[k] -= 1
                     new.append((k, j, anchor, "list" if listed and not ca[k] else ""))
         # Links traded in place are an edit; moved with their words, word order.
-        ordered = _retargeted_as(a, b)
-        distance = _trade_distance(a, ordered)
+        ours, ordered = _occurrences(a, _retargeted_as(a, b))
+        distance = _trade_distance(ours, ordered)
         if distance is not None:
             entry = {"key": " ".join(dict.fromkeys(a.keys)), "block": a.tag}
-            if distance <= SWAP_TOLERANCE or _enumeration_reversed(a, ordered):
+            if distance <= SWAP_TOLERANCE or _enumeration_reversed(ours, ordered):
                 found.reordered.append(entry)
             else:
                 found.word_order.append({**entry, "distance": round(distance, 3)})
