@@ -459,6 +459,39 @@ def test_links_kept_with_their_text_swapped_where_their_targets_recur_are_type2(
     assert _compare(EN_PAGE + en_one, FR_PAGE + fr_one).consistent
 
 
+def test_a_link_enumerated_with_a_code_text_traded_for_another_is_type2() -> None:
+    """mod_auth_form.html: the French sentence moves AuthType far from where the source
+    has it (word order), but keeps "AuthFormProvider et AuthUserFile" together; the two
+    links swapped put AuthType next to AuthFormProvider."""
+    en = (
+        "<p>The directive <code><a href='mod/core.html#t'>AuthType</a></code> enables the"
+        " module when set to the value <code>form</code>. The directives"
+        " <code>AuthFormProvider</code> and <code><a href='mod/file.html#f'>AuthUserFile</a>"
+        "</code> specify that user names should be checked against the chosen file.</p>"
+    )
+    fr = (
+        "<p>Le module est activé en affectant la valeur <code>form</code> à la directive"
+        " <code><a href='mod/core.html#t'>AuthType</a></code>. Les directives"
+        " <code>AuthFormProvider</code> et <code><a href='mod/file.html#f'>AuthUserFile</a>"
+        "</code> spécifient que les noms sont vérifiés dans le fichier choisi.</p>"
+    )
+    swapped = (
+        "<p>Le module est activé en affectant la valeur <code>form</code> à la directive"
+        " <code><a href='mod/file.html#f'>AuthUserFile</a></code>. Les directives"
+        " <code>AuthFormProvider</code> et <code><a href='mod/core.html#t'>AuthType</a>"
+        "</code> spécifient que les noms sont vérifiés dans le fichier choisi.</p>"
+    )
+    assert _compare(EN_PAGE + en, FR_PAGE + fr).consistent
+    c = _compare(EN_PAGE + en, FR_PAGE + swapped)
+    assert c.type2 and c.reordered_links
+    # The code no longer enumerated with a link: links moved with the translator's
+    # sentence read as word order.
+    apart = swapped.replace(
+        "<code>AuthFormProvider</code> et", "<code>AuthFormProvider</code> puis aussi"
+    )
+    assert not _compare(EN_PAGE + en, FR_PAGE + apart).reordered_links
+
+
 def test_an_italic_word_the_translation_uses_plainly_elsewhere_is_added_emphasis() -> None:
     """ssl_faq.html: 'support' wrapped in <em> where the English block says "support";
     French uses the word ("le support SSL") on the page: not a word kept in English."""

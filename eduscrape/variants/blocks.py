@@ -19,7 +19,8 @@ names). Inside aligned blocks the links are compared by position, so:
 - two links of a block in another order are type 2 when the block's links are
   otherwise the same (a block's one retargeted link standing for the one it replaces;
   a link both blocks show with the same text, a directive name, paired with its own
-  occurrence where its target recurs);
+  occurrence where its target recurs) and they were traded in place, not moved with
+  their words, or taken out of an enumeration (two links, or a code text and a link);
 - phrase markup (``em``, ``strong``, ``code``...) added in a block that has none of
   it in the reference is non-structural; emphasis (``em``, ``i``) is compared in
   distinct emphasized texts, a word kept untranslated in italics excepted.
@@ -28,6 +29,7 @@ names). Inside aligned blocks the links are compared by position, so:
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -462,6 +464,52 @@ def _enumeration_reversed(a: _Unit, b: _Unit) -> bool:
     )
 
 
+def _code_partners(unit: _Unit) -> dict[str, str]:
+    """Code texts (a directive, a value) of the block written once and unlinked, each
+    with the link it is enumerated with ("AuthFormProvider and AuthUserFile", the
+    second linked): code text -> the link's key."""
+    spans = [(sp, k) for k, sp in zip(unit.keys, _spans(unit), strict=True) if sp is not None]
+    items: list[tuple[int, int, str, bool]] = [(s, e, k, True) for (s, e), k in spans]
+    for code in set(unit.codes):
+        found = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(code)}(?!\w)", unit.text)]
+        if len(found) != 1 or unit.codes.count(code) != 1:
+            continue
+        start, end = found[0]
+        if any(start < e and s < end for (s, e), _ in spans):
+            continue  # the code is a link's text
+        items.append((start, end, code, False))
+    items.sort()
+    partners: dict[str, str] = {}
+    for (_, end, first, linked), (start, _, second, then) in itertools.pairwise(items):
+        if linked == then or start < end:
+            continue
+        words = _words(unit.text[end:start])
+        if len(words) <= ENUMERATION_WORDS and all(len(w) <= ENUMERATION_WORD_CHARS for w in words):
+            code, key = (second, first) if linked else (first, second)
+            partners[code] = key
+    return partners
+
+
+def _partner_traded(a: _Unit, b: _Unit) -> bool:
+    """Whether a code text enumerated with a link in *a* is enumerated with another
+    link in *b*, both linked once in each block: the two links traded places.
+
+    A translation keeps an enumeration together (_enumeration_reversed), one of code
+    texts and links too: on the real pairs' up-to-date pages, every such pair that the
+    translation still enumerates keeps its link (75 in en-fr, 3 in en-ja), so
+    mod_auth_form.html's "AuthFormProvider and AuthUserFile" with AuthType swapped in
+    is an edit."""
+    if not a.text or not b.text:
+        return False
+    ca, cb = Counter(a.keys), Counter(b.keys)
+    once = {k for k in ca if ca[k] == cb[k] == 1}
+    theirs = _code_partners(b)
+    return any(
+        code in theirs and theirs[code] != x and {x, theirs[code]} <= once
+        for code, x in _code_partners(a).items()
+    )
+
+
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
@@ -619,7 +667,11 @@ def block_findings(
         distance = _trade_distance(ours, ordered)
         if distance is not None:
             entry = {"key": " ".join(dict.fromkeys(a.keys)), "block": a.tag}
-            if distance <= SWAP_TOLERANCE or _enumeration_reversed(ours, ordered):
+            if (
+                distance <= SWAP_TOLERANCE
+                or _enumeration_reversed(ours, ordered)
+                or _partner_traded(ours, ordered)
+            ):
                 found.reordered.append(entry)
             else:
                 found.word_order.append({**entry, "distance": round(distance, 3)})
