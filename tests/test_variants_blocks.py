@@ -492,6 +492,23 @@ def test_a_link_enumerated_with_a_code_text_traded_for_another_is_type2() -> Non
     assert not _compare(EN_PAGE + en, FR_PAGE + apart).reordered_links
 
 
+def test_an_image_link_unwrapped_where_the_page_links_its_target_again_is_type1() -> None:
+    """The "up" arrow of every page of the manual (<div class="up"><a><img></a></div>)
+    lost its link, the breadcrumb linking the same index: a block made of a link
+    without text, and the block left without it still stands in the alignment."""
+    up = "<div class='up'><a href='mod/index.html'><img src='up.gif' alt='up'></a></div>"
+    crumbs = (
+        "<div class='crumbs'><a href='index.html'>{}</a> &gt; <a href='mod/index.html'>{}</a></div>"
+    )
+    en = crumbs.format("Docs", "Modules") + up + EN_PAGE
+    fr = crumbs.format("Docs", "Modules") + up + FR_PAGE
+    assert _compare(en, fr).consistent
+    unlinked = fr.replace(up, "<div class='up'><img src='up.gif' alt='up'></div>")
+    c = _compare(en, unlinked)
+    assert c.type1
+    assert [link["key"] for link in c.missing_links] == ["~/mod/"]
+
+
 def test_an_italic_word_the_translation_uses_plainly_elsewhere_is_added_emphasis() -> None:
     """ssl_faq.html: 'support' wrapped in <em> where the English block says "support";
     French uses the word ("le support SSL") on the page: not a word kept in English."""

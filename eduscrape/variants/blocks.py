@@ -39,7 +39,8 @@ from typing import Any
 from eduscrape.variants.structure import BLOCK_EMPHASIS, Block, PageStructure, code_text
 
 # Blocks that hold content (text, links): the units aligned. Containers (div, ul,
-# table...) take part only when they hold links themselves.
+# table...) take part only when they hold links or code texts themselves, or no other
+# block (a <div> of text, or of an image whose link was dropped: it still stands).
 UNIT_TAGS = frozenset(
     {
         "p",
@@ -109,9 +110,13 @@ class _Unit:
     def made_of_links(self) -> bool:
         """Whether the block's link texts cover nearly all of its words (LINK_LIST_SHARE);
         False when its text was stored by an older version."""
-        total = sum(map(len, _words(self.text)))
-        if not total or not self.anchors:
+        if not self.anchors:
             return False
+        total = sum(map(len, _words(self.text)))
+        if not total:
+            # Links without text (an image: the "up" arrow) make the block; text missing
+            # where its links have some: stored by an older version.
+            return not any(_words(a.text) for a in self.anchors)
         linked = sum(len(w) for a in self.anchors for w in _words(a.text))
         return linked >= LINK_LIST_SHARE * total
 
@@ -137,10 +142,11 @@ def _units(page: PageStructure, keys: Sequence[str]) -> list[_Unit]:
     by_block: dict[int, list[int]] = {}
     for i, anchor in enumerate(page.anchors):
         by_block.setdefault(anchor.block, []).append(i)
+    holders = {block.parent for block in blocks[1:]}
     units = []
     for ordinal, block in enumerate(blocks):
         linked = by_block.get(ordinal, [])
-        if block.tag not in UNIT_TAGS and not linked and not block.codes:
+        if block.tag not in UNIT_TAGS and not linked and not block.codes and ordinal in holders:
             continue
         units.append(
             _Unit(
