@@ -484,12 +484,92 @@ def test_a_link_enumerated_with_a_code_text_traded_for_another_is_type2() -> Non
     assert _compare(EN_PAGE + en, FR_PAGE + fr).consistent
     c = _compare(EN_PAGE + en, FR_PAGE + swapped)
     assert c.type2 and c.reordered_links
-    # The code no longer enumerated with a link: links moved with the translator's
-    # sentence read as word order.
+    # The code no longer enumerated with a link, and the two sentences made one: links
+    # moved with the translator's sentence read as word order.
     apart = swapped.replace(
         "<code>AuthFormProvider</code> et", "<code>AuthFormProvider</code> puis aussi"
-    )
+    ).replace("</a></code>. Les directives", "</a></code> ; les directives")
     assert not _compare(EN_PAGE + en, FR_PAGE + apart).reordered_links
+
+
+def test_two_sections_of_one_page_swapped_in_place_are_type2() -> None:
+    """mod_proxy_wstunnel.html: "the upgrade parameter in the ProxyPass directive", both
+    linking sections of mod_proxy.html, swapped. Compared without fragments they were
+    one target; both blocks naming the same sections, they are two. A page and one of
+    its sections read both ways round (caching.html: "mod_file_cache provides the
+    MMapFile directive", "la directive MMapFile fournie par mod_file_cache")."""
+    up = "<a href='mod/proxy.html#upgrade'>upgrade</a>"
+    pp = "<a href='mod/proxy.html#proxypass'>ProxyPass</a>"
+    en = f"<p>Set the new {up} parameter in the {pp} directive to a protocol.</p>"
+    fr = f"<p>Le paramètre {up} de la directive {pp} définit un protocole.</p>"
+    assert _compare(EN_PAGE + en, FR_PAGE + fr).consistent
+    swapped = f"<p>Le paramètre {pp} de la directive {up} définit un protocole.</p>"
+    c = _compare(EN_PAGE + en, FR_PAGE + swapped)
+    assert c.type2 and c.reordered_links
+    page, section = "<a href='mod/fc.html'>mod_fc</a>", "<a href='mod/fc.html#mmap'>MMapFile</a>"
+    en_genitive = f"<p>{page} provides the {section} directive, which maps a file.</p>"
+    fr_genitive = f"<p>La directive {section} fournie par {page} charge un fichier.</p>"
+    assert _compare(EN_PAGE + en_genitive, FR_PAGE + fr_genitive).consistent
+
+
+def test_links_traded_between_sentences_are_type2() -> None:
+    """vhosts/fd-limits.html: ServerName in the first sentence, mod_log_config in the
+    one after it, swapped; the French sentence is longer, so the two stand further
+    from a trade in place than word order may move a link. A translation keeps its
+    source's sentences (the words both share, "common", stay in the first), and may
+    reorder whole ones (mod_auth_basic.html moved the "Digest" sentence last)."""
+    sn = "<a href='mod/core.html#servername'>ServerName</a>"
+    lc = "<a href='mod/log.html'>mod_log</a>"
+    en = (
+        f"<p>This creates a log in the common format, with the host (the {sn} directive)"
+        f" prepended to each line. (See {lc} for more.)</p>"
+    )
+    fr = (
+        "<p>Cette configuration crée un journal au format standard (dit common), dont chaque"
+        f" ligne débute par le nom du serveur (spécifié par la directive {sn}). (Voir {lc}"
+        " pour d'autres informations sur la personnalisation des journaux.)</p>"
+    )
+    assert _compare(EN_PAGE + en, FR_PAGE + fr).consistent
+    c = _compare(EN_PAGE + en, FR_PAGE + fr.replace(sn, "@").replace(lc, sn).replace("@", lc))
+    assert c.type2 and c.reordered_links
+    digest, authn = (
+        "<a href='mod/digest.html'>mod_digest</a>",
+        "<a href='mod/file.html'>mod_file</a>",
+    )
+    en_moved = (
+        "<p>This module allows Basic authentication. Digest authentication is provided by"
+        f" {digest}. It should be combined with a module such as {authn}.</p>"
+    )
+    fr_moved = (
+        "<p>Ce module permet d'utiliser l'authentification basique pour restreindre l'accès en"
+        " recherchant les utilisateurs. Il est en général combiné avec un module comme"
+        f" {authn}. L'authentification Digest est fournie par {digest}.</p>"
+    )
+    assert _compare(EN_PAGE + en_moved, FR_PAGE + fr_moved).consistent
+
+
+def test_a_name_left_unlinked_where_the_page_links_its_target_again_is_type1() -> None:
+    """mod_ident.html: "RFC 1413" (dbmmanage.html: "http://httpd.apache.org/") kept as
+    is by the translation, its link dropped, while the page links the RFC again: the
+    page-level sets are the same. A translator who links another mention of it in the
+    block changes nothing."""
+    rfc = "http://www.ietf.org/rfc/rfc1413.txt"
+    again = f"<p>See <a href='{rfc}'>the RFC</a>.</p>"
+    ident = "<a href='mod/ident.html#identitycheck'>IdentityCheck</a>"
+    en = f"<p>{ident} enables <a href='{rfc}'>RFC 1413</a> logging of the user.</p>{again}"
+    fr = (
+        f"<p>{ident} active la journalisation <a href='{rfc}'>RFC 1413</a> de l'utilisateur.</p>"
+        f"{again.replace('See', 'Voir').replace('the RFC', 'la RFC')}"
+    )
+    assert _compare(EN_PAGE + en, FR_PAGE + fr).consistent
+    c = _compare(EN_PAGE + en, FR_PAGE + fr.replace(f"<a href='{rfc}'>RFC 1413</a>", "RFC 1413"))
+    assert c.type1
+    assert [link["text"] for link in c.missing_links] == ["RFC 1413"]
+    moved = fr.replace(
+        f"<a href='{rfc}'>RFC 1413</a> de l'utilisateur.",
+        f"RFC 1413 de l'utilisateur (<a href='{rfc}'>la norme</a>).",
+    )
+    assert _compare(EN_PAGE + en, FR_PAGE + moved).consistent
 
 
 def test_an_image_link_unwrapped_where_the_page_links_its_target_again_is_type1() -> None:

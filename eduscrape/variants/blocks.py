@@ -20,7 +20,9 @@ names). Inside aligned blocks the links are compared by position, so:
   otherwise the same (a block's one retargeted link standing for the one it replaces;
   a link both blocks show with the same text, a directive name, paired with its own
   occurrence where its target recurs) and they were traded in place, not moved with
-  their words, or taken out of an enumeration (two links, or a code text and a link);
+  their words, taken out of an enumeration (two links, or a code text and a link),
+  or traded between two sentences the translation keeps in order; two sections of
+  one page that both blocks name are two targets;
 - phrase markup (``em``, ``strong``, ``code``...) added in a block that has none of
   it in the reference is non-structural; emphasis (``em``, ``i``) is compared in
   distinct emphasized texts, a word kept untranslated in italics excepted.
@@ -28,6 +30,7 @@ names). Inside aligned blocks the links are compared by position, so:
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import itertools
 import re
@@ -87,6 +90,11 @@ PLACE_QUANTILE = 0.9
 LINK_LIST_SHARE = 0.8
 # Words of a block's text (letters and digits of any script), for _kept_words.
 _WORD = re.compile(r"\w+")
+# A link text that names something (RFC 1413, a URL, a file): kept as is by a translation.
+_NAME = re.compile(r"[\d./_]")
+# Where a sentence ends: its stop followed by a space (not "httpd.conf"), or a
+# full-width stop (Japanese, Chinese: no space after it).
+_SENTENCE_END = re.compile(r"[.!?](?=\s+\S)|[。！？](?=.)")
 
 
 @dataclass
@@ -259,6 +267,24 @@ def _unlinked_codes(a: _Unit, b: _Unit) -> set[str]:
     return {k for (k, t), n in ours.items() if theirs[(k, t)] < n and cb[t] >= ca[t]}
 
 
+def _unlinked_names(a: _Unit, b: _Unit) -> set[str]:
+    """Targets *a* links on a name (a text with a digit, a dot, a slash or an
+    underscore: "RFC 1413", "http://httpd.apache.org/") that *b* writes as often outside
+    its links but links fewer times: kept as is by the translation, like a code text
+    (_unlinked_codes), its link dropped."""
+    found: set[str] = set()
+    theirs = Counter(_link_texts(b))
+    spans = [span for span in _spans(b) if span]
+    for (k, fragment, text), n in Counter(_link_texts(a)).items():
+        if not text or not _NAME.search(text) or theirs[(k, fragment, text)] >= n:
+            continue
+        here = [m.start() for m in re.finditer(re.escape(text), b.text)]
+        plain = [at for at in here if not any(s <= at < e for s, e in spans)]
+        if len(plain) >= n - theirs[(k, fragment, text)] and len(here) >= a.text.count(text):
+            found.add(k)
+    return found
+
+
 def _identity(unit: _Unit) -> tuple[str, frozenset[str]]:
     """What tells a moved block from another: its tag and targets, or its code texts
     when it links nothing."""
@@ -322,7 +348,7 @@ def _trade_distance(a: _Unit, b: _Unit) -> float | None:
         if y not in common:
             continue
         for x, x_at in seen:
-            if _target(x) == _target(y) or last[y] >= first[x]:
+            if _same_target(x, y) or last[y] >= first[x]:
                 continue  # a also has some x before some y: word order it shows
             if anchor.offset < 0 or x_at < 0 or min(where[x] + where[y]) < 0:
                 return 0.0
@@ -404,35 +430,57 @@ def _occurrences(a: _Unit, b: _Unit) -> tuple[_Unit, _Unit]:
     and its rank among those: the n-th of one block is the n-th of the other. A target
     linked at two mentions shows both orders by target alone (mod_authn_file.html:
     mod_auth_basic, mod_auth_digest, then AuthBasicProvider, AuthDigestProvider); by
-    occurrence, the second two traded places is an order the source never shows."""
-    ta, tb = _link_texts(a), _link_texts(b)
-    ca, cb = Counter(ta), Counter(tb)
-    same = {kt for kt, n in ca.items() if kt[1] and cb[kt] == n}
-    if not same:
+    occurrence, the second two traded places is an order the source never shows.
+
+    Links that also share their #fragment are keyed with it first: two sections of one
+    page (mod_proxy.html#upgrade, #proxypass) are different targets wherever both
+    blocks name the same sections (compared without fragments otherwise, as translators
+    may translate the ids)."""
+    la, lb = _link_texts(a), _link_texts(b)
+    keys_a, keys_b = list(a.keys), list(b.keys)
+    for with_fragment in (True, False):
+        ta = [(f"{k}#{f}" if with_fragment and f else k, t) for k, f, t in la]
+        tb = [(f"{k}#{f}" if with_fragment and f else k, t) for k, f, t in lb]
+        free_a = [i for i, key in enumerate(keys_a) if key == a.keys[i]]
+        free_b = [i for i, key in enumerate(keys_b) if key == b.keys[i]]
+        ca, cb = Counter(ta[i] for i in free_a), Counter(tb[i] for i in free_b)
+        same = {kt for kt, n in ca.items() if kt[1] and cb[kt] == n}
+        for keys, texts, free in ((keys_a, ta, free_a), (keys_b, tb, free_b)):
+            rank: Counter[tuple[str, str]] = Counter()
+            for i in free:
+                if texts[i] in same:
+                    rank[texts[i]] += 1
+                    k, t = texts[i]
+                    keys[i] = f"{k}\x00{t}\x00{rank[texts[i]]}"
+    if keys_a == a.keys and keys_b == b.keys:
         return a, b
-
-    def keyed(unit: _Unit, texts: list[tuple[str, str]]) -> _Unit:
-        rank: Counter[tuple[str, str]] = Counter()
-        keys = []
-        for k, t in texts:
-            if (k, t) in same:
-                rank[(k, t)] += 1
-                keys.append(f"{k}\x00{t}\x00{rank[(k, t)]}")
-            else:
-                keys.append(k)
-        return replace(unit, keys=keys)
-
-    return keyed(a, ta), keyed(b, tb)
+    return replace(a, keys=keys_a), replace(b, keys=keys_b)
 
 
 def _target(key: str) -> str:
-    """The target of a key of _occurrences (the key itself otherwise)."""
+    """The target of a key of _occurrences (the key itself otherwise); with its
+    #fragment when the key was given one."""
     return key.split("\x00", 1)[0]
 
 
-def _link_texts(unit: _Unit) -> list[tuple[str, str]]:
+def _same_target(x: str, y: str) -> bool:
+    """Whether two keys of _occurrences link one target: one page, unless both name a
+    section of it and not the same one. A page and one of its sections read both ways
+    round ("mod_rewrite's RewriteRule", "la directive RewriteRule du module
+    mod_rewrite": env.html, caching.html); two sections, like two pages, keep their
+    order (mod_proxy_wstunnel.html: "the upgrade parameter in the ProxyPass
+    directive")."""
+    tx, ty = _target(x), _target(y)
+    if tx == ty:
+        return True
+    page_x, _, section_x = tx.partition("#")
+    page_y, _, section_y = ty.partition("#")
+    return page_x == page_y and not (section_x and section_y)
+
+
+def _link_texts(unit: _Unit) -> list[tuple[str, str, str]]:
     return [
-        (k, " ".join(an.text.split()).casefold())
+        (k, an.fragment, " ".join(an.text.split()).casefold())
         for k, an in zip(unit.keys, unit.anchors, strict=True)
     ]
 
@@ -466,7 +514,7 @@ def _enumeration_reversed(a: _Unit, b: _Unit) -> bool:
     # A target linked at two mentions shows both orders (see _trade_distance).
     once = {k for k in ca if ca[k] == cb[k] == 1}
     return any(
-        (y, x) in ours and {x, y} <= once and _target(x) != _target(y) for x, y in _enumerated(b)
+        (y, x) in ours and {x, y} <= once and not _same_target(x, y) for x, y in _enumerated(b)
     )
 
 
@@ -513,6 +561,67 @@ def _partner_traded(a: _Unit, b: _Unit) -> bool:
     return any(
         code in theirs and theirs[code] != x and {x, theirs[code]} <= once
         for code, x in _code_partners(a).items()
+    )
+
+
+def _sentences(unit: _Unit) -> tuple[list[int], dict[str, int], Counter[str]] | None:
+    """The sentence of each link of the block, and of each word outside its links (with
+    how often each such word occurs); None when a link's text is not found or the text
+    was stored by an older version."""
+    if not unit.text:
+        return None
+    spans = _spans(unit)
+    if any(span is None for span in spans):
+        return None
+    ends = [m.start() for m in _SENTENCE_END.finditer(unit.text)]
+    links = [bisect.bisect_right(ends, span[0]) for span in spans if span]
+    where: dict[str, int] = {}
+    count: Counter[str] = Counter()
+    for m in _WORD.finditer(unit.text):
+        if any(s <= m.start() < e for s, e in (span for span in spans if span)):
+            continue
+        word = m.group()
+        count[word] += 1
+        where[word] = bisect.bisect_right(ends, m.start())
+    return links, where, count
+
+
+def _sentences_traded(a: _Unit, b: _Unit) -> bool:
+    """Whether two links, each linked once in both blocks and standing in different
+    sentences of *a*, stand each in the other's sentence in *b*, whose sentences are
+    those of *a* in the same order.
+
+    A translation keeps its source's sentences and rebuilds each one: a link moves
+    within its sentence, not into another one (vhosts/fd-limits.html: ServerName in
+    the first sentence, mod_log_config in the parenthesis after it, the other way
+    round in the French edit however far apart the two sentences' words put them).
+    It may reorder whole sentences though (mod_auth_basic.html: "HTTP Digest
+    authentication is provided by mod_auth_digest" moved last): the sentences count
+    as kept in order when every word written once, outside links, in both blocks
+    (a name, a number, a word both languages share) stands in the same sentence on
+    both sides, and at least one stands in one of the two links' sentences."""
+    ours, theirs = _sentences(a), _sentences(b)
+    if ours is None or theirs is None:
+        return False
+    count = ours[2].keys() & theirs[2].keys()
+    shared = [
+        w
+        for w in count
+        if ours[2][w] == theirs[2][w] == 1 and (len(w) >= 3 or any(c.isdigit() for c in w))
+    ]
+    if any(ours[1][w] != theirs[1][w] for w in shared):
+        return False  # sentences reordered, split or merged
+    held = {ours[1][w] for w in shared}
+    ca, cb = Counter(a.keys), Counter(b.keys)
+    at = {k: s for k, s in zip(a.keys, ours[0], strict=True) if ca[k] == cb[k] == 1}
+    there = {k: s for k, s in zip(b.keys, theirs[0], strict=True) if k in at}
+    return any(
+        at[x] != at[y]
+        and there[x] == at[y]
+        and there[y] == at[x]
+        and (at[x] in held or at[y] in held)
+        and not _same_target(x, y)
+        for x, y in itertools.combinations(there, 2)
     )
 
 
@@ -658,7 +767,7 @@ def block_findings(
             # often lost its link, wherever else the block links. Not the other way:
             # translators link a code the source leaves plain (invoking.html's httpd).
             listed = a.made_of_links() or b.made_of_links()
-            unlinked = _unlinked_codes(a, b)
+            unlinked = _unlinked_codes(a, b) | _unlinked_names(a, b)
             for k, anchor in zip(a.keys, a.anchors, strict=True):
                 if left_only[k] > 0:
                     left_only[k] -= 1
@@ -677,6 +786,7 @@ def block_findings(
                 distance <= SWAP_TOLERANCE
                 or _enumeration_reversed(ours, ordered)
                 or _partner_traded(ours, ordered)
+                or _sentences_traded(ours, ordered)
             ):
                 found.reordered.append(entry)
             else:
