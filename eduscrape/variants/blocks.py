@@ -279,10 +279,15 @@ def _unlinked_names(a: _Unit, b: _Unit) -> set[str]:
         if not text or not _NAME.search(text) or theirs[(k, fragment, text)] >= n:
             continue
         here = [m.start() for m in re.finditer(re.escape(text), b.text)]
-        plain = [at for at in here if not any(s <= at < e for s, e in spans)]
-        if len(plain) >= n - theirs[(k, fragment, text)] and len(here) >= a.text.count(text):
+        plain = sum(1 for at in here if not _in_spans(at, spans))
+        if plain >= n - theirs[(k, fragment, text)] and len(here) >= a.text.count(text):
             found.add(k)
     return found
+
+
+def _in_spans(at: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether position *at* of a block's text falls in one of its links' texts."""
+    return any(start <= at < end for start, end in spans)
 
 
 def _identity(unit: _Unit) -> tuple[str, frozenset[str]]:
@@ -293,7 +298,8 @@ def _identity(unit: _Unit) -> tuple[str, frozenset[str]]:
 
 def _link(key: str, anchor: Any, why: str = "") -> dict[str, Any]:
     """An occurrence found missing or extra; *why*: "list", in a block made of links;
-    "code", a code text the other page keeps unlinked (_unlinked_codes)."""
+    "code", a code text or a name the other page keeps unlinked (_unlinked_codes,
+    _unlinked_names)."""
     link = {"key": key, "text": anchor.text, "url": anchor.url, "block": True}
     if why == "list":
         link["link_list"] = True
@@ -564,26 +570,20 @@ def _partner_traded(a: _Unit, b: _Unit) -> bool:
     )
 
 
-def _sentences(unit: _Unit) -> tuple[list[int], dict[str, int], Counter[str]] | None:
-    """The sentence of each link of the block, and of each word outside its links (with
-    how often each such word occurs); None when a link's text is not found or the text
+def _sentences(unit: _Unit) -> tuple[list[int], dict[str, list[int]]] | None:
+    """The sentence of each link of the block, and the sentences of each word outside
+    its links (one per occurrence); None when a link's text is not found or the text
     was stored by an older version."""
-    if not unit.text:
+    found = _spans(unit)
+    if not unit.text or any(span is None for span in found):
         return None
-    spans = _spans(unit)
-    if any(span is None for span in spans):
-        return None
+    spans = [span for span in found if span]
     ends = [m.start() for m in _SENTENCE_END.finditer(unit.text)]
-    links = [bisect.bisect_right(ends, span[0]) for span in spans if span]
-    where: dict[str, int] = {}
-    count: Counter[str] = Counter()
+    words: dict[str, list[int]] = {}
     for m in _WORD.finditer(unit.text):
-        if any(s <= m.start() < e for s, e in (span for span in spans if span)):
-            continue
-        word = m.group()
-        count[word] += 1
-        where[word] = bisect.bisect_right(ends, m.start())
-    return links, where, count
+        if not _in_spans(m.start(), spans):
+            words.setdefault(m.group(), []).append(bisect.bisect_right(ends, m.start()))
+    return [bisect.bisect_right(ends, start) for start, _ in spans], words
 
 
 def _sentences_traded(a: _Unit, b: _Unit) -> bool:
@@ -603,18 +603,17 @@ def _sentences_traded(a: _Unit, b: _Unit) -> bool:
     ours, theirs = _sentences(a), _sentences(b)
     if ours is None or theirs is None:
         return False
-    count = ours[2].keys() & theirs[2].keys()
-    shared = [
-        w
-        for w in count
-        if ours[2][w] == theirs[2][w] == 1 and (len(w) >= 3 or any(c.isdigit() for c in w))
-    ]
-    if any(ours[1][w] != theirs[1][w] for w in shared):
-        return False  # sentences reordered, split or merged
-    held = {ours[1][w] for w in shared}
+    (our_links, our_words), (their_links, their_words) = ours, theirs
+    held = set()
+    for word, where in our_words.items():
+        where_there = their_words.get(word, [])
+        if len(where) == len(where_there) == 1 and (len(word) >= 3 or any(map(str.isdigit, word))):
+            if where != where_there:
+                return False  # sentences reordered, split or merged
+            held.add(where[0])
     ca, cb = Counter(a.keys), Counter(b.keys)
-    at = {k: s for k, s in zip(a.keys, ours[0], strict=True) if ca[k] == cb[k] == 1}
-    there = {k: s for k, s in zip(b.keys, theirs[0], strict=True) if k in at}
+    at = {k: s for k, s in zip(a.keys, our_links, strict=True) if ca[k] == cb[k] == 1}
+    there = {k: s for k, s in zip(b.keys, their_links, strict=True) if k in at}
     return any(
         at[x] != at[y]
         and there[x] == at[y]
